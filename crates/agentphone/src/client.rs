@@ -1,0 +1,148 @@
+//! The client: shared settings, and the send loop that applies the retry policy.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+use crate::config::ClientBuilder;
+use crate::error::{ApiError, Error, Result};
+use crate::request::Endpoint;
+use crate::response::RawResponse;
+use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
+use crate::secret::ApiKey;
+use crate::{error_body, transport};
+
+/// The AgentPhone API client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> agentphone::Result<()> {
+/// let client = agentphone::Client::builder().api_key("sk_live_...").build()?;
+/// let agent = client.agents().create(&agentphone::CreateAgentParams { name: "Support".into(), ..Default::default() }).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub http: reqwest::Client,
+    pub base_url: url::Url,
+    pub api_key: ApiKey,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub headers: HeaderMap,
+}
+
+/// Settings for one call, over the client's.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// Whole-request timeout per attempt.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// Extra headers for this call.
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("api_key", &self.inner.api_key)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client with this API key and every other setting at its default (or from the environment).
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured entirely from `AGENTPHONE_API_KEY` and `AGENTPHONE_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_inner(inner: ClientInner) -> Self {
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Sends a typed request with the client's settings.
+    pub async fn send<E: Endpoint>(&self, params: &E) -> Result<E::Output> {
+        self.send_with(params, &RequestOptions::default()).await
+    }
+
+    /// Sends a typed request with per-call options.
+    pub async fn send_with<E: Endpoint>(&self, params: &E, options: &RequestOptions) -> Result<E::Output> {
+        let parts = params.to_request()?;
+        let response = self.execute(&parts, options).await?;
+        E::decode(response)
+    }
+
+    /// Sends the request, retrying as the policy allows, and turns error statuses into errors.
+    pub(crate) async fn execute(&self, parts: &crate::request::RequestParts, options: &RequestOptions) -> Result<RawResponse> {
+        let op = parts.operation;
+        let policy = match options.max_retries {
+            Some(max_retries) => RetryPolicy { max_retries, ..self.inner.retry.clone() },
+            None => self.inner.retry.clone(),
+        };
+        let mut retries = 0;
+        loop {
+            let (attempt, retry_after, result) = match transport::send_once(&self.inner, parts, options).await {
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+                Ok(response) => {
+                    let retry_after = response.retry_after.as_deref().and_then(parse_retry_after);
+                    (Attempt::Status(response.status), retry_after, Err(self.api_error(response, retry_after)))
+                }
+                Err(failure) => (failure.attempt, None, Err(failure.error)),
+            };
+            match policy.next_delay(op.acts, attempt, retries, retry_after) {
+                Some(delay) => {
+                    sleep(delay).await;
+                    retries += 1;
+                }
+                None => return result,
+            }
+        }
+    }
+
+    fn api_error(&self, response: RawResponse, retry_after: Option<Duration>) -> Error {
+        let body = self.inner.api_key.scrub(&String::from_utf8_lossy(&response.body));
+        let parsed = error_body::parse(response.status, &body);
+        let op = response.operation;
+        Error::Api(Box::new(ApiError::from_body(
+            op.id,
+            response.status,
+            parsed,
+            body,
+            response.request_id.map(|id| self.inner.api_key.scrub(&id)),
+            retry_after,
+            op.acts,
+        )))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn sleep(delay: Duration) {
+    tokio::time::sleep(delay).await;
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn sleep(delay: Duration) {
+    gloo_timers::future::sleep(delay).await;
+}

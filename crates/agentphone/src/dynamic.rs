@@ -1,0 +1,95 @@
+//! Operations called by name with JSON arguments: the bridge the bindings and the conformance
+//! runner use, so that a binding converts values and never re-implements a request.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, RequestOptions};
+use crate::error::{Error, Result, ValidationError};
+use crate::request::{Endpoint, RequestParts};
+use crate::response::BinaryContent;
+
+/// What an operation called by name returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The decoded model, re-encoded with its wire names (`null` for "none" and for 204s).
+    Json(serde_json::Value),
+    /// A binary body.
+    Binary(BinaryContent),
+}
+
+/// Reads the arguments into the operation's parameter struct; a problem names the argument.
+pub fn parse_args<P: DeserializeOwned>(args: serde_json::Value) -> Result<P, ValidationError> {
+    let args = match args {
+        serde_json::Value::Null => serde_json::Value::Object(Default::default()),
+        other => other,
+    };
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = if path == "." { backticked(&message).unwrap_or("arguments").to_owned() } else { path };
+        ValidationError::new(field, message)
+    })
+}
+
+/// serde names the missing or unknown field between backticks.
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+pub(crate) fn build_with<P: Endpoint + DeserializeOwned>(args: serde_json::Value) -> Result<RequestParts> {
+    Ok(parse_args::<P>(args)?.to_request()?)
+}
+
+pub(crate) async fn json<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<Answer>
+where
+    P: Endpoint + DeserializeOwned,
+    P::Output: Serialize,
+{
+    let params = parse_args::<P>(args)?;
+    let output = client.send_with(&params, options).await?;
+    let value = serde_json::to_value(output).map_err(|e| Error::Config(format!("cannot re-encode the response: {e}")))?;
+    Ok(Answer::Json(value))
+}
+
+pub(crate) async fn binary<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<Answer>
+where
+    P: Endpoint<Output = BinaryContent> + DeserializeOwned,
+{
+    let params = parse_args::<P>(args)?;
+    Ok(Answer::Binary(client.send_with(&params, options).await?))
+}
+
+pub(crate) fn unknown_operation(id: &str) -> Error {
+    let known: Vec<&str> = crate::OPERATIONS.iter().map(|op| op.id).collect();
+    ValidationError::new("operation", format!("{id:?} is not an operation; expected one of: {}", known.join(", "))).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreateAgentParams, UpdateConversationParams};
+
+    #[test]
+    fn argument_problems_name_the_argument() {
+        let err = parse_args::<CreateAgentParams>(serde_json::json!({})).unwrap_err();
+        assert_eq!(err.field, "name");
+        let err = parse_args::<CreateAgentParams>(serde_json::json!({"name": "a", "nmae": 1})).unwrap_err();
+        assert_eq!(err.field, "nmae");
+        assert!(err.problem.contains("expected one of"), "{}", err.problem);
+        let err = parse_args::<CreateAgentParams>(serde_json::json!({"name": "a", "max_silence_ms": "long"})).unwrap_err();
+        assert_eq!(err.field, "max_silence_ms");
+    }
+
+    #[test]
+    fn camel_case_and_explicit_null() {
+        let p: UpdateConversationParams =
+            parse_args(serde_json::json!({"conversationId": "c", "metadata": null, "groupName": "G"})).unwrap();
+        assert_eq!(p.metadata, Some(None));
+        assert_eq!(p.group_name.as_deref(), Some("G"));
+        let p: UpdateConversationParams = parse_args(serde_json::json!({"conversation_id": "c"})).unwrap();
+        assert_eq!(p.metadata, None);
+    }
+}

@@ -1,0 +1,182 @@
+//! What a request is before it meets the network: the operation's facts from the table, and the
+//! method, path, query, headers and JSON body that the generated builders produce.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Result, ValidationError};
+use crate::response::RawResponse;
+use crate::validate;
+
+/// HTTP methods used by the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// How a successful response is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// A JSON document of the operation's model.
+    Json,
+    /// JSON that may be `null` (e.g. "no webhook set").
+    NullableJson,
+    /// No body (204).
+    Empty,
+    /// A binary body (audio).
+    Bytes,
+    /// A `text/event-stream`.
+    EventStream,
+}
+
+/// One row of the operation table, as the client needs it at run time.
+#[derive(Debug)]
+pub struct Operation {
+    /// Stable id, e.g. `send_message`.
+    pub id: &'static str,
+    /// Client resource, e.g. `messages`.
+    pub resource: &'static str,
+    /// Verb on the resource, e.g. `send`.
+    pub name: &'static str,
+    pub method: Method,
+    /// Path template with `{params}`.
+    pub path: &'static str,
+    /// Acts in the world (sends, calls, buys, creates): never retried unless the server proves
+    /// it did not act.
+    pub acts: bool,
+    /// Sends the API key (false only for the public recording download).
+    pub auth: bool,
+    pub response: ResponseKind,
+    /// One-line description.
+    pub doc: &'static str,
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone)]
+pub struct RequestParts {
+    pub operation: &'static Operation,
+    /// Path with parameters filled in and percent-encoded.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Map<String, Value>>,
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved. Everything else,
+/// `/`, `?`, `#`, `%` and `+` included, is encoded, so an id can never change the route.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'+')
+    .add(b'/')
+    .add(b':')
+    .add(b';')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'!')
+    .add(b'$')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*')
+    .add(b',');
+
+/// Encodes one path parameter after checking it is not empty.
+pub fn path_segment(field: &str, value: &str) -> Result<String, ValidationError> {
+    validate::path_param(field, value)?;
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+}
+
+impl RequestParts {
+    pub fn new(operation: &'static Operation, path: String) -> Self {
+        Self { operation, path, query: Vec::new(), headers: Vec::new(), body: None }
+    }
+
+    pub fn query(&mut self, wire: &'static str, value: impl ToString) {
+        self.query.push((wire, value.to_string()));
+    }
+
+    pub fn header(&mut self, wire: &'static str, value: impl Into<String>) {
+        self.headers.push((wire, value.into()));
+    }
+
+    /// Adds a body field; `field` names it in the error if it cannot be encoded.
+    pub fn body(&mut self, field: &str, wire: &'static str, value: &impl Serialize) -> Result<(), ValidationError> {
+        let value = serde_json::to_value(value).map_err(|e| ValidationError::new(field, format!("cannot be encoded as JSON: {e}")))?;
+        self.body.get_or_insert_with(Map::new).insert(wire.to_owned(), value);
+        Ok(())
+    }
+
+    /// Sends an explicit `null` (clears a nullable field).
+    pub fn body_null(&mut self, wire: &'static str) {
+        self.body.get_or_insert_with(Map::new).insert(wire.to_owned(), Value::Null);
+    }
+}
+
+/// A typed request: the generated parameter struct of one operation.
+pub trait Endpoint {
+    /// What the operation returns.
+    type Output;
+    /// The operation's row of the table.
+    fn operation(&self) -> &'static Operation;
+    /// Validates the parameters and builds the request.
+    fn to_request(&self) -> Result<RequestParts, ValidationError>;
+    /// Reads a successful response.
+    fn decode(response: RawResponse) -> Result<Self::Output>;
+}
+
+/// Serde helper for nullable request fields: `Option<Option<T>>` where the outer `None` is "not
+/// set" (nothing is sent) and `Some(None)` is an explicit `null` (the field is cleared).
+pub mod nullable {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape() {
+        assert_eq!(path_segment("id", "agt_1").as_deref(), Ok("agt_1"));
+        assert_eq!(path_segment("id", "../x?y#z").as_deref(), Ok("..%2Fx%3Fy%23z"));
+        assert_eq!(path_segment("id", "+14155550100").as_deref(), Ok("%2B14155550100"));
+        assert_eq!(path_segment("id", "ä b").as_deref(), Ok("%C3%A4%20b"));
+        assert!(path_segment("agent_id", " ").is_err());
+        assert!(path_segment("agent_id", "..").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! A response as received, and how successful bodies become typed values.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::error::{DecodeError, Error, Result, excerpt};
+use crate::request::Operation;
+
+/// Status, the headers the SDK reads, and the body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub operation: &'static Operation,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<String>,
+    pub body: Bytes,
+}
+
+/// Binary content with its media type (call recordings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryContent {
+    pub content_type: String,
+    pub data: Bytes,
+}
+
+impl RawResponse {
+    fn decode_error(&self, message: String) -> Error {
+        let text = String::from_utf8_lossy(&self.body);
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation.id,
+            status: self.status,
+            message,
+            excerpt: excerpt(&text, 200),
+            may_have_acted: self.operation.acts,
+        }))
+    }
+
+    /// Decodes a JSON body. An empty body decodes as `{}`, so models whose fields are all
+    /// optional survive a server that answers 200 with nothing; others get a clear error.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." { self.decode_error(inner.to_string()) } else { self.decode_error(format!("at `{path}`: {inner}")) }
+        })?;
+        deserializer.end().map_err(|e| self.decode_error(e.to_string()))?;
+        Ok(value)
+    }
+
+    /// Decodes JSON where `null` (or an empty body) means "none".
+    pub fn nullable_json<T: DeserializeOwned>(&self) -> Result<Option<T>> {
+        let trimmed = self.body.trim_ascii();
+        if trimmed.is_empty() || trimmed == b"null" {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+
+    /// The body as binary content.
+    pub fn binary(self) -> Result<BinaryContent> {
+        let content_type = self.content_type.unwrap_or_else(|| "application/octet-stream".to_owned());
+        Ok(BinaryContent { content_type, data: self.body })
+    }
+}

@@ -1,0 +1,162 @@
+//! One HTTP attempt: reqwest on native targets (rustls), reqwest's fetch backend on wasm32.
+
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::client::{ClientInner, RequestOptions};
+use crate::error::{Error, Result};
+use crate::request::{Method, RequestParts, ResponseKind};
+use crate::response::RawResponse;
+use crate::retry::Attempt;
+use crate::secret::ApiKey;
+
+/// Largest body read into memory; a bigger one is refused rather than exhausting memory.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The reqwest client shared by every call of a [`crate::Client`].
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
+    // Follow redirects only within the same origin: the API never redirects elsewhere, and a
+    // request that did would carry the caller's intent (and, without reqwest's own stripping,
+    // the key) to a host nobody configured.
+    let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
+    });
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(connect_timeout)
+        .redirect(same_origin)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn http_client(user_agent: &str, _connect_timeout: Duration) -> Result<reqwest::Client> {
+    // Browsers refuse to let scripts set User-Agent; it goes in a header of our own instead.
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(user_agent) {
+        headers.insert("x-agentphone-user-agent", value);
+    }
+    reqwest::Client::builder().default_headers(headers).build().map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))
+}
+
+/// Checks user-supplied headers once, at construction.
+pub(crate) fn header_map(headers: &[(String, String)], api_key: &ApiKey) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))?;
+        if name == AUTHORIZATION {
+            return Err(Error::Config("set the API key with api_key, not an Authorization header".to_owned()));
+        }
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| Error::Config(format!("header {name}: the value has characters headers cannot carry")))?;
+        map.append(name, value);
+    }
+    // A key with characters a header cannot carry would fail on every call; say so now.
+    HeaderValue::from_str(&format!("Bearer {}", api_key.expose()))
+        .map_err(|_| Error::Config("the API key has characters a header cannot carry".to_owned()))?;
+    Ok(map)
+}
+
+fn method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// A failed attempt: how it ended (for the retry decision) and the error to return if it is the last.
+pub(crate) struct Failure {
+    pub attempt: Attempt,
+    pub error: Error,
+}
+
+/// Sends the request once.
+pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options: &RequestOptions) -> Result<RawResponse, Failure> {
+    let op = parts.operation;
+    let mut url = inner.base_url.clone();
+    url.set_path(&format!("{}{}", inner.base_url.path().trim_end_matches('/'), parts.path));
+    if !parts.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(parts.query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    let mut request = inner.http.request(method(op.method), url).headers(inner.headers.clone());
+    if op.auth {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", inner.api_key.expose())).map_err(|_| Failure {
+            attempt: Attempt::NotSent,
+            error: Error::Config("the API key has characters a header cannot carry".to_owned()),
+        })?;
+        value.set_sensitive(true);
+        request = request.header(AUTHORIZATION, value);
+    }
+    for (name, value) in
+        parts.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    {
+        request = request.header(name, value);
+    }
+    if let Some(body) = &parts.body {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Failure { attempt: Attempt::NotSent, error: Error::Config(format!("cannot encode the request body: {e}")) })?;
+        request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes);
+    }
+    let accept = match op.response {
+        ResponseKind::EventStream => "text/event-stream",
+        ResponseKind::Bytes => "*/*",
+        ResponseKind::Json | ResponseKind::NullableJson | ResponseKind::Empty => "application/json",
+    };
+    request = request.header(reqwest::header::ACCEPT, accept);
+    request = request.timeout(options.timeout.unwrap_or(inner.timeout));
+
+    let response = request.send().await.map_err(|e| transport_failure(inner, parts, &e))?;
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = header("content-type");
+    let request_id = header("x-request-id");
+    let retry_after = header("retry-after");
+    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(too_large(parts, status));
+    }
+    let body = response.bytes().await.map_err(|e| transport_failure(inner, parts, &e))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(too_large(parts, status));
+    }
+    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body })
+}
+
+fn too_large(parts: &RequestParts, status: u16) -> Failure {
+    Failure {
+        attempt: Attempt::Status(status),
+        error: Error::Decode(Box::new(crate::error::DecodeError {
+            operation: parts.operation.id,
+            status,
+            message: format!("the response body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024)),
+            excerpt: String::new(),
+            may_have_acted: parts.operation.acts,
+        })),
+    }
+}
+
+/// Classifies a reqwest error: was anything sent, and was it a timeout.
+fn transport_failure(inner: &ClientInner, parts: &RequestParts, error: &reqwest::Error) -> Failure {
+    let not_sent = error.is_connect();
+    let attempt = if not_sent { Attempt::NotSent } else { Attempt::Lost };
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let detail = crate::error::TransportError {
+        operation: parts.operation.id,
+        message: inner.api_key.scrub(&message),
+        sent: !not_sent,
+        may_have_acted: !not_sent && parts.operation.acts,
+    };
+    let error = if error.is_timeout() { Error::Timeout(detail) } else { Error::Connection(detail) };
+    Failure { attempt, error }
+}

@@ -1,0 +1,481 @@
+//! The core crate's generated modules: models, operation parameters and metadata, resource
+//! methods, and the by-name dispatcher that bindings and the conformance runner use.
+
+use std::fmt::Write;
+
+use heck::ToUpperCamelCase;
+
+use crate::spec::{Location, Model, Operation, Paging, Param, Response, Spec, Ty};
+
+/// Rust identifiers that need `r#`.
+fn ident(name: &str) -> String {
+    match name {
+        "type" | "match" | "move" | "ref" | "self" | "static" | "struct" | "use" | "where" | "loop" | "fn" | "mod" | "in" => {
+            format!("r#{name}")
+        }
+        _ => name.to_owned(),
+    }
+}
+
+fn doc_attr(doc: &str) -> String {
+    if doc.is_empty() { String::new() } else { format!("#[doc = {doc:?}]\n") }
+}
+
+/// The Rust type of a model field or parameter value.
+fn rust_type(ty: &Ty) -> String {
+    match ty {
+        Ty::String | Ty::Phone | Ty::Url => "String".into(),
+        Ty::Int => "i64".into(),
+        Ty::Float => "f64".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Json => "serde_json::Value".into(),
+        Ty::Object => "serde_json::Map<String, serde_json::Value>".into(),
+        Ty::StringMap => "std::collections::BTreeMap<String, String>".into(),
+        Ty::List(inner) => format!("Vec<{}>", rust_type(inner)),
+        Ty::Enum(name) | Ty::Model(name) => name.clone(),
+    }
+}
+
+pub fn models(spec: &Spec) -> String {
+    let mut out = String::from("//! Models and enums of the AgentPhone API.\n\nuse serde::{Deserialize, Serialize};\n\n");
+    for e in &spec.enums {
+        let doc = if e.strict { format!("{} The server accepts only the listed values.", e.doc) } else { e.doc.clone() };
+        let variants: Vec<String> = e.values.iter().map(|v| format!("{} = {v:?}", v.to_upper_camel_case())).collect();
+        let _ = writeln!(out, "crate::open_enum! {{\n{}{} {{ {} }}\n}}\n", doc_attr(&doc), e.name, variants.join(", "));
+    }
+    for model in &spec.models {
+        out.push_str(&model_struct(model));
+    }
+    out
+}
+
+fn model_struct(model: &Model) -> String {
+    let mut out = doc_attr(&model.doc);
+    out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n");
+    let _ = writeln!(out, "pub struct {} {{", model.name);
+    for field in &model.fields {
+        out.push_str(&doc_attr(&field.doc));
+        let mut attrs = vec![format!("rename = {:?}", field.wire)];
+        attrs.extend(field.aliases.iter().map(|a| format!("alias = {a:?}")));
+        let ty = rust_type(&field.ty);
+        let ty = if field.required {
+            ty
+        } else {
+            attrs.push("default".into());
+            attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+            format!("Option<{ty}>")
+        };
+        let _ = writeln!(out, "#[serde({})]\npub {}: {ty},", attrs.join(", "), ident(&field.name));
+    }
+    out.push_str("/// Fields the API sent that this SDK version does not know, kept as received.\n#[serde(flatten)]\npub extra: serde_json::Map<String, serde_json::Value>,\n}\n\n");
+    out
+}
+
+/// The type a parameter has in its struct.
+fn param_type(p: &Param) -> String {
+    let ty = rust_type(&p.ty);
+    match (p.required, p.nullable) {
+        (true, _) => ty,
+        (false, false) => format!("Option<{ty}>"),
+        (false, true) => format!("Option<Option<{ty}>>"),
+    }
+}
+
+fn output_type(op: &Operation) -> String {
+    match &op.response {
+        Response::Model(m) if op.nullable => format!("Option<{m}>"),
+        Response::Model(m) => m.clone(),
+        Response::List(m) => format!("Vec<{m}>"),
+        Response::Empty => "()".into(),
+        Response::Bytes => "crate::BinaryContent".into(),
+        Response::EventStream(m) => format!("Vec<{m}>"),
+    }
+}
+
+fn response_kind(op: &Operation) -> &'static str {
+    match &op.response {
+        Response::Model(_) if op.nullable => "NullableJson",
+        Response::Model(_) | Response::List(_) => "Json",
+        Response::Empty => "Empty",
+        Response::Bytes => "Bytes",
+        Response::EventStream(_) => "EventStream",
+    }
+}
+
+fn method_variant(method: &str) -> String {
+    method.to_lowercase().to_upper_camel_case()
+}
+
+fn opt_lit<T: std::fmt::Display>(value: Option<T>, suffix: &str) -> String {
+    match value {
+        Some(v) => format!("Some({v}{suffix})"),
+        None => "None".into(),
+    }
+}
+
+fn float_lit(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.fract() == 0.0 => format!("Some({v:.1})"),
+        Some(v) => format!("Some({v})"),
+        None => "None".into(),
+    }
+}
+
+/// Checks for one value, binding `value` (a reference) and producing `wire_value`, the
+/// expression sent.
+fn value_code(p: &Param, spec: &Spec) -> (String, String) {
+    let field = &p.name;
+    let mut checks = String::new();
+    let len_bounds = (p.min_len.is_some() || p.max_len.is_some()).then(|| (opt_lit(p.min_len, "usize"), opt_lit(p.max_len, "usize")));
+    let wire = match &p.ty {
+        Ty::Int => {
+            if p.min.is_some() || p.max.is_some() {
+                let _ = writeln!(
+                    checks,
+                    "crate::validate::range({field:?}, *value, {}, {})?;",
+                    opt_lit(p.min.map(|m| m as i64), "i64"),
+                    opt_lit(p.max.map(|m| m as i64), "i64")
+                );
+            }
+            "value".to_owned()
+        }
+        Ty::Float => {
+            let _ = writeln!(checks, "crate::validate::float_range({field:?}, *value, {}, {})?;", float_lit(p.min), float_lit(p.max));
+            "value".to_owned()
+        }
+        Ty::String | Ty::Url | Ty::Phone => {
+            if let Some((min, max)) = &len_bounds {
+                let _ = writeln!(checks, "crate::validate::str_len({field:?}, value, {min}, {max})?;");
+            }
+            match p.ty {
+                Ty::Url => {
+                    let _ = writeln!(checks, "crate::validate::url({field:?}, value)?;");
+                    "value".to_owned()
+                }
+                Ty::Phone => {
+                    let _ = writeln!(checks, "let value = &crate::normalize_e164({field:?}, value)?;");
+                    "value".to_owned()
+                }
+                _ => "value".to_owned(),
+            }
+        }
+        Ty::Enum(name) => {
+            if spec.enum_def(name).is_some_and(|e| e.strict) {
+                let _ = writeln!(checks, "crate::validate::known_value({field:?}, value.as_str(), value.is_known(), {name}::KNOWN)?;");
+            }
+            "value".to_owned()
+        }
+        Ty::List(inner) => {
+            if let Some((min, max)) = &len_bounds {
+                let _ = writeln!(checks, "crate::validate::list_len({field:?}, value.len(), {min}, {max})?;");
+            }
+            match inner.as_ref() {
+                Ty::Url => {
+                    let _ = writeln!(
+                        checks,
+                        "for (i, item) in value.iter().enumerate() {{ crate::validate::url(&format!(\"{field}[{{i}}]\"), item)?; }}"
+                    );
+                    "value".to_owned()
+                }
+                Ty::Phone => {
+                    let _ = writeln!(
+                        checks,
+                        "let value = &value.iter().enumerate().map(|(i, item)| crate::normalize_e164(&format!(\"{field}[{{i}}]\"), item)).collect::<Result<Vec<_>, _>>()?;"
+                    );
+                    "value".to_owned()
+                }
+                _ => "value".to_owned(),
+            }
+        }
+        Ty::Bool | Ty::Json | Ty::Object | Ty::StringMap | Ty::Model(_) => "value".to_owned(),
+    };
+    (checks, wire)
+}
+
+/// The statement that puts a checked value on the request.
+fn emit_value(p: &Param, expr: &str) -> String {
+    let (field, wire) = (&p.name, &p.wire);
+    match p.location {
+        Location::Body => format!("request.body({field:?}, {wire:?}, {expr})?;"),
+        Location::Header => format!("request.header({wire:?}, {expr}.clone());"),
+        Location::Query => match &p.ty {
+            Ty::List(_) => format!("request.query({wire:?}, {expr}.join(\",\"));"),
+            Ty::Enum(_) => format!("request.query({wire:?}, {expr}.as_str());"),
+            _ => format!("request.query({wire:?}, {expr});"),
+        },
+        Location::Path => unreachable!("path parameters are formatted into the path"),
+    }
+}
+
+fn param_doc(p: &Param) -> String {
+    let mut doc = p.doc.clone();
+    if p.required {
+        doc.push_str(" Required.");
+    }
+    if let Some(default) = &p.default {
+        let _ = write!(doc, " Server default: `{default}`.");
+    }
+    doc
+}
+
+pub fn operations(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! The operation table: metadata, parameter types and request builders.\n\n\
+         use serde::{Deserialize, Serialize};\n\n\
+         use crate::error::{Result, ValidationError};\n\
+         use crate::generated::models::*;\n\
+         use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
+         use crate::request::{Endpoint, Method, Operation, RequestParts, ResponseKind, path_segment};\n\
+         use crate::response::RawResponse;\n\n",
+    );
+    for op in &spec.operations {
+        let _ = writeln!(
+            out,
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, doc: {:?} }};\n",
+            format!("`{}.{}`: {}", op.resource, op.method, op.doc),
+            op.const_name(),
+            op.id,
+            op.resource,
+            op.method,
+            method_variant(&op.http_method),
+            op.path,
+            op.acts,
+            op.auth,
+            response_kind(op),
+            op.doc
+        );
+    }
+    let list: Vec<String> = spec.operations.iter().map(|op| format!("&{}", op.const_name())).collect();
+    let _ = writeln!(
+        out,
+        "/// Every operation of the table, in table order.\npub static OPERATIONS: &[&Operation] = &[{}];\n",
+        list.join(", ")
+    );
+
+    for op in &spec.operations {
+        out.push_str(&params_struct(op));
+        if !matches!(op.response, Response::EventStream(_)) {
+            out.push_str(&endpoint_impl(op, spec));
+        }
+        if let Some(paging) = op.paging {
+            out.push_str(&paged_impl(op, paging, spec));
+        }
+    }
+    out
+}
+
+fn params_struct(op: &Operation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "#[doc = {:?}]", format!("Parameters of `{}.{}`: {}", op.resource, op.method, op.doc));
+    out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]\n");
+    let _ = writeln!(out, "pub struct {} {{", op.params_type());
+    for p in &op.params {
+        out.push_str(&doc_attr(&param_doc(p)));
+        let mut attrs = Vec::new();
+        let camel = heck::ToLowerCamelCase::to_lower_camel_case(p.name.as_str());
+        if camel != p.name {
+            attrs.push(format!("alias = {camel:?}"));
+        }
+        attrs.extend(p.aliases.iter().map(|a| format!("alias = {a:?}")));
+        if !p.required {
+            attrs.push("default".into());
+            attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+        }
+        if p.nullable {
+            attrs.push("deserialize_with = \"crate::request::nullable::deserialize\"".into());
+        }
+        if !attrs.is_empty() {
+            let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
+        }
+        let _ = writeln!(out, "pub {}: {},", ident(&p.name), param_type(p));
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+fn endpoint_impl(op: &Operation, spec: &Spec) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "impl Endpoint for {} {{\ntype Output = {};\n", op.params_type(), output_type(op));
+    let _ = writeln!(out, "fn operation(&self) -> &'static Operation {{ &{} }}\n", op.const_name());
+    out.push_str("fn to_request(&self) -> Result<RequestParts, ValidationError> {\n");
+    let mut template = op.path.clone();
+    let mut args = Vec::new();
+    for p in op.params_in(Location::Path) {
+        template = template.replace(&format!("{{{}}}", p.name), "{}");
+        args.push(format!("path_segment({:?}, &self.{})?", p.name, ident(&p.name)));
+    }
+    let path_expr =
+        if args.is_empty() { format!("{:?}.to_owned()", op.path) } else { format!("format!({template:?}, {})", args.join(", ")) };
+    let used = op.params.iter().any(|p| p.location != Location::Path);
+    let _ = writeln!(out, "let {}request = RequestParts::new(&{}, {path_expr});", if used { "mut " } else { "" }, op.const_name());
+    for p in op.params.iter().filter(|p| p.location != Location::Path) {
+        let (checks, wire) = value_code(p, spec);
+        let put = emit_value(p, &wire);
+        let name = ident(&p.name);
+        if p.required {
+            let _ = writeln!(out, "{{ let value = &self.{name};\n{checks}{put} }}");
+        } else if p.nullable {
+            let _ = writeln!(
+                out,
+                "match &self.{name} {{ None => {{}}, Some(None) => request.body_null({:?}), Some(Some(value)) => {{ {checks}{put} }} }}",
+                p.wire
+            );
+        } else {
+            let _ = writeln!(out, "if let Some(value) = &self.{name} {{\n{checks}{put} }}");
+        }
+    }
+    out.push_str("Ok(request)\n}\n\n");
+    let decode = match &op.response {
+        Response::Model(_) if op.nullable => "response.nullable_json()",
+        Response::Model(_) | Response::List(_) => "response.json()",
+        Response::Empty => "{ let _ = response; Ok(()) }",
+        Response::Bytes => "response.binary()",
+        Response::EventStream(_) => unreachable!("event streams have their own transport"),
+    };
+    let _ = writeln!(out, "fn decode(response: RawResponse) -> Result<Self::Output> {{ {decode} }}\n}}\n");
+    out
+}
+
+/// The item type of a page model's list field.
+fn page_item<'a>(op: &Operation, spec: &'a Spec) -> (&'a Model, String) {
+    let Response::Model(name) = &op.response else { unreachable!("checked when the table was loaded") };
+    let model = spec.model(name).expect("checked when the table was loaded");
+    let items = model
+        .fields
+        .iter()
+        .find(|f| f.name == op.items)
+        .unwrap_or_else(|| panic!("{}: page model {} has no field {}", op.id, model.name, op.items));
+    match &items.ty {
+        Ty::List(inner) => match inner.as_ref() {
+            Ty::Model(item) => (model, item.clone()),
+            other => panic!("{}: page items must be models, not {other:?}", op.id),
+        },
+        other => panic!("{}: page field {} must be a list, not {other:?}", op.id, op.items),
+    }
+}
+
+fn paged_impl(op: &Operation, paging: Paging, spec: &Spec) -> String {
+    let (model, item) = page_item(op, spec);
+    let has = |name: &str| model.fields.iter().any(|f| f.name == name);
+    let has_more = if has("has_more") { "output.has_more" } else { "None" };
+    let total = if has("total") { "output.total" } else { "None" };
+    let page = format!("Page {{ items: output.{}, has_more: {has_more}, total: {total} }}", op.items);
+    let mut out = String::new();
+    match paging {
+        Paging::Offset => {
+            let _ = writeln!(
+                out,
+                "impl OffsetPaged for {} {{\ntype Item = {item};\nfn offset(&self) -> i64 {{ self.offset.unwrap_or(0) }}\nfn set_offset(&mut self, offset: i64) {{ self.offset = Some(offset); }}\nfn into_page(output: {}) -> Page<{item}> {{ {page} }}\n}}\n",
+                op.params_type(),
+                model.name
+            );
+        }
+        Paging::Cursor => {
+            let item_model = spec.model(&item).expect("page items are models");
+            assert!(item_model.fields.iter().any(|f| f.name == "received_at"), "{}: cursor items need received_at", op.id);
+            let _ = writeln!(
+                out,
+                "impl CursorPaged for {} {{\ntype Item = {item};\nfn set_before(&mut self, before: String) {{ self.before = Some(before); }}\nfn into_page(output: {}) -> Page<{item}> {{ {page} }}\nfn cursor(item: &{item}) -> Option<&str> {{ item.received_at.as_deref() }}\nfn id(item: &{item}) -> &str {{ &item.id }}\n}}\n",
+                op.params_type(),
+                model.name
+            );
+        }
+    }
+    out
+}
+
+pub fn resources(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! Client methods, one resource at a time.\n\n\
+         use futures_core::Stream;\n\n\
+         use crate::client::Client;\n\
+         use crate::error::Result;\n\
+         use crate::generated::models::*;\n\
+         use crate::generated::operations::*;\n\n",
+    );
+    for resource in &spec.resources {
+        let ty = format!("{}Resource", resource.name.to_upper_camel_case());
+        let _ = writeln!(
+            out,
+            "{}#[derive(Debug, Clone, Copy)]\npub struct {ty}<'a> {{ client: &'a Client }}\n\nimpl Client {{\n{}pub fn {}(&self) -> {ty}<'_> {{ {ty} {{ client: self }} }}\n}}\n\nimpl {ty}<'_> {{",
+            doc_attr(&resource.doc),
+            doc_attr(&resource.doc),
+            resource.name
+        );
+        for op in spec.operations_of(&resource.name) {
+            if matches!(op.response, Response::EventStream(_)) {
+                continue;
+            }
+            let output = output_type(op);
+            out.push_str(&doc_attr(&op.doc));
+            if op.params.iter().all(|p| matches!(p.location, Location::Path | Location::Header)) {
+                let path: Vec<&Param> = op.params_in(Location::Path).collect();
+                let args: String = path.iter().map(|p| format!(", {}: &str", ident(&p.name))).collect();
+                let mut fields: Vec<String> = path.iter().map(|p| format!("{}: {}.to_owned()", ident(&p.name), ident(&p.name))).collect();
+                if op.params.len() > path.len() {
+                    fields.push("..Default::default()".into());
+                }
+                let _ = writeln!(
+                    out,
+                    "pub async fn {}(&self{args}) -> Result<{output}> {{ self.client.send(&{} {{ {} }}).await }}\n",
+                    ident(&op.method),
+                    op.params_type(),
+                    fields.join(", ")
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "pub async fn {}(&self, params: &{}) -> Result<{output}> {{ self.client.send(params).await }}\n",
+                    ident(&op.method),
+                    op.params_type()
+                );
+            }
+            if let Some(paging) = op.paging {
+                let (_, item) = page_item(op, spec);
+                let func = match paging {
+                    Paging::Offset => "offset_items",
+                    Paging::Cursor => "cursor_items",
+                };
+                let _ = writeln!(
+                    out,
+                    "#[doc = {:?}]\npub fn {}_all(&self, params: {}) -> impl Stream<Item = Result<{item}>> + 'static {{ crate::pagination::{func}(self.client.clone(), params) }}\n",
+                    format!("Every item of `{}`, fetching pages as they are consumed (cap with `StreamExt::take`).", op.method),
+                    op.method,
+                    op.params_type()
+                );
+            }
+        }
+        out.push_str("}\n\n");
+    }
+    out
+}
+
+pub fn dispatch(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
+         use crate::client::{Client, RequestOptions};\n\
+         use crate::dynamic::{Answer, binary, build_with, json, unknown_operation};\n\
+         use crate::error::Result;\n\
+         use crate::generated::operations::*;\n\
+         use crate::request::RequestParts;\n\n\
+         /// Calls the operation `id` with arguments named as in the table (snake_case; camelCase accepted).\n\
+         pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\nmatch id {\n",
+    );
+    for op in &spec.operations {
+        let call = match op.response {
+            Response::EventStream(_) => continue,
+            Response::Bytes => "binary",
+            _ => "json",
+        };
+        let _ = writeln!(out, "{:?} => {call}::<{}>(client, args, options).await,", op.id, op.params_type());
+    }
+    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Validates the arguments and builds the request without sending it.\npub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\nmatch id {\n");
+    for op in &spec.operations {
+        if matches!(op.response, Response::EventStream(_)) {
+            continue;
+        }
+        let _ = writeln!(out, "{:?} => build_with::<{}>(args),", op.id, op.params_type());
+    }
+    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n");
+    out
+}
