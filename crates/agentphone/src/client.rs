@@ -91,7 +91,15 @@ impl Client {
     pub async fn send_with<E: Endpoint>(&self, params: &E, options: &RequestOptions) -> Result<E::Output> {
         let parts = params.to_request()?;
         let response = self.execute(&parts, options).await?;
-        E::decode(response)
+        E::decode(response).map_err(|error| match error {
+            // The body excerpt came from the network: a hostile server could echo the key into it.
+            Error::Decode(mut decode) => {
+                decode.excerpt = self.inner.api_key.scrub(&decode.excerpt);
+                decode.message = self.inner.api_key.scrub(&decode.message);
+                Error::Decode(decode)
+            }
+            other => other,
+        })
     }
 
     /// Sends the request, retrying as the policy allows, and turns error statuses into errors.

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
-use crate::request::{Endpoint, RequestParts};
+use crate::request::{Endpoint, Request, RequestParts};
 use crate::response::BinaryContent;
 
 /// What an operation called by name returns.
@@ -39,7 +39,7 @@ fn backticked(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
-pub(crate) fn build_with<P: Endpoint + DeserializeOwned>(args: serde_json::Value) -> Result<RequestParts> {
+pub(crate) fn build_with<P: Request + DeserializeOwned>(args: serde_json::Value) -> Result<RequestParts> {
     Ok(parse_args::<P>(args)?.to_request()?)
 }
 

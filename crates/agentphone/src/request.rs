@@ -46,6 +46,40 @@ pub enum ResponseKind {
     EventStream,
 }
 
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Body,
+    Header,
+}
+
+/// The JSON shape of a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    String,
+    Int,
+    Float,
+    Bool,
+    /// A list; in a query it is sent comma-joined.
+    List,
+    /// A JSON object or any JSON value.
+    Object,
+}
+
+/// One parameter of an operation.
+#[derive(Debug)]
+pub struct ParamInfo {
+    /// What users write (snake_case).
+    pub name: &'static str,
+    /// What goes on the wire.
+    pub wire: &'static str,
+    pub location: ParamLocation,
+    pub kind: ParamKind,
+    pub required: bool,
+}
+
 /// One row of the operation table, as the client needs it at run time.
 #[derive(Debug)]
 pub struct Operation {
@@ -64,8 +98,60 @@ pub struct Operation {
     /// Sends the API key (false only for the public recording download).
     pub auth: bool,
     pub response: ResponseKind,
+    /// Status of a successful answer (200, 201 or 204).
+    pub status: u16,
+    pub params: &'static [ParamInfo],
     /// One-line description.
     pub doc: &'static str,
+}
+
+impl Operation {
+    /// Matches a concrete path (`/v1/agents/agt_1`, percent-decoded) against this operation's
+    /// template, returning the path parameters.
+    pub fn match_path<'p>(&self, path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
+        let mut template = self.path.split('/');
+        let mut actual = path.split('/');
+        let mut params = Vec::new();
+        loop {
+            match (template.next(), actual.next()) {
+                (None, None) => return Some(params),
+                (Some(t), Some(a)) => match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    Some(name) if !a.is_empty() => {
+                        let name = self.params.iter().find(|p| p.name == name).map_or("", |p| p.name);
+                        params.push((name, a));
+                    }
+                    Some(_) => return None,
+                    None if t == a => {}
+                    None => return None,
+                },
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// The operation that serves `method` and `path` (percent-decoded, without the query), with its
+/// path parameters. A literal segment wins over a parameter (`/v1/agents/voices` is not an agent).
+pub fn route<'p>(method: Method, path: &'p str) -> Option<(&'static Operation, Vec<(&'static str, &'p str)>)> {
+    crate::OPERATIONS
+        .iter()
+        .filter(|op| op.method == method)
+        .filter_map(|op| op.match_path(path).map(|params| (*op, params)))
+        .min_by_key(|(_, params)| params.len())
+}
+
+impl std::str::FromStr for Method {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Ok(match text.to_ascii_uppercase().as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "PATCH" => Self::Patch,
+            "DELETE" => Self::Delete,
+            _ => return Err(ValidationError::new("method", format!("{text:?} is not one of GET, POST, PUT, PATCH, DELETE"))),
+        })
+    }
 }
 
 /// A request ready to send.
@@ -144,14 +230,18 @@ impl RequestParts {
     }
 }
 
-/// A typed request: the generated parameter struct of one operation.
-pub trait Endpoint {
-    /// What the operation returns.
-    type Output;
+/// A request: the generated parameter struct of one operation.
+pub trait Request {
     /// The operation's row of the table.
     fn operation(&self) -> &'static Operation;
     /// Validates the parameters and builds the request.
     fn to_request(&self) -> Result<RequestParts, ValidationError>;
+}
+
+/// A request whose answer is one body, read whole.
+pub trait Endpoint: Request {
+    /// What the operation returns.
+    type Output;
     /// Reads a successful response.
     fn decode(response: RawResponse) -> Result<Self::Output>;
 }

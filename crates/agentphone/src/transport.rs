@@ -142,7 +142,11 @@ fn too_large(parts: &RequestParts, status: u16) -> Failure {
 
 /// Classifies a reqwest error: was anything sent, and was it a timeout.
 fn transport_failure(inner: &ClientInner, parts: &RequestParts, error: &reqwest::Error) -> Failure {
+    // In a browser, fetch does not say how far a failed request got: assume it was sent.
+    #[cfg(not(target_arch = "wasm32"))]
     let not_sent = error.is_connect();
+    #[cfg(target_arch = "wasm32")]
+    let not_sent = false;
     let attempt = if not_sent { Attempt::NotSent } else { Attempt::Lost };
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);

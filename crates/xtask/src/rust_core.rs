@@ -102,6 +102,17 @@ fn response_kind(op: &Operation) -> &'static str {
     }
 }
 
+fn param_kind(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_) => "String",
+        Ty::Int => "Int",
+        Ty::Float => "Float",
+        Ty::Bool => "Bool",
+        Ty::List(_) => "List",
+        Ty::Json | Ty::Object | Ty::StringMap | Ty::Model(_) => "Object",
+    }
+}
+
 fn method_variant(method: &str) -> String {
     method.to_lowercase().to_upper_camel_case()
 }
@@ -225,13 +236,27 @@ pub fn operations(spec: &Spec) -> String {
          use crate::error::{Result, ValidationError};\n\
          use crate::generated::models::*;\n\
          use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
-         use crate::request::{Endpoint, Method, Operation, RequestParts, ResponseKind, path_segment};\n\
+         use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamKind, ParamLocation, Request, RequestParts, ResponseKind, path_segment};\n\
          use crate::response::RawResponse;\n\n",
     );
     for op in &spec.operations {
+        let params: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| {
+                format!(
+                    "ParamInfo {{ name: {:?}, wire: {:?}, location: ParamLocation::{:?}, kind: ParamKind::{}, required: {} }}",
+                    p.name,
+                    p.wire,
+                    p.location,
+                    param_kind(&p.ty),
+                    p.required
+                )
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, doc: {:?} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], doc: {:?} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -242,6 +267,8 @@ pub fn operations(spec: &Spec) -> String {
             op.acts,
             op.auth,
             response_kind(op),
+            op.status,
+            params.join(", "),
             op.doc
         );
     }
@@ -254,8 +281,9 @@ pub fn operations(spec: &Spec) -> String {
 
     for op in &spec.operations {
         out.push_str(&params_struct(op));
+        out.push_str(&request_impl(op, spec));
         if !matches!(op.response, Response::EventStream(_)) {
-            out.push_str(&endpoint_impl(op, spec));
+            out.push_str(&endpoint_impl(op));
         }
         if let Some(paging) = op.paging {
             out.push_str(&paged_impl(op, paging, spec));
@@ -293,9 +321,9 @@ fn params_struct(op: &Operation) -> String {
     out
 }
 
-fn endpoint_impl(op: &Operation, spec: &Spec) -> String {
+fn request_impl(op: &Operation, spec: &Spec) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "impl Endpoint for {} {{\ntype Output = {};\n", op.params_type(), output_type(op));
+    let _ = writeln!(out, "impl Request for {} {{", op.params_type());
     let _ = writeln!(out, "fn operation(&self) -> &'static Operation {{ &{} }}\n", op.const_name());
     out.push_str("fn to_request(&self) -> Result<RequestParts, ValidationError> {\n");
     let mut template = op.path.clone();
@@ -324,7 +352,13 @@ fn endpoint_impl(op: &Operation, spec: &Spec) -> String {
             let _ = writeln!(out, "if let Some(value) = &self.{name} {{\n{checks}{put} }}");
         }
     }
-    out.push_str("Ok(request)\n}\n\n");
+    out.push_str("Ok(request)\n}\n}\n\n");
+    out
+}
+
+fn endpoint_impl(op: &Operation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "impl Endpoint for {} {{\ntype Output = {};\n", op.params_type(), output_type(op));
     let decode = match &op.response {
         Response::Model(_) if op.nullable => "response.nullable_json()",
         Response::Model(_) | Response::List(_) => "response.json()",
@@ -471,9 +505,6 @@ pub fn dispatch(spec: &Spec) -> String {
     }
     out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Validates the arguments and builds the request without sending it.\npub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\nmatch id {\n");
     for op in &spec.operations {
-        if matches!(op.response, Response::EventStream(_)) {
-            continue;
-        }
         let _ = writeln!(out, "{:?} => build_with::<{}>(args),", op.id, op.params_type());
     }
     out.push_str("other => Err(unknown_operation(other)),\n}\n}\n");

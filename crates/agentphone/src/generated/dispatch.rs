@@ -118,6 +118,7 @@ pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {
         "end_call" => build_with::<EndCallParams>(args),
         "get_call_recording" => build_with::<GetCallRecordingParams>(args),
         "get_call_transcript" => build_with::<GetCallTranscriptParams>(args),
+        "stream_call_transcript" => build_with::<StreamCallTranscriptParams>(args),
         "send_message" => build_with::<SendMessageParams>(args),
         "send_reaction" => build_with::<SendReactionParams>(args),
         "list_conversations" => build_with::<ListConversationsParams>(args),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, ValidationError};
 use crate::generated::models::*;
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
-use crate::request::{Endpoint, Method, Operation, RequestParts, ResponseKind, path_segment};
+use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamKind, ParamLocation, Request, RequestParts, ResponseKind, path_segment};
 use crate::response::RawResponse;
 
 #[doc = "`agents.list`: List agents."]
@@ -19,6 +19,18 @@ pub static LIST_AGENTS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "List agents.",
 };
 
@@ -32,6 +44,85 @@ pub static CREATE_AGENT: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "voice_mode", wire: "voiceMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "begin_message", wire: "beginMessage", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "transfer_number",
+            wire: "transferNumber",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "voicemail_message",
+            wire: "voicemailMessage",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "stt_mode", wire: "sttMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "ambient_sound", wire: "ambientSound", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "denoising_mode",
+            wire: "denoisingMode",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "max_silence_ms", wire: "maxSilenceMs", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "enable_messaging",
+            wire: "enableMessaging",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+        ParamInfo {
+            name: "enable_backchannel",
+            wire: "enableBackchannel",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+        ParamInfo {
+            name: "interruption_sensitivity",
+            wire: "interruptionSensitivity",
+            location: ParamLocation::Body,
+            kind: ParamKind::Float,
+            required: false,
+        },
+        ParamInfo { name: "voice_speed", wire: "voiceSpeed", location: ParamLocation::Body, kind: ParamKind::Float, required: false },
+        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "custom_tools", wire: "customTools", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo {
+            name: "call_screening_identity",
+            wire: "callScreeningIdentity",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "call_screening_purpose",
+            wire: "callScreeningPurpose",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Create an agent.",
 };
 
@@ -45,6 +136,17 @@ pub static GET_AGENT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Get an agent with its numbers.",
 };
 
@@ -58,6 +160,86 @@ pub static UPDATE_AGENT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "voice_mode", wire: "voiceMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "begin_message", wire: "beginMessage", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "transfer_number",
+            wire: "transferNumber",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "voicemail_message",
+            wire: "voicemailMessage",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "stt_mode", wire: "sttMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "ambient_sound", wire: "ambientSound", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "denoising_mode",
+            wire: "denoisingMode",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "max_silence_ms", wire: "maxSilenceMs", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "enable_messaging",
+            wire: "enableMessaging",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+        ParamInfo {
+            name: "enable_backchannel",
+            wire: "enableBackchannel",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+        ParamInfo {
+            name: "interruption_sensitivity",
+            wire: "interruptionSensitivity",
+            location: ParamLocation::Body,
+            kind: ParamKind::Float,
+            required: false,
+        },
+        ParamInfo { name: "voice_speed", wire: "voiceSpeed", location: ParamLocation::Body, kind: ParamKind::Float, required: false },
+        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "custom_tools", wire: "customTools", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo {
+            name: "call_screening_identity",
+            wire: "callScreeningIdentity",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "call_screening_purpose",
+            wire: "callScreeningPurpose",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Update an agent; only the fields given change.",
 };
 
@@ -71,6 +253,17 @@ pub static DELETE_AGENT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Delete an agent; its numbers, calls and conversations are unassigned.",
 };
 
@@ -84,6 +277,11 @@ pub static ATTACH_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "number_id", wire: "numberId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+    ],
     doc: "Attach one of the project's numbers to an agent.",
 };
 
@@ -97,6 +295,11 @@ pub static DETACH_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+    ],
     doc: "Detach a number from an agent; the number stays active.",
 };
 
@@ -110,6 +313,12 @@ pub static LIST_AGENT_CALLS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "List an agent's calls.",
 };
 
@@ -123,6 +332,12 @@ pub static LIST_AGENT_CONVERSATIONS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "List an agent's conversations.",
 };
 
@@ -136,6 +351,8 @@ pub static LIST_VOICES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[],
     doc: "List the voices agents can use.",
 };
 
@@ -149,6 +366,8 @@ pub static GET_AGENT_WEBHOOK: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::NullableJson,
+    status: 200,
+    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get an agent's own webhook, or null when it uses the project webhook.",
 };
 
@@ -162,6 +381,13 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+    ],
     doc: "Create or replace an agent's webhook; a new signing secret is returned every time.",
 };
 
@@ -175,6 +401,8 @@ pub static DELETE_AGENT_WEBHOOK: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Remove an agent's webhook; its events go to the project webhook again.",
 };
 
@@ -188,6 +416,11 @@ pub static LIST_AGENT_WEBHOOK_DELIVERIES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "List recent deliveries to an agent's webhook.",
 };
 
@@ -201,6 +434,8 @@ pub static TEST_AGENT_WEBHOOK: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Send a synthetic event to an agent's webhook.",
 };
 
@@ -214,6 +449,18 @@ pub static LIST_NUMBERS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "List active phone numbers (released ones are left out).",
 };
 
@@ -227,6 +474,23 @@ pub static BUY_NUMBER: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "country", wire: "country", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "area_code", wire: "areaCode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "type", wire: "type", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "imessage_type", wire: "imessageType", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "external_id", wire: "externalId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "expires_at", wire: "expiresAt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Buy a phone number (billed).",
 };
 
@@ -240,6 +504,8 @@ pub static GET_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get a phone number, released ones included.",
 };
 
@@ -253,6 +519,12 @@ pub static UPDATE_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "external_id", wire: "externalId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "expires_at", wire: "expiresAt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Update a number's external id or expiry.",
 };
 
@@ -266,6 +538,17 @@ pub static RELEASE_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Release a phone number. Irreversible.",
 };
 
@@ -279,6 +562,15 @@ pub static SEARCH_AVAILABLE_NUMBERS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "area_code", wire: "areaCode", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "city", wire: "city", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "state", wire: "state", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "zip", wire: "zip", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "country", wire: "country", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "Search numbers available to buy.",
 };
 
@@ -292,6 +584,14 @@ pub static LOOKUP_NUMBERS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "phone_numbers",
+        wire: "phoneNumbers",
+        location: ParamLocation::Query,
+        kind: ParamKind::List,
+        required: true,
+    }],
     doc: "Look up carrier facts for up to 25 phone numbers.",
 };
 
@@ -305,6 +605,13 @@ pub static LIST_NUMBER_MESSAGES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "before", wire: "before", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "after", wire: "after", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+    ],
     doc: "List messages received and sent by a number, newest first.",
 };
 
@@ -318,6 +625,12 @@ pub static LIST_NUMBER_CALLS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "List calls on a number.",
 };
 
@@ -331,6 +644,8 @@ pub static GET_CONTACT_CARD: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get the iMessage contact card a number shares.",
 };
 
@@ -344,6 +659,14 @@ pub static SET_CONTACT_CARD: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "first_name", wire: "firstName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "last_name", wire: "lastName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "display_name", wire: "displayName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "avatar_url", wire: "avatarUrl", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Create or replace the iMessage contact card a number shares.",
 };
 
@@ -357,6 +680,8 @@ pub static DELETE_CONTACT_CARD: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Empty,
+    status: 204,
+    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Remove a number's contact card.",
 };
 
@@ -370,6 +695,19 @@ pub static LIST_CONTACTS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "search", wire: "search", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "List contacts, optionally filtered by name or phone.",
 };
 
@@ -383,6 +721,13 @@ pub static CREATE_CONTACT: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 201,
+    params: &[
+        ParamInfo { name: "phone_number", wire: "phoneNumber", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "notes", wire: "notes", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Create a contact; a phone number can be saved once.",
 };
 
@@ -396,6 +741,14 @@ pub static GET_CONTACT_CAPABILITIES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "phone_number",
+        wire: "phone_number",
+        location: ParamLocation::Query,
+        kind: ParamKind::String,
+        required: true,
+    }],
     doc: "Check live whether a number can get iMessage or SMS.",
 };
 
@@ -409,6 +762,8 @@ pub static GET_CONTACT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get a contact.",
 };
 
@@ -422,6 +777,14 @@ pub static UPDATE_CONTACT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "phone_number", wire: "phoneNumber", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "notes", wire: "notes", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Update a contact; only the fields given change.",
 };
 
@@ -435,6 +798,8 @@ pub static DELETE_CONTACT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Empty,
+    status: 204,
+    params: &[ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Delete a contact.",
 };
 
@@ -448,6 +813,22 @@ pub static LIST_CALLS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "status", wire: "status", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "direction", wire: "direction", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "type", wire: "type", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "search", wire: "search", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "List calls, newest first.",
 };
 
@@ -461,6 +842,51 @@ pub static CREATE_CALL: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "to_number", wire: "toNumber", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "from_number_id", wire: "fromNumberId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "initial_greeting",
+            wire: "initialGreeting",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "variables", wire: "variables", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "disable_recording",
+            wire: "disableRecording",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+        ParamInfo {
+            name: "call_screening_identity",
+            wire: "callScreeningIdentity",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "call_screening_purpose",
+            wire: "callScreeningPurpose",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Place an outbound call (billed; dials a real phone).",
 };
 
@@ -474,6 +900,12 @@ pub static CREATE_WEB_CALL: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "metadata", wire: "metadata", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo { name: "variables", wire: "variables", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+    ],
     doc: "Start a browser call; returns a short-lived access token for the web SDK.",
 };
 
@@ -487,6 +919,8 @@ pub static GET_CALL: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get a call with its transcript so far.",
 };
 
@@ -500,6 +934,8 @@ pub static END_CALL: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Hang up a call in progress.",
 };
 
@@ -513,6 +949,8 @@ pub static GET_CALL_RECORDING: Operation = Operation {
     acts: false,
     auth: false,
     response: ResponseKind::Bytes,
+    status: 200,
+    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Download a call's recording (WAV).",
 };
 
@@ -526,6 +964,8 @@ pub static GET_CALL_TRANSCRIPT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Get a call's transcript.",
 };
 
@@ -539,6 +979,8 @@ pub static STREAM_CALL_TRANSCRIPT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::EventStream,
+    status: 200,
+    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
     doc: "Follow a call's transcript live (server-sent events; past turns first).",
 };
 
@@ -552,6 +994,25 @@ pub static SEND_MESSAGE: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "to_number", wire: "to_number", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "recipients", wire: "recipients", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo { name: "body", wire: "body", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "media_url", wire: "media_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "media_urls", wire: "media_urls", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "from_number", wire: "from_number", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "send_style", wire: "send_style", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "reply_to_message_id",
+            wire: "reply_to_message_id",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.",
 };
 
@@ -565,6 +1026,11 @@ pub static SEND_REACTION: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "message_id", wire: "message_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "reaction", wire: "reaction", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+    ],
     doc: "React to an iMessage (tapback or emoji).",
 };
 
@@ -578,6 +1044,18 @@ pub static LIST_CONVERSATIONS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "List conversations, most recent activity first.",
 };
 
@@ -591,6 +1069,17 @@ pub static GET_CONVERSATION: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "conversation_id",
+            wire: "conversation_id",
+            location: ParamLocation::Path,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "message_limit", wire: "message_limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "Get a conversation with its recent messages.",
 };
 
@@ -604,6 +1093,18 @@ pub static UPDATE_CONVERSATION: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "conversation_id",
+            wire: "conversation_id",
+            location: ParamLocation::Path,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "metadata", wire: "metadata", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo { name: "group_name", wire: "group_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Replace a conversation's metadata (null clears it) or rename its group.",
 };
 
@@ -617,6 +1118,19 @@ pub static LIST_CONVERSATION_MESSAGES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "conversation_id",
+            wire: "conversation_id",
+            location: ParamLocation::Path,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "before", wire: "before", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "after", wire: "after", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+    ],
     doc: "List a conversation's messages, newest first.",
 };
 
@@ -630,6 +1144,14 @@ pub static SEND_TYPING_INDICATOR: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "conversation_id",
+        wire: "conversation_id",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
     doc: "Show a typing indicator (iMessage; best effort, expires by itself).",
 };
 
@@ -643,6 +1165,17 @@ pub static SET_CHAT_BACKGROUND: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "conversation_id",
+            wire: "conversation_id",
+            location: ParamLocation::Path,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "image_url", wire: "image_url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+    ],
     doc: "Set an iMessage chat background (idempotent).",
 };
 
@@ -656,6 +1189,14 @@ pub static REMOVE_CHAT_BACKGROUND: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Empty,
+    status: 204,
+    params: &[ParamInfo {
+        name: "conversation_id",
+        wire: "conversation_id",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
     doc: "Remove an iMessage chat background (idempotent).",
 };
 
@@ -669,6 +1210,14 @@ pub static GET_WEBHOOK: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::NullableJson,
+    status: 200,
+    params: &[ParamInfo {
+        name: "sub_account_id",
+        wire: "X-Sub-Account-Id",
+        location: ParamLocation::Header,
+        kind: ParamKind::String,
+        required: false,
+    }],
     doc: "Get the project webhook, or null when none is set.",
 };
 
@@ -682,6 +1231,19 @@ pub static SET_WEBHOOK: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "X-Sub-Account-Id",
+            location: ParamLocation::Header,
+            kind: ParamKind::String,
+            required: false,
+        },
+    ],
     doc: "Create or replace the project webhook; a new signing secret is returned every time.",
 };
 
@@ -695,6 +1257,8 @@ pub static DELETE_WEBHOOK: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[],
     doc: "Remove the project webhook (agent webhooks are unaffected).",
 };
 
@@ -708,6 +1272,12 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "hours", wire: "hours", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
     doc: "List deliveries to the project webhook.",
 };
 
@@ -721,6 +1291,8 @@ pub static GET_WEBHOOK_DELIVERY_STATS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "hours", wire: "hours", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
     doc: "Delivery counts over the last hours.",
 };
 
@@ -734,6 +1306,8 @@ pub static GET_WEBHOOK_ALL_TIME_STATS: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[],
     doc: "Delivery counts since the beginning.",
 };
 
@@ -747,6 +1321,14 @@ pub static TEST_WEBHOOK: Operation = Operation {
     acts: true,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "from_number", wire: "from", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "to_number", wire: "to", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "message", wire: "message", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "channel", wire: "channel", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
     doc: "Send a synthetic `agent.message` event (marked test) to the webhook.",
 };
 
@@ -760,6 +1342,8 @@ pub static GET_USAGE: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[],
     doc: "Plan, limits and activity counters.",
 };
 
@@ -773,6 +1357,8 @@ pub static GET_DAILY_USAGE: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "days", wire: "days", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
     doc: "Activity per day.",
 };
 
@@ -786,6 +1372,8 @@ pub static GET_MONTHLY_USAGE: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "months", wire: "months", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
     doc: "Activity per month.",
 };
 
@@ -799,6 +1387,8 @@ pub static GET_USAGE_BY_NUMBER: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[],
     doc: "Activity per phone number.",
 };
 
@@ -812,6 +1402,11 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
     acts: false,
     auth: true,
     response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "period", wire: "period", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "tz", wire: "tz", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+    ],
     doc: "Activity per agent over a week, month or year.",
 };
 
@@ -896,9 +1491,7 @@ pub struct ListAgentsParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ListAgentsParams {
-    type Output = AgentList;
-
+impl Request for ListAgentsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_AGENTS
     }
@@ -919,6 +1512,10 @@ impl Endpoint for ListAgentsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListAgentsParams {
+    type Output = AgentList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1009,9 +1606,7 @@ pub struct CreateAgentParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for CreateAgentParams {
-    type Output = Agent;
-
+impl Request for CreateAgentParams {
     fn operation(&self) -> &'static Operation {
         &CREATE_AGENT
     }
@@ -1100,6 +1695,10 @@ impl Endpoint for CreateAgentParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for CreateAgentParams {
+    type Output = Agent;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1118,9 +1717,7 @@ pub struct GetAgentParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for GetAgentParams {
-    type Output = Agent;
-
+impl Request for GetAgentParams {
     fn operation(&self) -> &'static Operation {
         &GET_AGENT
     }
@@ -1133,6 +1730,10 @@ impl Endpoint for GetAgentParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetAgentParams {
+    type Output = Agent;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1214,9 +1815,7 @@ pub struct UpdateAgentParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for UpdateAgentParams {
-    type Output = Agent;
-
+impl Request for UpdateAgentParams {
     fn operation(&self) -> &'static Operation {
         &UPDATE_AGENT
     }
@@ -1304,6 +1903,10 @@ impl Endpoint for UpdateAgentParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for UpdateAgentParams {
+    type Output = Agent;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1322,9 +1925,7 @@ pub struct DeleteAgentParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for DeleteAgentParams {
-    type Output = DeleteAgentResponse;
-
+impl Request for DeleteAgentParams {
     fn operation(&self) -> &'static Operation {
         &DELETE_AGENT
     }
@@ -1337,6 +1938,10 @@ impl Endpoint for DeleteAgentParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for DeleteAgentParams {
+    type Output = DeleteAgentResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1355,9 +1960,7 @@ pub struct AttachNumberParams {
     pub number_id: String,
 }
 
-impl Endpoint for AttachNumberParams {
-    type Output = AttachNumberResponse;
-
+impl Request for AttachNumberParams {
     fn operation(&self) -> &'static Operation {
         &ATTACH_NUMBER
     }
@@ -1371,6 +1974,10 @@ impl Endpoint for AttachNumberParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for AttachNumberParams {
+    type Output = AttachNumberResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1389,9 +1996,7 @@ pub struct DetachNumberParams {
     pub number_id: String,
 }
 
-impl Endpoint for DetachNumberParams {
-    type Output = SuccessResponse;
-
+impl Request for DetachNumberParams {
     fn operation(&self) -> &'static Operation {
         &DETACH_NUMBER
     }
@@ -1403,6 +2008,10 @@ impl Endpoint for DetachNumberParams {
         );
         Ok(request)
     }
+}
+
+impl Endpoint for DetachNumberParams {
+    type Output = SuccessResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1424,9 +2033,7 @@ pub struct ListAgentCallsParams {
     pub offset: Option<i64>,
 }
 
-impl Endpoint for ListAgentCallsParams {
-    type Output = CallList;
-
+impl Request for ListAgentCallsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_AGENT_CALLS
     }
@@ -1443,6 +2050,10 @@ impl Endpoint for ListAgentCallsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListAgentCallsParams {
+    type Output = CallList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1477,9 +2088,7 @@ pub struct ListAgentConversationsParams {
     pub offset: Option<i64>,
 }
 
-impl Endpoint for ListAgentConversationsParams {
-    type Output = ConversationList;
-
+impl Request for ListAgentConversationsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_AGENT_CONVERSATIONS
     }
@@ -1497,6 +2106,10 @@ impl Endpoint for ListAgentConversationsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListAgentConversationsParams {
+    type Output = ConversationList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1521,9 +2134,7 @@ impl OffsetPaged for ListAgentConversationsParams {
 #[serde(deny_unknown_fields)]
 pub struct ListVoicesParams {}
 
-impl Endpoint for ListVoicesParams {
-    type Output = VoiceList;
-
+impl Request for ListVoicesParams {
     fn operation(&self) -> &'static Operation {
         &LIST_VOICES
     }
@@ -1532,6 +2143,10 @@ impl Endpoint for ListVoicesParams {
         let request = RequestParts::new(&LIST_VOICES, "/v1/agents/voices".to_owned());
         Ok(request)
     }
+}
+
+impl Endpoint for ListVoicesParams {
+    type Output = VoiceList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1547,9 +2162,7 @@ pub struct GetAgentWebhookParams {
     pub agent_id: String,
 }
 
-impl Endpoint for GetAgentWebhookParams {
-    type Output = Option<Webhook>;
-
+impl Request for GetAgentWebhookParams {
     fn operation(&self) -> &'static Operation {
         &GET_AGENT_WEBHOOK
     }
@@ -1558,6 +2171,10 @@ impl Endpoint for GetAgentWebhookParams {
         let request = RequestParts::new(&GET_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook", path_segment("agent_id", &self.agent_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetAgentWebhookParams {
+    type Output = Option<Webhook>;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.nullable_json()
@@ -1581,9 +2198,7 @@ pub struct SetAgentWebhookParams {
     pub timeout: Option<i64>,
 }
 
-impl Endpoint for SetAgentWebhookParams {
-    type Output = Webhook;
-
+impl Request for SetAgentWebhookParams {
     fn operation(&self) -> &'static Operation {
         &SET_AGENT_WEBHOOK
     }
@@ -1606,6 +2221,10 @@ impl Endpoint for SetAgentWebhookParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SetAgentWebhookParams {
+    type Output = Webhook;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1621,9 +2240,7 @@ pub struct DeleteAgentWebhookParams {
     pub agent_id: String,
 }
 
-impl Endpoint for DeleteAgentWebhookParams {
-    type Output = SuccessResponse;
-
+impl Request for DeleteAgentWebhookParams {
     fn operation(&self) -> &'static Operation {
         &DELETE_AGENT_WEBHOOK
     }
@@ -1632,6 +2249,10 @@ impl Endpoint for DeleteAgentWebhookParams {
         let request = RequestParts::new(&DELETE_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook", path_segment("agent_id", &self.agent_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for DeleteAgentWebhookParams {
+    type Output = SuccessResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1650,9 +2271,7 @@ pub struct ListAgentWebhookDeliveriesParams {
     pub limit: Option<i64>,
 }
 
-impl Endpoint for ListAgentWebhookDeliveriesParams {
-    type Output = Vec<WebhookDelivery>;
-
+impl Request for ListAgentWebhookDeliveriesParams {
     fn operation(&self) -> &'static Operation {
         &LIST_AGENT_WEBHOOK_DELIVERIES
     }
@@ -1668,6 +2287,10 @@ impl Endpoint for ListAgentWebhookDeliveriesParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListAgentWebhookDeliveriesParams {
+    type Output = Vec<WebhookDelivery>;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1683,9 +2306,7 @@ pub struct TestAgentWebhookParams {
     pub agent_id: String,
 }
 
-impl Endpoint for TestAgentWebhookParams {
-    type Output = WebhookTestResult;
-
+impl Request for TestAgentWebhookParams {
     fn operation(&self) -> &'static Operation {
         &TEST_AGENT_WEBHOOK
     }
@@ -1695,6 +2316,10 @@ impl Endpoint for TestAgentWebhookParams {
             RequestParts::new(&TEST_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook/test", path_segment("agent_id", &self.agent_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for TestAgentWebhookParams {
+    type Output = WebhookTestResult;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1716,9 +2341,7 @@ pub struct ListNumbersParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ListNumbersParams {
-    type Output = PhoneNumberList;
-
+impl Request for ListNumbersParams {
     fn operation(&self) -> &'static Operation {
         &LIST_NUMBERS
     }
@@ -1739,6 +2362,10 @@ impl Endpoint for ListNumbersParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListNumbersParams {
+    type Output = PhoneNumberList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1788,9 +2415,7 @@ pub struct BuyNumberParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for BuyNumberParams {
-    type Output = PhoneNumber;
-
+impl Request for BuyNumberParams {
     fn operation(&self) -> &'static Operation {
         &BUY_NUMBER
     }
@@ -1826,6 +2451,10 @@ impl Endpoint for BuyNumberParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for BuyNumberParams {
+    type Output = PhoneNumber;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1841,9 +2470,7 @@ pub struct GetNumberParams {
     pub number_id: String,
 }
 
-impl Endpoint for GetNumberParams {
-    type Output = PhoneNumber;
-
+impl Request for GetNumberParams {
     fn operation(&self) -> &'static Operation {
         &GET_NUMBER
     }
@@ -1852,6 +2479,10 @@ impl Endpoint for GetNumberParams {
         let request = RequestParts::new(&GET_NUMBER, format!("/v1/numbers/{}", path_segment("number_id", &self.number_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetNumberParams {
+    type Output = PhoneNumber;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1873,9 +2504,7 @@ pub struct UpdateNumberParams {
     pub expires_at: Option<String>,
 }
 
-impl Endpoint for UpdateNumberParams {
-    type Output = PhoneNumber;
-
+impl Request for UpdateNumberParams {
     fn operation(&self) -> &'static Operation {
         &UPDATE_NUMBER
     }
@@ -1890,6 +2519,10 @@ impl Endpoint for UpdateNumberParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for UpdateNumberParams {
+    type Output = PhoneNumber;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1908,9 +2541,7 @@ pub struct ReleaseNumberParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ReleaseNumberParams {
-    type Output = ReleaseNumberResponse;
-
+impl Request for ReleaseNumberParams {
     fn operation(&self) -> &'static Operation {
         &RELEASE_NUMBER
     }
@@ -1923,6 +2554,10 @@ impl Endpoint for ReleaseNumberParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ReleaseNumberParams {
+    type Output = ReleaseNumberResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1953,9 +2588,7 @@ pub struct SearchAvailableNumbersParams {
     pub limit: Option<i64>,
 }
 
-impl Endpoint for SearchAvailableNumbersParams {
-    type Output = AvailableNumberList;
-
+impl Request for SearchAvailableNumbersParams {
     fn operation(&self) -> &'static Operation {
         &SEARCH_AVAILABLE_NUMBERS
     }
@@ -1983,6 +2616,10 @@ impl Endpoint for SearchAvailableNumbersParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SearchAvailableNumbersParams {
+    type Output = AvailableNumberList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1998,9 +2635,7 @@ pub struct LookupNumbersParams {
     pub phone_numbers: Vec<String>,
 }
 
-impl Endpoint for LookupNumbersParams {
-    type Output = NumberLookupList;
-
+impl Request for LookupNumbersParams {
     fn operation(&self) -> &'static Operation {
         &LOOKUP_NUMBERS
     }
@@ -2019,6 +2654,10 @@ impl Endpoint for LookupNumbersParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for LookupNumbersParams {
+    type Output = NumberLookupList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2043,9 +2682,7 @@ pub struct ListNumberMessagesParams {
     pub after: Option<String>,
 }
 
-impl Endpoint for ListNumberMessagesParams {
-    type Output = MessageList;
-
+impl Request for ListNumberMessagesParams {
     fn operation(&self) -> &'static Operation {
         &LIST_NUMBER_MESSAGES
     }
@@ -2065,6 +2702,10 @@ impl Endpoint for ListNumberMessagesParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListNumberMessagesParams {
+    type Output = MessageList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2102,9 +2743,7 @@ pub struct ListNumberCallsParams {
     pub offset: Option<i64>,
 }
 
-impl Endpoint for ListNumberCallsParams {
-    type Output = CallList;
-
+impl Request for ListNumberCallsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_NUMBER_CALLS
     }
@@ -2122,6 +2761,10 @@ impl Endpoint for ListNumberCallsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListNumberCallsParams {
+    type Output = CallList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2150,9 +2793,7 @@ pub struct GetContactCardParams {
     pub number_id: String,
 }
 
-impl Endpoint for GetContactCardParams {
-    type Output = ContactCard;
-
+impl Request for GetContactCardParams {
     fn operation(&self) -> &'static Operation {
         &GET_CONTACT_CARD
     }
@@ -2162,6 +2803,10 @@ impl Endpoint for GetContactCardParams {
             RequestParts::new(&GET_CONTACT_CARD, format!("/v1/numbers/{}/contact-card", path_segment("number_id", &self.number_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetContactCardParams {
+    type Output = ContactCard;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2189,9 +2834,7 @@ pub struct SetContactCardParams {
     pub avatar_url: Option<String>,
 }
 
-impl Endpoint for SetContactCardParams {
-    type Output = ContactCard;
-
+impl Request for SetContactCardParams {
     fn operation(&self) -> &'static Operation {
         &SET_CONTACT_CARD
     }
@@ -2214,6 +2857,10 @@ impl Endpoint for SetContactCardParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SetContactCardParams {
+    type Output = ContactCard;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2229,9 +2876,7 @@ pub struct DeleteContactCardParams {
     pub number_id: String,
 }
 
-impl Endpoint for DeleteContactCardParams {
-    type Output = ();
-
+impl Request for DeleteContactCardParams {
     fn operation(&self) -> &'static Operation {
         &DELETE_CONTACT_CARD
     }
@@ -2241,6 +2886,10 @@ impl Endpoint for DeleteContactCardParams {
             RequestParts::new(&DELETE_CONTACT_CARD, format!("/v1/numbers/{}/contact-card", path_segment("number_id", &self.number_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for DeleteContactCardParams {
+    type Output = ();
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         {
@@ -2268,9 +2917,7 @@ pub struct ListContactsParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ListContactsParams {
-    type Output = ContactList;
-
+impl Request for ListContactsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_CONTACTS
     }
@@ -2294,6 +2941,10 @@ impl Endpoint for ListContactsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListContactsParams {
+    type Output = ContactList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2330,9 +2981,7 @@ pub struct CreateContactParams {
     pub notes: Option<String>,
 }
 
-impl Endpoint for CreateContactParams {
-    type Output = Contact;
-
+impl Request for CreateContactParams {
     fn operation(&self) -> &'static Operation {
         &CREATE_CONTACT
     }
@@ -2357,6 +3006,10 @@ impl Endpoint for CreateContactParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for CreateContactParams {
+    type Output = Contact;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2372,9 +3025,7 @@ pub struct GetContactCapabilitiesParams {
     pub phone_number: String,
 }
 
-impl Endpoint for GetContactCapabilitiesParams {
-    type Output = ContactCapabilities;
-
+impl Request for GetContactCapabilitiesParams {
     fn operation(&self) -> &'static Operation {
         &GET_CONTACT_CAPABILITIES
     }
@@ -2388,6 +3039,10 @@ impl Endpoint for GetContactCapabilitiesParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetContactCapabilitiesParams {
+    type Output = ContactCapabilities;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2403,9 +3058,7 @@ pub struct GetContactParams {
     pub contact_id: String,
 }
 
-impl Endpoint for GetContactParams {
-    type Output = Contact;
-
+impl Request for GetContactParams {
     fn operation(&self) -> &'static Operation {
         &GET_CONTACT
     }
@@ -2414,6 +3067,10 @@ impl Endpoint for GetContactParams {
         let request = RequestParts::new(&GET_CONTACT, format!("/v1/contacts/{}", path_segment("contact_id", &self.contact_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetContactParams {
+    type Output = Contact;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2441,9 +3098,7 @@ pub struct UpdateContactParams {
     pub notes: Option<Option<String>>,
 }
 
-impl Endpoint for UpdateContactParams {
-    type Output = Contact;
-
+impl Request for UpdateContactParams {
     fn operation(&self) -> &'static Operation {
         &UPDATE_CONTACT
     }
@@ -2474,6 +3129,10 @@ impl Endpoint for UpdateContactParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for UpdateContactParams {
+    type Output = Contact;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2489,9 +3148,7 @@ pub struct DeleteContactParams {
     pub contact_id: String,
 }
 
-impl Endpoint for DeleteContactParams {
-    type Output = ();
-
+impl Request for DeleteContactParams {
     fn operation(&self) -> &'static Operation {
         &DELETE_CONTACT
     }
@@ -2500,6 +3157,10 @@ impl Endpoint for DeleteContactParams {
         let request = RequestParts::new(&DELETE_CONTACT, format!("/v1/contacts/{}", path_segment("contact_id", &self.contact_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for DeleteContactParams {
+    type Output = ();
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         {
@@ -2536,9 +3197,7 @@ pub struct ListCallsParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ListCallsParams {
-    type Output = CallList;
-
+impl Request for ListCallsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_CALLS
     }
@@ -2571,6 +3230,10 @@ impl Endpoint for ListCallsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListCallsParams {
+    type Output = CallList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2632,9 +3295,7 @@ pub struct CreateCallParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for CreateCallParams {
-    type Output = Call;
-
+impl Request for CreateCallParams {
     fn operation(&self) -> &'static Operation {
         &CREATE_CALL
     }
@@ -2685,6 +3346,10 @@ impl Endpoint for CreateCallParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for CreateCallParams {
+    type Output = Call;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2706,9 +3371,7 @@ pub struct CreateWebCallParams {
     pub variables: Option<std::collections::BTreeMap<String, String>>,
 }
 
-impl Endpoint for CreateWebCallParams {
-    type Output = WebCall;
-
+impl Request for CreateWebCallParams {
     fn operation(&self) -> &'static Operation {
         &CREATE_WEB_CALL
     }
@@ -2728,6 +3391,10 @@ impl Endpoint for CreateWebCallParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for CreateWebCallParams {
+    type Output = WebCall;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2743,9 +3410,7 @@ pub struct GetCallParams {
     pub call_id: String,
 }
 
-impl Endpoint for GetCallParams {
-    type Output = Call;
-
+impl Request for GetCallParams {
     fn operation(&self) -> &'static Operation {
         &GET_CALL
     }
@@ -2754,6 +3419,10 @@ impl Endpoint for GetCallParams {
         let request = RequestParts::new(&GET_CALL, format!("/v1/calls/{}", path_segment("call_id", &self.call_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetCallParams {
+    type Output = Call;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2769,9 +3438,7 @@ pub struct EndCallParams {
     pub call_id: String,
 }
 
-impl Endpoint for EndCallParams {
-    type Output = Call;
-
+impl Request for EndCallParams {
     fn operation(&self) -> &'static Operation {
         &END_CALL
     }
@@ -2780,6 +3447,10 @@ impl Endpoint for EndCallParams {
         let request = RequestParts::new(&END_CALL, format!("/v1/calls/{}/end", path_segment("call_id", &self.call_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for EndCallParams {
+    type Output = Call;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2795,9 +3466,7 @@ pub struct GetCallRecordingParams {
     pub call_id: String,
 }
 
-impl Endpoint for GetCallRecordingParams {
-    type Output = crate::BinaryContent;
-
+impl Request for GetCallRecordingParams {
     fn operation(&self) -> &'static Operation {
         &GET_CALL_RECORDING
     }
@@ -2806,6 +3475,10 @@ impl Endpoint for GetCallRecordingParams {
         let request = RequestParts::new(&GET_CALL_RECORDING, format!("/v1/calls/{}/recording", path_segment("call_id", &self.call_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetCallRecordingParams {
+    type Output = crate::BinaryContent;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.binary()
@@ -2821,9 +3494,7 @@ pub struct GetCallTranscriptParams {
     pub call_id: String,
 }
 
-impl Endpoint for GetCallTranscriptParams {
-    type Output = CallTranscriptResponse;
-
+impl Request for GetCallTranscriptParams {
     fn operation(&self) -> &'static Operation {
         &GET_CALL_TRANSCRIPT
     }
@@ -2832,6 +3503,10 @@ impl Endpoint for GetCallTranscriptParams {
         let request = RequestParts::new(&GET_CALL_TRANSCRIPT, format!("/v1/calls/{}/transcript", path_segment("call_id", &self.call_id)?));
         Ok(request)
     }
+}
+
+impl Endpoint for GetCallTranscriptParams {
+    type Output = CallTranscriptResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2845,6 +3520,18 @@ pub struct StreamCallTranscriptParams {
     #[doc = "The id of the call. Required."]
     #[serde(alias = "callId")]
     pub call_id: String,
+}
+
+impl Request for StreamCallTranscriptParams {
+    fn operation(&self) -> &'static Operation {
+        &STREAM_CALL_TRANSCRIPT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request =
+            RequestParts::new(&STREAM_CALL_TRANSCRIPT, format!("/v1/calls/{}/transcript/stream", path_segment("call_id", &self.call_id)?));
+        Ok(request)
+    }
 }
 
 #[doc = "Parameters of `messages.send`: Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out."]
@@ -2883,9 +3570,7 @@ pub struct SendMessageParams {
     pub reply_to_message_id: Option<String>,
 }
 
-impl Endpoint for SendMessageParams {
-    type Output = SendMessageResponse;
-
+impl Request for SendMessageParams {
     fn operation(&self) -> &'static Operation {
         &SEND_MESSAGE
     }
@@ -2933,6 +3618,10 @@ impl Endpoint for SendMessageParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SendMessageParams {
+    type Output = SendMessageResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2950,9 +3639,7 @@ pub struct SendReactionParams {
     pub reaction: String,
 }
 
-impl Endpoint for SendReactionParams {
-    type Output = Reaction;
-
+impl Request for SendReactionParams {
     fn operation(&self) -> &'static Operation {
         &SEND_REACTION
     }
@@ -2967,6 +3654,10 @@ impl Endpoint for SendReactionParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SendReactionParams {
+    type Output = Reaction;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -2988,9 +3679,7 @@ pub struct ListConversationsParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for ListConversationsParams {
-    type Output = ConversationList;
-
+impl Request for ListConversationsParams {
     fn operation(&self) -> &'static Operation {
         &LIST_CONVERSATIONS
     }
@@ -3011,6 +3700,10 @@ impl Endpoint for ListConversationsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListConversationsParams {
+    type Output = ConversationList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3042,9 +3735,7 @@ pub struct GetConversationParams {
     pub message_limit: Option<i64>,
 }
 
-impl Endpoint for GetConversationParams {
-    type Output = Conversation;
-
+impl Request for GetConversationParams {
     fn operation(&self) -> &'static Operation {
         &GET_CONVERSATION
     }
@@ -3058,6 +3749,10 @@ impl Endpoint for GetConversationParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetConversationParams {
+    type Output = Conversation;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3079,9 +3774,7 @@ pub struct UpdateConversationParams {
     pub group_name: Option<String>,
 }
 
-impl Endpoint for UpdateConversationParams {
-    type Output = Conversation;
-
+impl Request for UpdateConversationParams {
     fn operation(&self) -> &'static Operation {
         &UPDATE_CONVERSATION
     }
@@ -3103,6 +3796,10 @@ impl Endpoint for UpdateConversationParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for UpdateConversationParams {
+    type Output = Conversation;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3127,9 +3824,7 @@ pub struct ListConversationMessagesParams {
     pub after: Option<String>,
 }
 
-impl Endpoint for ListConversationMessagesParams {
-    type Output = ConversationMessageList;
-
+impl Request for ListConversationMessagesParams {
     fn operation(&self) -> &'static Operation {
         &LIST_CONVERSATION_MESSAGES
     }
@@ -3151,6 +3846,10 @@ impl Endpoint for ListConversationMessagesParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListConversationMessagesParams {
+    type Output = ConversationMessageList;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3182,9 +3881,7 @@ pub struct SendTypingIndicatorParams {
     pub conversation_id: String,
 }
 
-impl Endpoint for SendTypingIndicatorParams {
-    type Output = TypingIndicator;
-
+impl Request for SendTypingIndicatorParams {
     fn operation(&self) -> &'static Operation {
         &SEND_TYPING_INDICATOR
     }
@@ -3196,6 +3893,10 @@ impl Endpoint for SendTypingIndicatorParams {
         );
         Ok(request)
     }
+}
+
+impl Endpoint for SendTypingIndicatorParams {
+    type Output = TypingIndicator;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3214,9 +3915,7 @@ pub struct SetChatBackgroundParams {
     pub image_url: String,
 }
 
-impl Endpoint for SetChatBackgroundParams {
-    type Output = ChatBackground;
-
+impl Request for SetChatBackgroundParams {
     fn operation(&self) -> &'static Operation {
         &SET_CHAT_BACKGROUND
     }
@@ -3233,6 +3932,10 @@ impl Endpoint for SetChatBackgroundParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SetChatBackgroundParams {
+    type Output = ChatBackground;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3248,9 +3951,7 @@ pub struct RemoveChatBackgroundParams {
     pub conversation_id: String,
 }
 
-impl Endpoint for RemoveChatBackgroundParams {
-    type Output = ();
-
+impl Request for RemoveChatBackgroundParams {
     fn operation(&self) -> &'static Operation {
         &REMOVE_CHAT_BACKGROUND
     }
@@ -3262,6 +3963,10 @@ impl Endpoint for RemoveChatBackgroundParams {
         );
         Ok(request)
     }
+}
+
+impl Endpoint for RemoveChatBackgroundParams {
+    type Output = ();
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         {
@@ -3280,9 +3985,7 @@ pub struct GetWebhookParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for GetWebhookParams {
-    type Output = Option<Webhook>;
-
+impl Request for GetWebhookParams {
     fn operation(&self) -> &'static Operation {
         &GET_WEBHOOK
     }
@@ -3295,6 +3998,10 @@ impl Endpoint for GetWebhookParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetWebhookParams {
+    type Output = Option<Webhook>;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.nullable_json()
@@ -3318,9 +4025,7 @@ pub struct SetWebhookParams {
     pub sub_account_id: Option<String>,
 }
 
-impl Endpoint for SetWebhookParams {
-    type Output = Webhook;
-
+impl Request for SetWebhookParams {
     fn operation(&self) -> &'static Operation {
         &SET_WEBHOOK
     }
@@ -3346,6 +4051,10 @@ impl Endpoint for SetWebhookParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for SetWebhookParams {
+    type Output = Webhook;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3357,9 +4066,7 @@ impl Endpoint for SetWebhookParams {
 #[serde(deny_unknown_fields)]
 pub struct DeleteWebhookParams {}
 
-impl Endpoint for DeleteWebhookParams {
-    type Output = SuccessResponse;
-
+impl Request for DeleteWebhookParams {
     fn operation(&self) -> &'static Operation {
         &DELETE_WEBHOOK
     }
@@ -3368,6 +4075,10 @@ impl Endpoint for DeleteWebhookParams {
         let request = RequestParts::new(&DELETE_WEBHOOK, "/v1/webhooks".to_owned());
         Ok(request)
     }
+}
+
+impl Endpoint for DeleteWebhookParams {
+    type Output = SuccessResponse;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3389,9 +4100,7 @@ pub struct ListWebhookDeliveriesParams {
     pub hours: Option<i64>,
 }
 
-impl Endpoint for ListWebhookDeliveriesParams {
-    type Output = WebhookDeliveryPage;
-
+impl Request for ListWebhookDeliveriesParams {
     fn operation(&self) -> &'static Operation {
         &LIST_WEBHOOK_DELIVERIES
     }
@@ -3412,6 +4121,10 @@ impl Endpoint for ListWebhookDeliveriesParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for ListWebhookDeliveriesParams {
+    type Output = WebhookDeliveryPage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3440,9 +4153,7 @@ pub struct GetWebhookDeliveryStatsParams {
     pub hours: Option<i64>,
 }
 
-impl Endpoint for GetWebhookDeliveryStatsParams {
-    type Output = WebhookDeliveryStats;
-
+impl Request for GetWebhookDeliveryStatsParams {
     fn operation(&self) -> &'static Operation {
         &GET_WEBHOOK_DELIVERY_STATS
     }
@@ -3455,6 +4166,10 @@ impl Endpoint for GetWebhookDeliveryStatsParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetWebhookDeliveryStatsParams {
+    type Output = WebhookDeliveryStats;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3466,9 +4181,7 @@ impl Endpoint for GetWebhookDeliveryStatsParams {
 #[serde(deny_unknown_fields)]
 pub struct GetWebhookAllTimeStatsParams {}
 
-impl Endpoint for GetWebhookAllTimeStatsParams {
-    type Output = WebhookAllTimeStats;
-
+impl Request for GetWebhookAllTimeStatsParams {
     fn operation(&self) -> &'static Operation {
         &GET_WEBHOOK_ALL_TIME_STATS
     }
@@ -3477,6 +4190,10 @@ impl Endpoint for GetWebhookAllTimeStatsParams {
         let request = RequestParts::new(&GET_WEBHOOK_ALL_TIME_STATS, "/v1/webhooks/deliveries/all-time".to_owned());
         Ok(request)
     }
+}
+
+impl Endpoint for GetWebhookAllTimeStatsParams {
+    type Output = WebhookAllTimeStats;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3504,9 +4221,7 @@ pub struct TestWebhookParams {
     pub channel: Option<Channel>,
 }
 
-impl Endpoint for TestWebhookParams {
-    type Output = WebhookTestResult;
-
+impl Request for TestWebhookParams {
     fn operation(&self) -> &'static Operation {
         &TEST_WEBHOOK
     }
@@ -3530,6 +4245,10 @@ impl Endpoint for TestWebhookParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for TestWebhookParams {
+    type Output = WebhookTestResult;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3541,9 +4260,7 @@ impl Endpoint for TestWebhookParams {
 #[serde(deny_unknown_fields)]
 pub struct GetUsageParams {}
 
-impl Endpoint for GetUsageParams {
-    type Output = Usage;
-
+impl Request for GetUsageParams {
     fn operation(&self) -> &'static Operation {
         &GET_USAGE
     }
@@ -3552,6 +4269,10 @@ impl Endpoint for GetUsageParams {
         let request = RequestParts::new(&GET_USAGE, "/v1/usage".to_owned());
         Ok(request)
     }
+}
+
+impl Endpoint for GetUsageParams {
+    type Output = Usage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3567,9 +4288,7 @@ pub struct GetDailyUsageParams {
     pub days: Option<i64>,
 }
 
-impl Endpoint for GetDailyUsageParams {
-    type Output = DailyUsage;
-
+impl Request for GetDailyUsageParams {
     fn operation(&self) -> &'static Operation {
         &GET_DAILY_USAGE
     }
@@ -3582,6 +4301,10 @@ impl Endpoint for GetDailyUsageParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetDailyUsageParams {
+    type Output = DailyUsage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3597,9 +4320,7 @@ pub struct GetMonthlyUsageParams {
     pub months: Option<i64>,
 }
 
-impl Endpoint for GetMonthlyUsageParams {
-    type Output = MonthlyUsage;
-
+impl Request for GetMonthlyUsageParams {
     fn operation(&self) -> &'static Operation {
         &GET_MONTHLY_USAGE
     }
@@ -3612,6 +4333,10 @@ impl Endpoint for GetMonthlyUsageParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetMonthlyUsageParams {
+    type Output = MonthlyUsage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3623,9 +4348,7 @@ impl Endpoint for GetMonthlyUsageParams {
 #[serde(deny_unknown_fields)]
 pub struct GetUsageByNumberParams {}
 
-impl Endpoint for GetUsageByNumberParams {
-    type Output = NumberUsage;
-
+impl Request for GetUsageByNumberParams {
     fn operation(&self) -> &'static Operation {
         &GET_USAGE_BY_NUMBER
     }
@@ -3634,6 +4357,10 @@ impl Endpoint for GetUsageByNumberParams {
         let request = RequestParts::new(&GET_USAGE_BY_NUMBER, "/v1/usage/by-number".to_owned());
         Ok(request)
     }
+}
+
+impl Endpoint for GetUsageByNumberParams {
+    type Output = NumberUsage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -3652,9 +4379,7 @@ pub struct GetUsageByAgentParams {
     pub tz: Option<String>,
 }
 
-impl Endpoint for GetUsageByAgentParams {
-    type Output = AgentUsage;
-
+impl Request for GetUsageByAgentParams {
     fn operation(&self) -> &'static Operation {
         &GET_USAGE_BY_AGENT
     }
@@ -3670,6 +4395,10 @@ impl Endpoint for GetUsageByAgentParams {
         }
         Ok(request)
     }
+}
+
+impl Endpoint for GetUsageByAgentParams {
+    type Output = AgentUsage;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
