@@ -132,7 +132,7 @@ impl Operation {
 
 /// The operation that serves `method` and `path` (percent-decoded, without the query), with its
 /// path parameters. A literal segment wins over a parameter (`/v1/agents/voices` is not an agent).
-pub fn route<'p>(method: Method, path: &'p str) -> Option<(&'static Operation, Vec<(&'static str, &'p str)>)> {
+pub fn route(method: Method, path: &str) -> Option<(&'static Operation, Vec<(&'static str, &str)>)> {
     crate::OPERATIONS
         .iter()
         .filter(|op| op.method == method)

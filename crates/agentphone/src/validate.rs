@@ -49,6 +49,16 @@ pub fn known_value(field: &str, value: &str, is_known: bool, known: &[&str]) -> 
     Err(ValidationError::new(field, format!("{value:?} is not allowed; expected one of: {}", known.join(", "))))
 }
 
+/// Exactly one of a group of alternative parameters is set.
+pub fn exactly_one(given: &[bool], names: &[&str]) -> Result<(), ValidationError> {
+    let count = given.iter().filter(|g| **g).count();
+    if count == 1 {
+        return Ok(());
+    }
+    let what = if count == 0 { "none was given" } else { "more than one was given" };
+    Err(ValidationError::new(names.join(" | "), format!("give exactly one of {}; {what}", names.join(", "))))
+}
+
 /// An HTTPS URL; plain `http` only to a loopback host (the local sandbox and test receivers).
 pub fn url(field: &str, value: &str) -> Result<(), ValidationError> {
     let parsed =

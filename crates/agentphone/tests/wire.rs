@@ -191,6 +191,11 @@ fn invalid_arguments_name_the_field_and_what_is_allowed() {
     assert_eq!(field, "media_urls[0]");
     let (field, _) = validation("get_agent", json!({"agent_id": ""}));
     assert_eq!(field, "agent_id");
+    let (field, problem) = validation("send_message", json!({"agent_id": "a", "body": "hi"}));
+    assert_eq!(field, "to_number | recipients");
+    assert!(problem.contains("none was given"), "{problem}");
+    let (_, problem) = validation("send_message", json!({"to_number": "+14155550100", "recipients": ["+1", "+2"], "body": "hi"}));
+    assert!(problem.contains("more than one"), "{problem}");
     let (field, _) = validation("create_contact", json!({"name": "Jane"}));
     assert_eq!(field, "phone_number");
     let (field, problem) = validation("no_such_operation", json!({}));

@@ -336,6 +336,10 @@ fn request_impl(op: &Operation, spec: &Spec) -> String {
         if args.is_empty() { format!("{:?}.to_owned()", op.path) } else { format!("format!({template:?}, {})", args.join(", ")) };
     let used = op.params.iter().any(|p| p.location != Location::Path);
     let _ = writeln!(out, "let {}request = RequestParts::new(&{}, {path_expr});", if used { "mut " } else { "" }, op.const_name());
+    if !op.one_of.is_empty() {
+        let given: Vec<String> = op.one_of.iter().map(|name| format!("self.{}.is_some()", ident(name))).collect();
+        let _ = writeln!(out, "crate::validate::exactly_one(&[{}], &{:?})?;", given.join(", "), op.one_of);
+    }
     for p in op.params.iter().filter(|p| p.location != Location::Path) {
         let (checks, wire) = value_code(p, spec);
         let put = emit_value(p, &wire);

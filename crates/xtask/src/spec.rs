@@ -85,6 +85,8 @@ struct RawOperation {
     casing: Casing,
     #[serde(default)]
     sub_account: bool,
+    #[serde(default)]
+    one_of: Vec<String>,
     #[serde(default = "yes")]
     auth: bool,
     #[serde(default)]
@@ -221,6 +223,7 @@ pub struct Operation {
     pub auth: bool,
     pub paging: Option<Paging>,
     pub items: String,
+    pub one_of: Vec<String>,
     pub params: Vec<Param>,
 }
 
@@ -381,6 +384,11 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 return Err(format!("{context}: parameter {} declared twice", p.name));
             }
         }
+        for name in &raw.one_of {
+            if !params.iter().any(|p| &p.name == name && !p.required) {
+                return Err(format!("{context}: one_of names {name:?}, which is not an optional parameter"));
+            }
+        }
         if raw.pages.is_some() && !matches!(response, Response::Model(_)) {
             return Err(format!("{context}: paged operations return a page model"));
         }
@@ -398,6 +406,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
             auth: raw.auth,
             paging: raw.pages,
             items: raw.items.clone().unwrap_or_else(|| "data".into()),
+            one_of: raw.one_of.clone(),
             params,
         });
     }

@@ -3577,6 +3577,7 @@ impl Request for SendMessageParams {
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
         let mut request = RequestParts::new(&SEND_MESSAGE, "/v1/messages".to_owned());
+        crate::validate::exactly_one(&[self.to_number.is_some(), self.recipients.is_some()], &["to_number", "recipients"])?;
         if let Some(value) = &self.agent_id {
             request.body("agent_id", "agent_id", value)?;
         }

@@ -1,7 +1,7 @@
 //! A scripted HTTP server on loopback that records every request it receives, for tests of the
 //! client's transport, retries and error handling.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every check and test of agentphone-rs: formatting, lints, the generator check, the Rust
+# tests, and the core's wasm32 build. Installs what it needs first (scripts/install.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "install"
+bash scripts/install.sh
+
+step "format"
+cargo fmt --all -- --check
+
+step "generated code is up to date"
+cargo xtask codegen --check
+
+step "clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "core builds for wasm32 (Debian rustc-web with build-std)"
+RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTUP_DIST_SERVER=http://127.0.0.1:9 \
+  /usr/bin/cargo check -p agentphone --locked --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/wasm
+
+step "Rust tests"
+cargo test --workspace --doc --locked
+if command -v cargo-nextest >/dev/null; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
