@@ -38,6 +38,7 @@ mod retry;
 mod secret;
 mod transport;
 pub mod validate;
+pub mod webhook;
 
 #[allow(clippy::all, missing_docs)]
 pub mod generated;

@@ -51,7 +51,9 @@ pub fn models(spec: &Spec) -> String {
 
 fn model_struct(model: &Model) -> String {
     let mut out = doc_attr(&model.doc);
-    out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n");
+    // An enum has no natural default, so a model that requires one cannot be `Default`.
+    let defaultable = !model.fields.iter().any(|f| f.required && matches!(f.ty, Ty::Enum(_)));
+    let _ = writeln!(out, "#[derive(Debug, Clone, {}PartialEq, Serialize, Deserialize)]", if defaultable { "Default, " } else { "" });
     let _ = writeln!(out, "pub struct {} {{", model.name);
     for field in &model.fields {
         out.push_str(&doc_attr(&field.doc));

@@ -88,6 +88,16 @@ crate::open_enum! {
 TranscriptRole { User = "user", Agent = "agent" }
 }
 
+crate::open_enum! {
+#[doc = "What a webhook delivery reports."]
+WebhookEventType { AgentMessage = "agent.message", AgentCallEnded = "agent.call_ended", AgentReaction = "agent.reaction" }
+}
+
+crate::open_enum! {
+#[doc = "What the call does after a voice reply is spoken."]
+VoiceAction { Transfer = "transfer", Hangup = "hangup" }
+}
+
 #[doc = "An HTTP tool a hosted agent can call during a conversation."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomTool {
@@ -1288,6 +1298,221 @@ pub struct AgentUsage {
     pub period_start: Option<String>,
     #[serde(rename = "periodEnd", default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "The address-book contact matched to the sender, if any."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventContact {
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A recent message included with an event (limited by the webhook's context limit)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    #[serde(rename = "messageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(rename = "direction", default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<MessageDirection>,
+    #[serde(rename = "channel", default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[serde(rename = "at", default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "The iMessage group a message was sent in."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventGroup {
+    #[serde(rename = "isGroup", default, skip_serializing_if = "Option::is_none")]
+    pub is_group: Option<bool>,
+    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(rename = "groupIconUrl", default, skip_serializing_if = "Option::is_none")]
+    pub group_icon_url: Option<String>,
+    #[serde(rename = "participants", default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<GroupParticipant>>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "`agent.message` on a messaging channel, or a caller's turn on `voice`. Senders are `from` here (`fromNumber` accepted)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageEventData {
+    #[doc = "Dedupe key for messages."]
+    #[serde(rename = "messageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(rename = "numberId", default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<String>,
+    #[serde(rename = "from", alias = "fromNumber", default, skip_serializing_if = "Option::is_none")]
+    pub from_number: Option<String>,
+    #[serde(rename = "to", alias = "toNumber", default, skip_serializing_if = "Option::is_none")]
+    pub to_number: Option<String>,
+    #[serde(rename = "contact", default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<EventContact>,
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "mediaUrl", default, skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
+    #[serde(rename = "mediaUrls", default, skip_serializing_if = "Option::is_none")]
+    pub media_urls: Option<Vec<String>>,
+    #[serde(rename = "direction", default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<MessageDirection>,
+    #[serde(rename = "receivedAt", default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    #[serde(rename = "senderIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub sender_identifier: Option<String>,
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<EventGroup>,
+    #[doc = "Voice turns: the call."]
+    #[serde(rename = "callId", default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    #[doc = "Voice turns: the call's status."]
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[doc = "Voice turns: what the caller said."]
+    #[serde(rename = "transcript", default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    #[doc = "Voice turns: speech recognition confidence."]
+    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "`agent.call_ended`: the whole call, with its full transcript."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallEndedData {
+    #[serde(rename = "callId", default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    #[serde(rename = "numberId", default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<String>,
+    #[serde(rename = "from", alias = "fromNumber", default, skip_serializing_if = "Option::is_none")]
+    pub from_number: Option<String>,
+    #[serde(rename = "to", alias = "toNumber", default, skip_serializing_if = "Option::is_none")]
+    pub to_number: Option<String>,
+    #[serde(rename = "contact", default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<EventContact>,
+    #[serde(rename = "direction", default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<CallDirection>,
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CallStatus>,
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(rename = "endedAt", default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
+    #[serde(rename = "durationSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    #[serde(rename = "disconnectionReason", default, skip_serializing_if = "Option::is_none")]
+    pub disconnection_reason: Option<String>,
+    #[serde(rename = "transcript", default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<TranscriptTurn>>,
+    #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(rename = "userSentiment", default, skip_serializing_if = "Option::is_none")]
+    pub user_sentiment: Option<String>,
+    #[serde(rename = "callSuccessful", default, skip_serializing_if = "Option::is_none")]
+    pub call_successful: Option<bool>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "`agent.reaction`: an iMessage tapback. Senders are `fromNumber` here (`from` accepted)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReactionEventData {
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(rename = "numberId", default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<String>,
+    #[serde(rename = "reactionType", default, skip_serializing_if = "Option::is_none")]
+    pub reaction_type: Option<String>,
+    #[serde(rename = "fromNumber", alias = "from", default, skip_serializing_if = "Option::is_none")]
+    pub from_number: Option<String>,
+    #[serde(rename = "direction", default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<MessageDirection>,
+    #[serde(rename = "messageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(rename = "messageBody", default, skip_serializing_if = "Option::is_none")]
+    pub message_body: Option<String>,
+    #[serde(rename = "messageMediaUrl", default, skip_serializing_if = "Option::is_none")]
+    pub message_media_url: Option<String>,
+    #[serde(rename = "messageMediaUrls", default, skip_serializing_if = "Option::is_none")]
+    pub message_media_urls: Option<Vec<String>>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "What every delivery carries; `data` depends on `event` (see `WebhookEvent::data`)."]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookEventEnvelope {
+    #[serde(rename = "event")]
+    pub event: WebhookEventType,
+    #[serde(rename = "channel", default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[doc = "ISO-8601 (the signature header has unix seconds)."]
+    #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    #[doc = "The conversation's metadata."]
+    #[serde(rename = "conversationState", default, skip_serializing_if = "Option::is_none")]
+    pub conversation_state: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "recentHistory", default, skip_serializing_if = "Option::is_none")]
+    pub recent_history: Option<Vec<HistoryItem>>,
+    #[doc = "True on synthetic test deliveries."]
+    #[serde(rename = "test", default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<bool>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "Your answer to a voice turn: what to say, and whether to hang up, transfer or press digits."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VoiceReply {
+    #[doc = "What the agent says."]
+    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[doc = "End the call after speaking."]
+    #[serde(rename = "hangup", default, skip_serializing_if = "Option::is_none")]
+    pub hangup: Option<bool>,
+    #[doc = "`transfer` (to the agent's transfer number) or `hangup`."]
+    #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<VoiceAction>,
+    #[doc = "DTMF digits to press, e.g. `1*#`."]
+    #[serde(rename = "digits", alias = "press_digit", alias = "dtmf", default, skip_serializing_if = "Option::is_none")]
+    pub digits: Option<String>,
+    #[doc = "NDJSON only: spoken, but the turn stays open."]
+    #[serde(rename = "interim", default, skip_serializing_if = "Option::is_none")]
+    pub interim: Option<bool>,
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
