@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
-use crate::request::{Endpoint, Request, RequestParts};
+use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts};
 use crate::response::BinaryContent;
 
 /// What an operation called by name returns.
@@ -30,6 +30,47 @@ pub fn parse_args<P: DeserializeOwned>(args: serde_json::Value) -> Result<P, Val
         let field = if path == "." { backticked(&message).unwrap_or("arguments").to_owned() } else { path };
         ValidationError::new(field, message)
     })
+}
+
+/// The arguments a user would have passed, read back from a request as it came over the wire
+/// (for servers such as the sandbox). Query values are typed by the table; wire names become
+/// argument names; fields the table does not know are ignored, as the API ignores them.
+pub fn args_from_wire<'a>(
+    operation: &Operation,
+    path: &[(&str, &str)],
+    query: impl IntoIterator<Item = (&'a str, &'a str)>,
+    body: Option<&serde_json::Map<String, serde_json::Value>>,
+    header: impl Fn(&str) -> Option<String>,
+) -> Result<serde_json::Value, ValidationError> {
+    use serde_json::Value;
+    let mut args = serde_json::Map::new();
+    for (name, value) in path {
+        args.insert((*name).to_owned(), Value::String((*value).to_owned()));
+    }
+    let find = |location: ParamLocation, wire: &str| operation.params.iter().find(|p| p.location == location && p.wire == wire);
+    for (wire, text) in query {
+        let Some(param) = find(ParamLocation::Query, wire) else { continue };
+        let bad = |what: &str| ValidationError::new(param.name, format!("{text:?} is not {what}"));
+        let value = match param.kind {
+            ParamKind::Int => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
+            ParamKind::Float => Value::from(text.parse::<f64>().map_err(|_| bad("a number"))?),
+            ParamKind::Bool => Value::Bool(text.parse::<bool>().map_err(|_| bad("true or false"))?),
+            ParamKind::List => Value::from(text.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>()),
+            ParamKind::String | ParamKind::Object => Value::String(text.to_owned()),
+        };
+        args.insert(param.name.to_owned(), value);
+    }
+    for (wire, value) in body.into_iter().flatten() {
+        if let Some(param) = find(ParamLocation::Body, wire) {
+            args.insert(param.name.to_owned(), value.clone());
+        }
+    }
+    for param in operation.params.iter().filter(|p| p.location == ParamLocation::Header) {
+        if let Some(value) = header(param.wire) {
+            args.insert(param.name.to_owned(), Value::String(value));
+        }
+    }
+    Ok(Value::Object(args))
 }
 
 /// serde names the missing or unknown field between backticks.

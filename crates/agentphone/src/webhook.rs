@@ -145,9 +145,9 @@ impl Verifier {
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventData {
     /// `agent.message`: a message, or (channel `voice`) a caller's turn that expects a [`VoiceReply`].
-    Message(MessageEventData),
-    CallEnded(CallEndedData),
-    Reaction(ReactionEventData),
+    Message(Box<MessageEventData>),
+    CallEnded(Box<CallEndedData>),
+    Reaction(Box<ReactionEventData>),
     /// An event this SDK version does not know.
     Other(serde_json::Value),
 }
@@ -167,9 +167,9 @@ impl WebhookEvent {
         let envelope: WebhookEventEnvelope = decode(&raw)?;
         let data = envelope.data.clone().unwrap_or(serde_json::Value::Null);
         let data = match &envelope.event {
-            WebhookEventType::AgentMessage => EventData::Message(decode_data(data)?),
-            WebhookEventType::AgentCallEnded => EventData::CallEnded(decode_data(data)?),
-            WebhookEventType::AgentReaction => EventData::Reaction(decode_data(data)?),
+            WebhookEventType::AgentMessage => EventData::Message(Box::new(decode_data(data)?)),
+            WebhookEventType::AgentCallEnded => EventData::CallEnded(Box::new(decode_data(data)?)),
+            WebhookEventType::AgentReaction => EventData::Reaction(Box::new(decode_data(data)?)),
             WebhookEventType::Other(_) => EventData::Other(data),
         };
         Ok(Self { envelope, data, raw })

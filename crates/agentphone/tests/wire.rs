@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use agentphone::generated::dispatch;
-use agentphone::request::{Method, ParamKind, ParamLocation, RequestParts, route};
+use agentphone::request::{Method, RequestParts, route};
 use agentphone::{Error, OPERATIONS};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
@@ -67,34 +67,14 @@ fn parse_line(line: &str) -> Option<Captured> {
 /// Turns a captured request back into the arguments a user would pass.
 fn arguments(captured: &Captured) -> Option<(&'static str, Value)> {
     let (op, path_params) = route(captured.method, &captured.path)?;
-    let mut args = Map::new();
-    for (name, value) in path_params {
-        args.insert(name.to_owned(), json!(value));
-    }
-    let param = |location: ParamLocation, wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.location == location && p.wire.eq_ignore_ascii_case(wire))
-            .unwrap_or_else(|| panic!("{}: {} has no {location:?} parameter {wire:?}", captured.label, op.id))
-    };
-    for (wire, value) in &captured.query {
-        let p = param(ParamLocation::Query, wire);
-        let value = match p.kind {
-            ParamKind::Int => json!(value.parse::<i64>().expect("an integer")),
-            ParamKind::Float => json!(value.parse::<f64>().expect("a number")),
-            ParamKind::Bool => json!(value == "true"),
-            ParamKind::List => json!(value.split(',').collect::<Vec<_>>()),
-            ParamKind::String | ParamKind::Object => json!(value),
-        };
-        args.insert(p.name.to_owned(), value);
-    }
-    for (wire, value) in captured.body.iter().flatten() {
-        args.insert(param(ParamLocation::Body, wire).name.to_owned(), value.clone());
-    }
-    for (wire, value) in &captured.headers {
-        args.insert(param(ParamLocation::Header, wire).name.to_owned(), json!(value));
-    }
-    Some((op.id, Value::Object(args)))
+    let query = captured.query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let header = |name: &str| captured.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let args =
+        agentphone::dynamic::args_from_wire(op, &path_params, query, captured.body.as_ref(), header).expect("captured arguments are valid");
+    // Nothing the official SDK sent may be dropped as unknown.
+    let sent = captured.query.len() + captured.body.as_ref().map_or(0, Map::len) + captured.headers.len() + path_params.len();
+    assert_eq!(args.as_object().map_or(0, Map::len), sent, "{}: every wire field maps to a parameter of {}", captured.label, op.id);
+    Some((op.id, args))
 }
 
 fn query_of(parts: &RequestParts) -> BTreeSet<(String, String)> {

@@ -5,6 +5,7 @@
 
 mod openapi;
 mod rust_core;
+mod rust_sandbox;
 mod spec;
 
 use std::io::Write;
@@ -46,6 +47,8 @@ fn codegen(check: bool) -> Result<(), String> {
         (core.join("operations.rs"), rust(rust_core::operations(&spec))?),
         (core.join("resources.rs"), rust(rust_core::resources(&spec))?),
         (core.join("dispatch.rs"), rust(rust_core::dispatch(&spec))?),
+        (root.join("crates/agentphone-sandbox/src/generated/mod.rs"), rust("//! Code written from the operation table.\n\npub mod routes;\n".into())?),
+        (root.join("crates/agentphone-sandbox/src/generated/routes.rs"), rust(rust_sandbox::routes(&spec))?),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
     let mut stale = Vec::new();

@@ -1,0 +1,264 @@
+//! `/sandbox/*`: what tests and demos use to drive the sandbox. Not part of the AgentPhone API.
+//!
+//! - `POST /sandbox/keys`: a fresh API key (any `sk_...` key works; this just makes one up).
+//! - `POST /sandbox/reset`: forget the calling key's project (or everything, without a key).
+//! - `GET /sandbox/clock`, `POST /sandbox/clock/advance {"seconds"}`: move time forward.
+//! - `POST /sandbox/faults {...}`, `DELETE /sandbox/faults`: inject or clear faults (see `faults.rs`).
+//! - `POST /sandbox/balance {"cents"}`: set the calling project's balance.
+//! - `GET /sandbox/stats`: what the sandbox did (requests, faults, messages, calls, numbers).
+//! - `POST /sandbox/inbound/message {"to", "from", "body", "channel"?, "media_urls"?, "wait"?}`:
+//!   someone texts one of your numbers; the agent's webhook gets a signed `agent.message`.
+//! - `POST /sandbox/inbound/call {"to", "from", "script"?}`: someone calls one of your numbers.
+
+use std::sync::Arc;
+
+use agentphone::*;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::calls::{self, NewCall};
+use crate::delivery::{self, Envelope, Outgoing};
+use crate::failure::Failure;
+use crate::faults::Fault;
+use crate::handlers::messages::{self, NewMessage};
+use crate::serve::{Cx, api_key};
+use crate::state::World;
+use crate::time::{iso, iso_ms};
+
+pub(crate) fn routes() -> Router<Arc<World>> {
+    Router::new()
+        .route("/sandbox/keys", post(new_key))
+        .route("/sandbox/reset", post(reset))
+        .route("/sandbox/clock", get(clock))
+        .route("/sandbox/clock/advance", post(advance))
+        .route("/sandbox/faults", post(add_fault).delete(clear_faults))
+        .route("/sandbox/balance", post(balance))
+        .route("/sandbox/stats", get(stats))
+        .route("/sandbox/inbound/message", post(inbound_message))
+        .route("/sandbox/inbound/call", post(inbound_call))
+}
+
+async fn new_key() -> Json<Value> {
+    Json(json!({"apiKey": format!("sk_test_{:024x}", fastrand::u128(..) >> 32)}))
+}
+
+async fn reset(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Value> {
+    let mut state = world.lock();
+    match api_key(&headers) {
+        Some(key) => {
+            state.projects.remove(&key);
+            state.call_owner.retain(|_, owner| *owner != key);
+            state.number_owner.retain(|_, owner| *owner != key);
+            state.faults.retain(|f| f.api_key.as_deref() != Some(&key));
+        }
+        None => *state = Default::default(),
+    }
+    Json(json!({"reset": true}))
+}
+
+async fn clock(State(world): State<Arc<World>>) -> Json<Value> {
+    Json(json!({"now": iso(world.now())}))
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: i64,
+}
+
+async fn advance(State(world): State<Arc<World>>, Json(body): Json<Advance>) -> Response {
+    if body.seconds < 0 {
+        return Failure::invalid("body", "seconds", "the clock only moves forward").into_response();
+    }
+    world.clock.advance(body.seconds);
+    Json(json!({"now": iso(world.now())})).into_response()
+}
+
+async fn add_fault(State(world): State<Arc<World>>, headers: HeaderMap, Json(mut fault): Json<Fault>) -> Json<Value> {
+    if fault.api_key.is_none() {
+        fault.api_key = api_key(&headers);
+    }
+    let mut state = world.lock();
+    state.faults.push(fault);
+    Json(json!({"queued": state.faults.len()}))
+}
+
+async fn clear_faults(State(world): State<Arc<World>>) -> Json<Value> {
+    world.lock().faults.clear();
+    Json(json!({"queued": 0}))
+}
+
+#[derive(Deserialize)]
+struct Balance {
+    cents: i64,
+}
+
+async fn balance(State(world): State<Arc<World>>, headers: HeaderMap, Json(body): Json<Balance>) -> Response {
+    let Some(key) = api_key(&headers) else { return Failure::unauthorized().into_response() };
+    let config = world.config.clone();
+    world.lock().project(&key, &config).balance_cents = body.cents;
+    Json(json!({"balanceCents": body.cents})).into_response()
+}
+
+async fn stats(State(world): State<Arc<World>>) -> Json<Value> {
+    Json(world.stats())
+}
+
+#[derive(Deserialize)]
+struct InboundMessage {
+    to: String,
+    from: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    channel: Option<Channel>,
+    #[serde(default)]
+    media_urls: Vec<String>,
+    /// Answer only after the webhook delivery finished (with its redeliveries).
+    #[serde(default)]
+    wait: bool,
+}
+
+/// The project that owns `phone`, and the number.
+fn owner_of(world: &World, phone: &str) -> Result<(String, PhoneNumber), Failure> {
+    let phone = normalize_e164("to", phone).map_err(|e| Failure::invalid("body", "to", &e.problem))?;
+    let state = world.lock();
+    let key = state.number_owner.get(&phone).cloned().ok_or_else(|| Failure::not_found("Phone number"))?;
+    let number = state
+        .projects
+        .get(&key)
+        .and_then(|p| p.numbers.values().find(|n| n.phone_number.as_deref() == Some(&phone)))
+        .cloned()
+        .ok_or_else(|| Failure::not_found("Phone number"))?;
+    Ok((key, number))
+}
+
+async fn inbound_message(State(world): State<Arc<World>>, Json(body): Json<InboundMessage>) -> Response {
+    match deliver_inbound_message(world, body).await {
+        Ok(value) => Json(value).into_response(),
+        Err(failure) => failure.into_response(),
+    }
+}
+
+async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Result<Value, Failure> {
+    let (key, number) = owner_of(&world, &body.to)?;
+    let from = normalize_e164("from", &body.from).unwrap_or(body.from.clone());
+    let channel = body.channel.clone().unwrap_or(match (&number.r#type, body.media_urls.is_empty()) {
+        (Some(NumberType::Imessage), _) => Channel::Imessage,
+        (_, false) => Channel::Mms,
+        (_, true) => Channel::Sms,
+    });
+    let now_ms = world.clock.now_ms();
+    let now = world.now();
+    let (message_id, conversation_id, outgoing) = {
+        let mut state = world.lock();
+        let config = world.config.clone();
+        let project = state.project(&key, &config);
+        let message = NewMessage {
+            number: &number,
+            participant: &from,
+            from: from.clone(),
+            to: number.phone_number.clone().unwrap_or_default(),
+            body: body.body.clone(),
+            direction: MessageDirection::Inbound,
+            channel: channel.clone(),
+            media_urls: body.media_urls.clone(),
+            reply_to: None,
+        };
+        let (message_id, conversation_id) = messages::record(project, now_ms, message);
+        let outgoing = project.webhook_for(number.agent_id.as_deref()).map(|(webhook, own)| {
+            let contact = project.contacts.values().find(|c| c.phone_number.as_deref() == Some(&from));
+            let limit = webhook.context_limit.unwrap_or(10);
+            let data = json!({
+                "messageId": message_id, "conversationId": conversation_id, "numberId": number.id,
+                "from": from, "to": number.phone_number,
+                "contact": contact.map(|c| json!({"id": c.id, "name": c.name, "email": c.email, "phoneNumber": c.phone_number})),
+                "message": body.body, "mediaUrl": body.media_urls.first(), "mediaUrls": body.media_urls,
+                "direction": "inbound", "receivedAt": iso_ms(now_ms),
+            });
+            let metadata = project.conversations.get(&conversation_id).and_then(|c| c.conversation.metadata.clone()).map(Value::Object);
+            let envelope = Envelope {
+                event: "agent.message",
+                channel: channel.clone(),
+                agent_id: number.agent_id.clone(),
+                data,
+                conversation_state: metadata,
+                recent_history: Some(delivery::recent_history(project, &conversation_id, limit)),
+                test: false,
+            };
+            Outgoing {
+                key: key.clone(),
+                webhook,
+                to_agent_webhook: own,
+                agent_id: number.agent_id.clone(),
+                event: "agent.message",
+                channel: channel.clone(),
+                message_id: Some(message_id.clone()),
+                body: envelope.to_json(now),
+            }
+        });
+        (message_id, conversation_id, outgoing)
+    };
+    let mut result = json!({"messageId": message_id, "conversationId": conversation_id, "delivered": null});
+    if let Some(outgoing) = outgoing {
+        let delivery = delivery::deliver(world.clone(), outgoing);
+        if body.wait {
+            result["delivered"] = json!(delivery.await.ok());
+        } else {
+            tokio::spawn(delivery);
+        }
+    }
+    Ok(result)
+}
+
+#[derive(Deserialize)]
+struct InboundCall {
+    to: String,
+    from: String,
+    #[serde(default)]
+    script: Option<Vec<String>>,
+}
+
+async fn inbound_call(State(world): State<Arc<World>>, Json(body): Json<InboundCall>) -> Response {
+    let placed = (|| {
+        let (key, number) = owner_of(&world, &body.to)?;
+        let from = normalize_e164("from", &body.from).map_err(|e| Failure::invalid("body", "from", &e.problem))?;
+        let mut state = world.lock();
+        let config = world.config.clone();
+        let agent = number
+            .agent_id
+            .as_ref()
+            .and_then(|id| state.project(&key, &config).agents.get(id))
+            .cloned()
+            .ok_or_else(|| Failure::bad_request("the number has no agent to answer"))?;
+        let mut cx = Cx { world: &world, key, now: world.now(), state: &mut state, effects: Vec::new() };
+        let to = number.phone_number.clone().unwrap_or_default();
+        let call = calls::place(
+            &mut cx,
+            NewCall {
+                agent: &agent,
+                number: &number,
+                from,
+                to,
+                direction: CallDirection::Inbound,
+                script: body.script.clone(),
+                system_prompt: None,
+                greeting: None,
+            },
+        );
+        Ok::<_, Failure>((call, cx.effects))
+    })();
+    match placed {
+        Ok((call, effects)) => {
+            for effect in effects {
+                tokio::spawn(effect);
+            }
+            Json(json!({"callId": call.id})).into_response()
+        }
+        Err(failure) => failure.into_response(),
+    }
+}

@@ -1,0 +1,206 @@
+//! Webhook deliveries: the event envelope, the signature (the core's own signer), the POST, the
+//! redelivery schedule, and the record every attempt leaves in the deliveries log.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentphone::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, unix_now};
+use agentphone::*;
+use serde_json::{Value, json};
+
+use crate::ids::new_id;
+use crate::state::{DeliveryRecord, Project, World};
+use crate::time::{iso, iso_ms};
+
+/// An event on its way to a webhook.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub key: String,
+    pub webhook: Webhook,
+    pub to_agent_webhook: bool,
+    pub agent_id: Option<String>,
+    pub event: &'static str,
+    pub channel: Channel,
+    pub message_id: Option<String>,
+    pub body: Value,
+}
+
+/// What one attempt got back.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Answer {
+    pub status: Option<u16>,
+    pub millis: u64,
+    pub error: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub(crate) fn ok(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// The envelope every event shares.
+pub(crate) struct Envelope {
+    pub event: &'static str,
+    pub channel: Channel,
+    pub agent_id: Option<String>,
+    pub data: Value,
+    pub conversation_state: Option<Value>,
+    pub recent_history: Option<Vec<HistoryItem>>,
+    pub test: bool,
+}
+
+impl Envelope {
+    pub(crate) fn to_json(&self, now: i64) -> Value {
+        let mut body = json!({
+            "event": self.event,
+            "channel": self.channel,
+            "timestamp": iso(now),
+            "agentId": self.agent_id,
+            "data": self.data,
+            "conversationState": self.conversation_state,
+        });
+        if let Some(history) = &self.recent_history {
+            body["recentHistory"] = json!(history);
+        }
+        if self.test {
+            body["test"] = json!(true);
+        }
+        body
+    }
+}
+
+/// The last `limit` messages of a conversation before the newest, oldest first.
+pub(crate) fn recent_history(project: &Project, conversation_id: &str, limit: i64) -> Vec<HistoryItem> {
+    let mut items: Vec<_> = project.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
+    items.sort_by_key(|m| m.at_ms);
+    items.pop();
+    let skip = items.len().saturating_sub(limit.max(0) as usize);
+    items[skip..]
+        .iter()
+        .map(|m| HistoryItem {
+            message_id: Some(m.id.clone()),
+            content: Some(m.body.clone()),
+            direction: Some(m.direction.clone()),
+            channel: Some(m.channel.clone()),
+            at: Some(iso_ms(m.at_ms)),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// POSTs the signed body once. The signature's timestamp is real time, whatever the sandbox
+/// clock says, so receivers' freshness checks hold.
+pub(crate) async fn post(world: &World, webhook: &Webhook, body: &[u8]) -> Answer {
+    let secret = webhook.secret.clone().unwrap_or_default();
+    let timestamp = unix_now();
+    let timeout = Duration::from_secs(webhook.timeout.unwrap_or(30).clamp(1, 120) as u64);
+    let started = Instant::now();
+    let sent = world
+        .http
+        .post(&webhook.url)
+        .header("content-type", "application/json")
+        .header(SIGNATURE_HEADER, sign(&secret, timestamp, body))
+        .header(TIMESTAMP_HEADER, timestamp.to_string())
+        .timeout(timeout)
+        .body(body.to_vec())
+        .send()
+        .await;
+    let mut answer = Answer::default();
+    match sent {
+        Ok(response) => {
+            answer.status = Some(response.status().as_u16());
+            answer.content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            match response.bytes().await {
+                Ok(bytes) => answer.body = bytes.to_vec(),
+                Err(e) => answer.error = Some(format!("reading the answer failed: {e}")),
+            }
+            if !answer.ok() && answer.error.is_none() {
+                answer.error = Some(format!("HTTP {}", answer.status.unwrap_or_default()));
+            }
+        }
+        Err(e) if e.is_timeout() => answer.error = Some(format!("timed out after {} s", timeout.as_secs())),
+        Err(e) => answer.error = Some(format!("could not connect: {e}")),
+    }
+    answer.millis = started.elapsed().as_millis() as u64;
+    answer
+}
+
+/// Opens a delivery record; returns its id.
+fn open_record(world: &World, outgoing: &Outgoing) -> String {
+    let id = new_id("dlv");
+    let now = world.now();
+    let mut state = world.lock();
+    if let Some(project) = state.projects.get_mut(&outgoing.key) {
+        project.deliveries.push(DeliveryRecord {
+            delivery: WebhookDelivery {
+                id: id.clone(),
+                message_id: outgoing.message_id.clone(),
+                event_type: Some(outgoing.event.to_owned()),
+                channel: Some(outgoing.channel.clone()),
+                status: Some("pending".into()),
+                attempt_count: Some(0),
+                created_at: Some(iso(now)),
+                ..Default::default()
+            },
+            agent_id: outgoing.agent_id.clone(),
+            to_agent_webhook: outgoing.to_agent_webhook,
+            at: now,
+        });
+    }
+    id
+}
+
+fn update_record(world: &World, key: &str, id: &str, answer: &Answer, final_attempt: bool, next_retry: Option<i64>) {
+    let now = world.now();
+    let mut state = world.lock();
+    let Some(record) = state.projects.get_mut(key).and_then(|p| p.deliveries.iter_mut().find(|d| d.delivery.id == id)) else { return };
+    let delivery = &mut record.delivery;
+    delivery.attempt_count = Some(delivery.attempt_count.unwrap_or(0) + 1);
+    delivery.http_status = answer.status.map(i64::from);
+    delivery.error_message = answer.error.clone();
+    delivery.response_body = Some(String::from_utf8_lossy(&answer.body).chars().take(1000).collect());
+    delivery.last_attempt_at = Some(iso(now));
+    delivery.next_retry_at = next_retry.map(iso);
+    delivery.status = Some(
+        if answer.ok() {
+            "success"
+        } else if final_attempt {
+            "failed"
+        } else {
+            "pending"
+        }
+        .into(),
+    );
+}
+
+/// Delivers with redeliveries on failure (exponential backoff), recording every attempt.
+pub(crate) async fn deliver(world: Arc<World>, outgoing: Outgoing) -> Answer {
+    let id = open_record(&world, &outgoing);
+    let body = outgoing.body.to_string().into_bytes();
+    let attempts = world.config.webhook_max_attempts.max(1);
+    let mut delay = world.config.webhook_retry_delay;
+    let mut attempt = 1;
+    loop {
+        let answer = post(&world, &outgoing.webhook, &body).await;
+        let last = answer.ok() || attempt >= attempts;
+        let next_retry = (!last).then(|| world.now() + delay.as_secs() as i64);
+        update_record(&world, &outgoing.key, &id, &answer, last, next_retry);
+        if last {
+            return answer;
+        }
+        tokio::time::sleep(delay).await;
+        delay *= 2;
+        attempt += 1;
+    }
+}
+
+/// Delivers once, no redelivery (synthetic tests and voice turns, where a late answer is useless).
+pub(crate) async fn deliver_once(world: Arc<World>, outgoing: Outgoing) -> Answer {
+    let id = open_record(&world, &outgoing);
+    let answer = post(&world, &outgoing.webhook, outgoing.body.to_string().as_bytes()).await;
+    update_record(&world, &outgoing.key, &id, &answer, true, None);
+    answer
+}

@@ -1,0 +1,64 @@
+//! Faults injected on demand: a status (with `Retry-After`) for the next N matching requests,
+//! added latency, or a dropped connection.
+
+use serde::Deserialize;
+
+/// A fault waiting for requests; `POST /sandbox/faults` adds one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Fault {
+    /// Operation id (`send_message`) or route (`POST /v1/messages`); absent matches every route.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// Only requests with this API key (set from the control request's key when absent).
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// How many requests it hits (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Answer with this status instead of handling the request (nothing happens).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// `Retry-After` seconds sent with the status.
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Wait this long before answering (after the request took effect).
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    /// Close the connection without an answer.
+    #[serde(default)]
+    pub drop: bool,
+    /// With `drop`: whether the request took effect first (default true: the answer was lost).
+    #[serde(default = "yes")]
+    pub acted: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Fault {
+    fn matches(&self, key: Option<&str>, op: &agentphone::request::Operation) -> bool {
+        let key_ok = self.api_key.as_deref().is_none_or(|k| Some(k) == key);
+        let op_ok = self.operation.as_deref().is_none_or(|target| {
+            target == op.id
+                || target.split_once(' ').is_some_and(|(method, path)| method.eq_ignore_ascii_case(op.method.as_str()) && path == op.path)
+        });
+        key_ok && op_ok && self.count > 0
+    }
+}
+
+/// Takes one hit of the first fault matching the request.
+pub(crate) fn take(faults: &mut Vec<Fault>, key: Option<&str>, op: &agentphone::request::Operation) -> Option<Fault> {
+    let index = faults.iter().position(|f| f.matches(key, op))?;
+    faults[index].count -= 1;
+    let fault = faults[index].clone();
+    if faults[index].count == 0 {
+        faults.remove(index);
+    }
+    Some(fault)
+}

@@ -1,0 +1,143 @@
+//! Calls: placing them (the simulation runs in `crate::calls`), reading them, ending them, and
+//! their transcripts and recordings.
+
+use agentphone::*;
+use serde_json::json;
+
+use super::{CALL_CENTS, OffsetPage, charge, offset_page};
+use crate::calls::{self, NewCall};
+use crate::failure::Failure;
+use crate::recording;
+use crate::serve::{Cx, Reply};
+use crate::state::{CallRecord, Project};
+use crate::time::iso;
+
+/// A page of calls, newest first, without transcripts.
+pub(crate) fn call_page(project: &Project, keep: impl Fn(&Call) -> bool, limit: Option<i64>, offset: Option<i64>) -> Reply {
+    let all: Vec<Call> =
+        project.calls.values().rev().filter(|c| keep(&c.call)).map(|c| Call { transcripts: None, ..calls::view(c) }).collect();
+    let OffsetPage { items, has_more, total } = offset_page(all, limit, offset, 20);
+    Reply::json(CallList { data: items, has_more: Some(has_more), total: Some(total), ..Default::default() })
+}
+
+fn find<'p>(project: &'p Project, call_id: &str) -> Result<&'p CallRecord, Failure> {
+    project.calls.get(call_id).ok_or_else(|| Failure::not_found("Call"))
+}
+
+pub(crate) fn list_calls(cx: &mut Cx<'_>, p: ListCallsParams) -> Result<Reply, Failure> {
+    let web = |c: &Call| c.direction == Some(CallDirection::Web);
+    let keep = |c: &Call| {
+        p.status.as_ref().is_none_or(|s| c.status.as_ref() == Some(s))
+            && p.direction.as_ref().is_none_or(|d| c.direction.as_ref() == Some(d))
+            && p.r#type.as_ref().is_none_or(|t| match t {
+                CallType::Web => web(c),
+                _ => !web(c),
+            })
+            && p.search
+                .as_deref()
+                .is_none_or(|s| [&c.from_number, &c.to_number].iter().any(|n| n.as_deref().is_some_and(|n| n.contains(s))))
+    };
+    Ok(call_page(cx.project(), keep, p.limit, p.offset))
+}
+
+pub(crate) fn create_call(cx: &mut Cx<'_>, p: CreateCallParams) -> Result<Reply, Failure> {
+    let to = normalize_e164("to_number", &p.to_number).map_err(|e| Failure::invalid("body", "toNumber", &e.problem))?;
+    let project = cx.project();
+    let agent = project.agents.get(&p.agent_id).ok_or_else(|| Failure::not_found("Agent"))?.clone();
+    let active_for_agent = |n: &&PhoneNumber| n.agent_id.as_deref() == Some(&agent.id) && n.status.as_deref() == Some("active");
+    let number = match &p.from_number_id {
+        Some(id) => project
+            .numbers
+            .get(id)
+            .filter(active_for_agent)
+            .ok_or_else(|| Failure::bad_request("from_number_id must be an active number of this agent"))?,
+        None => project
+            .numbers
+            .values()
+            .find(active_for_agent)
+            .ok_or_else(|| Failure::bad_request("the agent has no phone number: attach one first"))?,
+    }
+    .clone();
+    if p.model_tier.is_some() && p.system_prompt.is_none() {
+        return Err(Failure::bad_request("model_tier applies to hosted calls: give system_prompt too"));
+    }
+    charge(project, CALL_CENTS)?;
+    let call = calls::place(
+        cx,
+        NewCall {
+            agent: &agent,
+            number: &number,
+            from: number.phone_number.clone().unwrap_or_default(),
+            to,
+            direction: CallDirection::Outbound,
+            script: None,
+            system_prompt: p.system_prompt,
+            greeting: p.initial_greeting,
+        },
+    );
+    cx.state.stats.calls_placed += 1;
+    Ok(Reply::json(call))
+}
+
+pub(crate) fn create_web_call(cx: &mut Cx<'_>, p: CreateWebCallParams) -> Result<Reply, Failure> {
+    let now = cx.now;
+    let project = cx.project();
+    let agent = project.agents.get(&p.agent_id).ok_or_else(|| Failure::not_found("Agent"))?.clone();
+    let number = PhoneNumber { id: String::new(), ..Default::default() };
+    let call = calls::place(
+        cx,
+        NewCall {
+            agent: &agent,
+            number: &number,
+            from: "web".into(),
+            to: "web".into(),
+            direction: CallDirection::Web,
+            script: None,
+            system_prompt: None,
+            greeting: None,
+        },
+    );
+    Ok(Reply::json(WebCall {
+        id: Some(call.id.clone()),
+        access_token: Some(format!("wct_{:032x}", fastrand::u128(..))),
+        agent_id: Some(p.agent_id),
+        expires_at: Some(iso(now + 30)),
+        ..Default::default()
+    }))
+}
+
+pub(crate) fn get_call(cx: &mut Cx<'_>, p: GetCallParams) -> Result<Reply, Failure> {
+    Ok(Reply::json(calls::view(find(cx.project(), &p.call_id)?)))
+}
+
+pub(crate) fn end_call(cx: &mut Cx<'_>, p: EndCallParams) -> Result<Reply, Failure> {
+    let record = cx.project().calls.get_mut(&p.call_id).ok_or_else(|| Failure::not_found("Call"))?;
+    if record.call.status == Some(CallStatus::InProgress) {
+        record.end_requested = true;
+    }
+    let view = calls::view(record);
+    cx.world.clock.moved.notify_waiters();
+    Ok(Reply::json(view))
+}
+
+pub(crate) fn get_call_recording(cx: &mut Cx<'_>, p: GetCallRecordingParams) -> Result<Reply, Failure> {
+    let record = find(cx.project(), &p.call_id)?;
+    if record.call.recording_available != Some(true) {
+        return Err(Failure::not_found("Recording"));
+    }
+    let seconds = record.call.duration_seconds.unwrap_or(1).max(1) as u32;
+    Ok(Reply::Bytes { content_type: "audio/wav", filename: format!("recording-{}.wav", p.call_id), data: recording::wav(seconds) })
+}
+
+pub(crate) fn get_call_transcript(cx: &mut Cx<'_>, p: GetCallTranscriptParams) -> Result<Reply, Failure> {
+    let record = find(cx.project(), &p.call_id)?;
+    // Both documented shapes at once: turn pairs under `data`, role-tagged lines under `transcript`.
+    let view = calls::view(record);
+    let lines: Vec<_> = record.lines.iter().map(|l| json!({"role": l.role, "content": l.content, "createdAt": iso(l.at)})).collect();
+    Ok(Reply::Json(200, json!({"callId": p.call_id, "data": view.transcripts.unwrap_or_default(), "transcript": lines})))
+}
+
+pub(crate) fn stream_call_transcript(cx: &mut Cx<'_>, p: StreamCallTranscriptParams) -> Result<Reply, Failure> {
+    find(cx.project(), &p.call_id)?;
+    Ok(Reply::TranscriptStream(p.call_id))
+}

@@ -1,0 +1,138 @@
+//! A stateful, local emulator of the AgentPhone API.
+//!
+//! It serves every operation of the table on 127.0.0.1 with the API's validation, error shapes,
+//! status codes and pagination; keeps an isolated project per API key; links resources (numbers to
+//! agents, messages to conversations, usage to everything); signs and delivers webhooks and records
+//! the deliveries; simulates calls, including the voice-webhook turn loop; and, under `/sandbox`,
+//! lets tests inject inbound messages and calls, move the clock, reset state and inject faults.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = agentphone_sandbox::Sandbox::start(agentphone_sandbox::SandboxConfig::default()).await?;
+//! let client = agentphone::Client::builder().api_key("sk_test_me").base_url(sandbox.url()).build().unwrap();
+//! # Ok(()) }
+//! ```
+
+mod calls;
+mod clock;
+mod control;
+mod delivery;
+mod failure;
+mod faults;
+#[allow(clippy::all)]
+mod generated;
+mod handlers;
+mod ids;
+mod recording;
+mod serve;
+mod state;
+mod time;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use state::World;
+
+/// How the sandbox behaves. The defaults suit interactive use; tests shorten the delays.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Real time between the turns of a simulated call.
+    pub turn_delay: Duration,
+    /// Call time each turn adds (what `durationSeconds` reports).
+    pub turn_seconds: u32,
+    /// Starting balance of every project, in cents. Buying a number costs 300, a message 1, a call 10.
+    pub balance_cents: i64,
+    /// Active numbers a project may hold.
+    pub number_limit: i64,
+    /// Delay before the first webhook redelivery; it doubles each time.
+    pub webhook_retry_delay: Duration,
+    /// Delivery attempts in all (the API makes 6).
+    pub webhook_max_attempts: u32,
+    /// Interval of `: heartbeat` comments on transcript streams.
+    pub heartbeat: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            turn_delay: Duration::from_millis(700),
+            turn_seconds: 4,
+            balance_cents: 10_000,
+            number_limit: 10,
+            webhook_retry_delay: Duration::from_secs(1),
+            webhook_max_attempts: 6,
+            heartbeat: Duration::from_secs(15),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Short delays for tests: calls finish in tens of milliseconds.
+    pub fn fast() -> Self {
+        Self {
+            turn_delay: Duration::from_millis(15),
+            webhook_retry_delay: Duration::from_millis(20),
+            heartbeat: Duration::from_millis(200),
+            ..Self::default()
+        }
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    world: Arc<World>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Sandbox {
+    /// Starts on an ephemeral loopback port.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts on `addr`.
+    pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let world = World::new(config);
+        let (stop, stopped) = oneshot::channel();
+        let app = serve::router(world.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).with_graceful_shutdown(async move { drop(stopped.await) }).await;
+        });
+        Ok(Self { addr, world, stop: Some(stop) })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL for clients.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The sandbox's state, for inspection in tests.
+    pub fn world(&self) -> &Arc<World> {
+        &self.world
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Serves on `listener` until the process ends (for `agentphone sandbox`).
+pub async fn run(listener: TcpListener, config: SandboxConfig) -> std::io::Result<()> {
+    axum::serve(listener, serve::router(World::new(config))).await
+}
