@@ -1,0 +1,596 @@
+//! The sandbox through the core client (and raw HTTP where the client would refuse to send):
+//! isolation, validation, status codes, pagination, linked state, webhooks signed and verified
+//! with the core's verifier, the voice turn loop in both reply formats, faults, CORS, and the
+//! official SDKs' requests.
+
+mod support;
+
+use std::time::Duration;
+
+use agentphone::request;
+use agentphone::webhook::{EventData, Verifier};
+use agentphone::*;
+use agentphone_sandbox::{Sandbox, SandboxConfig};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use support::Receiver;
+
+fn key() -> String {
+    format!("sk_test_{:016x}", fastrand::u64(..))
+}
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig::fast()).await.unwrap()
+}
+
+fn client(sandbox: &Sandbox, key: &str) -> Client {
+    Client::builder().api_key(key).base_url(sandbox.url()).max_retries(0).build().unwrap()
+}
+
+/// Raw HTTP, for requests the client's own validation would stop.
+async fn raw(sandbox: &Sandbox, key: Option<&str>, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let mut request = http.request(method.parse().unwrap(), format!("{}{path}", sandbox.url()));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+async fn agent_with_number(client: &Client, voice_mode: VoiceMode) -> (Agent, PhoneNumber) {
+    let agent = client
+        .agents()
+        .create(&CreateAgentParams { name: "Ava".into(), voice_mode: Some(voice_mode), ..Default::default() })
+        .await
+        .unwrap();
+    let number = client
+        .numbers()
+        .buy(&BuyNumberParams { area_code: Some("415".into()), agent_id: Some(agent.id.clone()), ..Default::default() })
+        .await
+        .unwrap();
+    (agent, number)
+}
+
+fn send(agent: &Agent, to: &str, body: &str) -> SendMessageParams {
+    SendMessageParams { agent_id: Some(agent.id.clone()), to_number: Some(to.into()), body: Some(body.into()), ..Default::default() }
+}
+
+#[tokio::test]
+async fn keys_are_projects_and_projects_are_isolated() {
+    let sandbox = sandbox().await;
+    let (a, b) = (client(&sandbox, &key()), client(&sandbox, &key()));
+    let agent = a.agents().create(&CreateAgentParams { name: "Mine".into(), ..Default::default() }).await.unwrap();
+    assert_eq!(a.agents().get(&agent.id).await.unwrap().name.as_deref(), Some("Mine"));
+    let err = b.agents().get(&agent.id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(b.agents().list(&ListAgentsParams::default()).await.unwrap().total, Some(0));
+
+    for bad in [None, Some("not-a-key"), Some("sk_")] {
+        let (status, body) = raw(&sandbox, bad, "GET", "/v1/agents", None).await;
+        assert_eq!(status, 401, "{bad:?}");
+        assert!(body["detail"].as_str().unwrap().contains("API key"));
+    }
+    let (status, body) = raw(&sandbox, None, "POST", "/sandbox/keys", None).await;
+    assert_eq!(status, 200);
+    let fresh = body["apiKey"].as_str().unwrap();
+    assert_eq!(raw(&sandbox, Some(fresh), "GET", "/v1/agents", None).await.0, 200);
+}
+
+#[tokio::test]
+async fn validation_answers_in_the_api_shapes() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let (status, body) = raw(&sandbox, Some(&key), "GET", "/v1/agents?limit=500", None).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["query", "limit"]));
+    assert!(body["detail"][0]["msg"].as_str().unwrap().contains("1 to 100"));
+
+    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/agents", Some(json!({"name": "x", "voiceMode": "telepathy"}))).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "voice_mode"]));
+    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/agents", Some(json!({"description": "no name"}))).await;
+    assert_eq!((status, body["detail"][0]["loc"][1].as_str()), (422, Some("name")));
+    let (status, _) = raw(&sandbox, Some(&key), "POST", "/v1/contacts", Some(json!({"name": "Jo", "phoneNumber": "12"}))).await;
+    assert_eq!(status, 422);
+    let (status, _) = raw(&sandbox, Some(&key), "GET", "/v1/agents?limit=abc", None).await;
+    assert_eq!(status, 422);
+
+    let client = client(&sandbox, &key);
+    let err = client.agents().get("agt_missing").await.unwrap_err();
+    assert_eq!(err.as_api().unwrap().message, "Agent not found");
+    // Unknown body fields are ignored, as the API ignores them.
+    let (status, _) = raw(&sandbox, Some(&key), "POST", "/v1/agents", Some(json!({"name": "x", "waitForCompletion": true}))).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn status_codes_balance_and_plan_limits() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (status, contact) =
+        raw(&sandbox, Some(&key), "POST", "/v1/contacts", Some(json!({"name": "Jane", "phoneNumber": "(415) 555-0100"}))).await;
+    assert_eq!(status, 201);
+    assert_eq!(contact["phoneNumber"], "+14155550100", "normalized to E.164");
+    let err = client
+        .contacts()
+        .create(&CreateContactParams { name: "Dup".into(), phone_number: "+14155550100".into(), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    let (status, body) = raw(&sandbox, Some(&key), "DELETE", &format!("/v1/contacts/{}", contact["id"].as_str().unwrap()), None).await;
+    assert_eq!((status, body), (204, Value::String(String::new())));
+
+    for _ in 0..10 {
+        client.numbers().buy(&BuyNumberParams::default()).await.unwrap();
+    }
+    let err = client.numbers().buy(&BuyNumberParams::default()).await.unwrap_err();
+    assert_eq!(err.as_api().unwrap().code.as_deref(), Some("VALIDATION_ERROR_NUMBER_LIMIT"));
+    assert_eq!(sandbox.world().stats()["numbers_bought"], 10);
+
+    let broke = self::key();
+    raw(&sandbox, Some(&broke), "POST", "/sandbox/balance", Some(json!({"cents": 100}))).await;
+    let err = self::client(&sandbox, &broke).numbers().buy(&BuyNumberParams::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InsufficientBalance);
+    assert_eq!(err.as_api().unwrap().code.as_deref(), Some("INSUFFICIENT_BALANCE"));
+}
+
+#[tokio::test]
+async fn pages_have_the_api_envelopes_and_defaults() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    for i in 0..25 {
+        client
+            .contacts()
+            .create(&CreateContactParams { name: format!("C{i}"), phone_number: format!("+1415555{i:04}"), ..Default::default() })
+            .await
+            .unwrap();
+    }
+    let (_, page) = raw(&sandbox, Some(&key), "GET", "/v1/agents", None).await;
+    assert_eq!(page, json!({"data": [], "hasMore": false, "total": 0}));
+    let page = client.contacts().list(&ListContactsParams { limit: Some(10), offset: Some(20), ..Default::default() }).await.unwrap();
+    assert_eq!((page.data.len(), page.has_more, page.total), (5, Some(false), Some(25)));
+    assert_eq!(page.data[0].name.as_deref(), Some("C4"), "newest first");
+    let all: Vec<_> = client.contacts().list_all(ListContactsParams { limit: Some(7), ..Default::default() }).collect().await;
+    assert_eq!(all.len(), 25);
+    let found = client.contacts().list(&ListContactsParams { search: Some("c1".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(found.total, Some(11), "C1 and C10..C19");
+    let (_, deliveries) = raw(&sandbox, Some(&key), "GET", "/v1/webhooks/deliveries", None).await;
+    assert_eq!(deliveries, json!({"items": [], "total": 0, "offset": 0, "limit": 50}));
+}
+
+#[tokio::test]
+async fn numbers_agents_and_conversations_stay_linked() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox, &key());
+    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
+    assert_eq!(number.agent_id.as_deref(), Some(agent.id.as_str()));
+    assert!(number.phone_number.as_deref().unwrap().starts_with("+1415555"));
+    assert_eq!(client.agents().get(&agent.id).await.unwrap().numbers.unwrap()[0].id, number.id);
+
+    let spare = client.numbers().buy(&BuyNumberParams::default()).await.unwrap();
+    let attached =
+        client.agents().attach_number(&AttachNumberParams { agent_id: agent.id.clone(), number_id: spare.id.clone() }).await.unwrap();
+    assert_eq!(attached.agent_id.as_deref(), Some(agent.id.as_str()));
+    assert_eq!(client.agents().get(&agent.id).await.unwrap().numbers.unwrap().len(), 2);
+    client.agents().detach_number(&agent.id, &spare.id).await.unwrap();
+    assert_eq!(client.numbers().get(&spare.id).await.unwrap().agent_id, None);
+
+    let first = client.messages().send(&send(&agent, "(415) 555-0199", "Hi there")).await.unwrap();
+    assert_eq!(first.to_number.as_deref(), Some("+14155550199"));
+    assert_eq!(first.from_number, number.phone_number);
+    let second = client.messages().send(&send(&agent, "+14155550199", "Still there?")).await.unwrap();
+    assert_eq!(first.conversation_id, second.conversation_id, "the conversation is extended");
+    let conversation = client
+        .conversations()
+        .get(&GetConversationParams { conversation_id: first.conversation_id.clone().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(conversation.message_count, Some(2));
+    assert_eq!(conversation.messages.unwrap()[0].body.as_deref(), Some("Still there?"));
+    let inbox =
+        client.numbers().get_messages(&ListNumberMessagesParams { number_id: number.id.clone(), ..Default::default() }).await.unwrap();
+    assert_eq!(inbox.data.len(), 2);
+
+    // Metadata is replaced, then cleared with an explicit null.
+    let id = first.conversation_id.clone().unwrap();
+    let updated = client
+        .conversations()
+        .update(&UpdateConversationParams {
+            conversation_id: id.clone(),
+            metadata: Some(Some(json!({"tier": "gold"}).as_object().cloned().unwrap())),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(updated.metadata.unwrap()["tier"], "gold");
+    let cleared = client
+        .conversations()
+        .update(&UpdateConversationParams { conversation_id: id, metadata: Some(None), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(cleared.metadata, None);
+
+    let deleted = client.agents().delete(&agent.id).await.unwrap();
+    assert_eq!(deleted.unassigned_numbers, Some(vec![number.id.clone()]));
+    assert_eq!(client.numbers().get(&number.id).await.unwrap().agent_id, None);
+    assert_eq!(client.conversations().list(&ListConversationsParams::default()).await.unwrap().data[0].agent_id, None);
+
+    client.numbers().release(&number.id).await.unwrap();
+    let listed = client.numbers().list(&ListNumbersParams::default()).await.unwrap();
+    assert!(listed.data.iter().all(|n| n.id != number.id), "released numbers drop out of lists");
+    assert_eq!(client.numbers().get(&number.id).await.unwrap().status.as_deref(), Some("released"), "but stay gettable");
+
+    let usage = client.usage().get().await.unwrap();
+    let stats = usage.stats.unwrap();
+    assert_eq!((stats.total_messages, stats.messages_last24h), (Some(2), Some(2)));
+    assert_eq!(usage.numbers.unwrap().used, Some(1));
+    let daily = client.usage().get_daily(&GetDailyUsageParams { days: Some(3) }).await.unwrap();
+    assert_eq!(daily.data.len(), 3);
+    assert_eq!(daily.data[2].messages, Some(2), "today is last");
+    let by_number = client.usage().get_by_number().await.unwrap();
+    assert_eq!(by_number.data.iter().find(|n| n.number_id.as_deref() == Some(&number.id)).unwrap().messages, Some(2));
+    let by_agent = client.usage().get_by_agent(&GetUsageByAgentParams::default()).await.unwrap();
+    let orphan = by_agent.data.iter().find(|a| a.is_orphan == Some(true)).unwrap();
+    assert_eq!((orphan.agent_id.as_deref(), orphan.messages), (None, Some(2)), "a deleted agent's messages are unassigned");
+}
+
+#[tokio::test]
+async fn inbound_messages_are_signed_delivered_and_logged() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
+    let receiver = Receiver::ok().await;
+    let first = client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), ..Default::default() }).await.unwrap();
+    let webhook =
+        client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), context_limit: Some(5), ..Default::default() }).await.unwrap();
+    assert_ne!(first.secret, webhook.secret, "a new secret on every set");
+    client.messages().send(&send(&agent, "+14155550123", "Your order shipped")).await.unwrap();
+
+    let (status, injected) = raw(
+        &sandbox,
+        None,
+        "POST",
+        "/sandbox/inbound/message",
+        Some(json!({"to": number.phone_number, "from": "+14155550123", "body": "Thanks! When?", "wait": true})),
+    )
+    .await;
+    assert_eq!((status, &injected["delivered"]), (200, &json!(true)));
+    let delivery = &receiver.wait_for(1).await[0];
+    let verifier = Verifier::with_secrets([first.secret.unwrap(), webhook.secret.clone().unwrap()]);
+    let event =
+        verifier.construct_event(&delivery.body, delivery.header("x-webhook-signature"), delivery.header("x-webhook-timestamp")).unwrap();
+    let EventData::Message(data) = &event.data else { panic!("{:?}", event.data) };
+    assert_eq!(data.message.as_deref(), Some("Thanks! When?"));
+    assert_eq!(data.from_number.as_deref(), Some("+14155550123"));
+    assert_eq!(event.envelope.agent_id.as_deref(), Some(agent.id.as_str()));
+    assert_eq!(event.envelope.recent_history.as_ref().unwrap()[0].content.as_deref(), Some("Your order shipped"));
+    assert!(
+        Verifier::new("whsec_wrong")
+            .construct_event(&delivery.body, delivery.header("x-webhook-signature"), delivery.header("x-webhook-timestamp"))
+            .is_err()
+    );
+
+    let log = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
+    assert_eq!(log.items[0].status.as_deref(), Some("success"));
+    assert_eq!(log.items[0].http_status, Some(200));
+    let result = client.webhooks().test(&TestWebhookParams { message: Some("ping".into()), ..Default::default() }).await.unwrap();
+    assert_eq!((result.success, result.status_code), (Some(true), Some(200)));
+    let test_event = receiver.wait_for(2).await[1].json();
+    assert_eq!((test_event["test"].clone(), test_event["data"]["message"].clone()), (json!(true), json!("ping")));
+    let stats = client.webhooks().get_delivery_stats(&GetWebhookDeliveryStatsParams::default()).await.unwrap();
+    assert_eq!((stats.total, stats.success, stats.success_rate), (Some(2), Some(2), Some(100.0)));
+    assert_eq!(client.webhooks().get_all_time_stats().await.unwrap().total, Some(2));
+}
+
+#[tokio::test]
+async fn agent_webhooks_take_the_agents_events_and_failures_are_redelivered() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox, &key());
+    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
+    let project_receiver = Receiver::ok().await;
+    let failing = Receiver::start(|_| (500, "text/plain", "boom".into())).await;
+    client.webhooks().set(&SetWebhookParams { url: project_receiver.url.clone(), ..Default::default() }).await.unwrap();
+    client
+        .agents()
+        .set_webhook(&SetAgentWebhookParams { agent_id: agent.id.clone(), url: failing.url.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    raw(
+        &sandbox,
+        None,
+        "POST",
+        "/sandbox/inbound/message",
+        Some(json!({"to": number.phone_number, "from": "+14155550124", "body": "hello", "wait": true})),
+    )
+    .await;
+    assert_eq!(failing.deliveries().len(), 6, "six attempts in all");
+    assert!(project_receiver.deliveries().is_empty(), "never duplicated to the project webhook");
+    let log = client
+        .agents()
+        .list_webhook_deliveries(&ListAgentWebhookDeliveriesParams { agent_id: agent.id.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((log[0].status.as_deref(), log[0].attempt_count, log[0].http_status), (Some("failed"), Some(6), Some(500)));
+    let test = client.agents().test_webhook(&agent.id).await.unwrap();
+    assert_eq!((test.success, test.status_code), (Some(false), Some(500)));
+    client.agents().delete_webhook(&agent.id).await.unwrap();
+    assert_eq!(client.agents().get_webhook(&agent.id).await.unwrap(), None);
+}
+
+async fn wait_until_ended(client: &Client, call_id: &str) -> Call {
+    for _ in 0..400 {
+        let call = client.calls().get(call_id).await.unwrap();
+        if call.status != Some(CallStatus::InProgress) {
+            return call;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("call {call_id} did not end");
+}
+
+fn make(agent: &Agent, to: &str) -> CreateCallParams {
+    CreateCallParams { agent_id: agent.id.clone(), to_number: to.into(), ..Default::default() }
+}
+
+#[tokio::test]
+async fn hosted_calls_run_to_completion_with_transcript_recording_and_call_ended() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox, &key());
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let receiver = Receiver::ok().await;
+    client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), ..Default::default() }).await.unwrap();
+    let call = client.calls().make(&make(&agent, "+14155550142")).await.unwrap();
+    assert_eq!((call.status.clone(), call.direction.clone()), (Some(CallStatus::InProgress), Some(CallDirection::Outbound)));
+    let call = wait_until_ended(&client, &call.id).await;
+    assert_eq!(call.status, Some(CallStatus::Completed));
+    let turns = call.transcripts.unwrap();
+    assert_eq!(turns[0].transcript.as_deref(), Some("Hello?"));
+    assert!(turns[0].response.as_deref().unwrap().contains("Ava"));
+    assert_eq!(call.duration_seconds, Some(12), "3 turns of 4 s");
+
+    let transcript = client.calls().get_transcript(&call.id).await.unwrap();
+    assert_eq!(transcript.transcript.unwrap()[0].role, Some(TranscriptRole::User));
+    let recording = client.calls().get_recording(&call.id).await.unwrap();
+    assert_eq!(recording.content_type, "audio/wav");
+    assert_eq!(&recording.data[..4], b"RIFF");
+    assert_eq!(recording.data.len(), 44 + 12 * 8000 * 2);
+
+    let ended = receiver.wait_for(1).await[0].json();
+    assert_eq!(ended["event"], "agent.call_ended");
+    assert_eq!(ended["data"]["transcript"][0], json!({"role": "user", "content": "Hello?"}));
+    assert_eq!(
+        client.calls().list(&ListCallsParams { status: Some(CallStatus::Completed), ..Default::default() }).await.unwrap().total,
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn the_voice_webhook_loop_speaks_json_and_ndjson_replies_and_honours_hangup() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox, &key());
+    let (agent, _) = agent_with_number(&client, VoiceMode::Webhook).await;
+    let receiver = Receiver::start(|event| {
+        if event["event"] != "agent.message" {
+            return (200, "application/json", "{}".into());
+        }
+        match event["data"]["transcript"].as_str().unwrap_or("") {
+            "Hello?" => (200, "application/json", r#"{"text": "Hi, this is Ava from Acme."}"#.into()),
+            "Sure, I have a minute." => (
+                200,
+                "application/x-ndjson",
+                "{\"text\":\"Let me check.\",\"interim\":true}\n{\"text\":\"Your order shipped.\",\"hangup\":true}\n".into(),
+            ),
+            _ => (200, "application/json", r#"{"text": "never reached"}"#.into()),
+        }
+    })
+    .await;
+    client
+        .agents()
+        .set_webhook(&SetAgentWebhookParams { agent_id: agent.id.clone(), url: receiver.url.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    let call = client.calls().make(&make(&agent, "+14155550143")).await.unwrap();
+    let call = wait_until_ended(&client, &call.id).await;
+    let turns = call.transcripts.unwrap();
+    assert_eq!(turns.len(), 2, "the agent hung up on the second turn");
+    assert_eq!(turns[0].response.as_deref(), Some("Hi, this is Ava from Acme."));
+    assert_eq!(turns[1].response.as_deref(), Some("Let me check. Your order shipped."));
+    let deliveries = receiver.wait_for(3).await;
+    let secret = client.agents().get_webhook(&agent.id).await.unwrap().unwrap().secret.unwrap();
+    for d in &deliveries {
+        Verifier::new(secret.clone()).verify(&d.body, d.header("x-webhook-signature"), d.header("x-webhook-timestamp")).unwrap();
+    }
+    let turn = deliveries[1].json();
+    assert_eq!((turn["channel"].as_str(), turn["data"]["transcript"].as_str()), (Some("voice"), Some("Sure, I have a minute.")));
+    assert_eq!(turn["recentHistory"][1]["content"], "Hi, this is Ava from Acme.");
+    let ended = deliveries[2].json();
+    assert_eq!((ended["event"].as_str(), ended["data"]["disconnectionReason"].as_str()), (Some("agent.call_ended"), Some("agent_hangup")));
+}
+
+#[tokio::test]
+async fn transfers_digits_failures_and_ending_calls() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox, &key());
+    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
+    let receiver = Receiver::start(|event| match event["data"]["transcript"].as_str() {
+        Some("Press one for sales.") => (200, "application/json", r#"{"digits": "1"}"#.into()),
+        Some(_) => (200, "application/json", r#"{"text": "Transferring you now.", "action": "transfer"}"#.into()),
+        None => (200, "application/json", "{}".into()),
+    })
+    .await;
+    client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), ..Default::default() }).await.unwrap();
+    let (_, placed) = raw(&sandbox, None, "POST", "/sandbox/inbound/call", Some(json!({"to": number.phone_number, "from": "+14155550144", "script": ["Press one for sales.", "Sales, how can I help?", "unreached"]}))).await;
+    let call = wait_until_ended(&client, placed["callId"].as_str().unwrap()).await;
+    assert_eq!(call.direction, Some(CallDirection::Inbound));
+    let turns = call.transcripts.unwrap();
+    assert_eq!(turns[0].response.as_deref(), Some("[pressed 1]"));
+    assert_eq!(turns.len(), 2);
+
+    let unanswered = client.calls().make(&make(&agent, "+14155550000")).await.unwrap();
+    assert_eq!(wait_until_ended(&client, &unanswered.id).await.status, Some(CallStatus::Failed));
+    assert_eq!(client.calls().get_recording(&unanswered.id).await.unwrap_err().kind(), ErrorKind::NotFound);
+
+    let slow = Sandbox::start(SandboxConfig { turn_delay: Duration::from_secs(30), ..SandboxConfig::fast() }).await.unwrap();
+    let slow_client = self::client(&slow, &key());
+    let (agent, _) = agent_with_number(&slow_client, VoiceMode::Hosted).await;
+    let call = slow_client.calls().make(&make(&agent, "+14155550145")).await.unwrap();
+    slow_client.calls().end(&call.id).await.unwrap();
+    let ended = wait_until_ended(&slow_client, &call.id).await;
+    assert_eq!((ended.status, ended.transcripts.unwrap().len()), (Some(CallStatus::Completed), 0));
+}
+
+#[tokio::test]
+async fn the_transcript_streams_as_server_sent_events() {
+    let sandbox = Sandbox::start(SandboxConfig { turn_delay: Duration::from_millis(60), ..SandboxConfig::fast() }).await.unwrap();
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let call = client.calls().make(&make(&agent, "+14155550146")).await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("{}/v1/calls/{}/transcript/stream", sandbox.url(), call.id))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let text = response.text().await.unwrap();
+    let events: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("event: ")).collect();
+    assert_eq!(events.first(), Some(&"connected"));
+    assert_eq!(events.last(), Some(&"ended"));
+    assert_eq!(events.iter().filter(|e| **e == "turn").count(), 6, "3 caller lines and 3 replies");
+    assert!(text.contains(r#"data: {"role":"user","content":"Hello?""#), "{text}");
+    // After the end, the whole history is replayed and the stream closes.
+    let again = reqwest::Client::new()
+        .get(format!("{}/v1/calls/{}/transcript/stream", sandbox.url(), call.id))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(again.matches("event: turn").count(), 6);
+}
+
+#[tokio::test]
+async fn faults_are_injected_on_demand() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = Client::builder()
+        .api_key(&key)
+        .base_url(sandbox.url())
+        .retry_policy(RetryPolicy { initial_backoff: Duration::from_millis(5), ..Default::default() })
+        .build()
+        .unwrap();
+    let (agent, _) = agent_with_number(&client, VoiceMode::Webhook).await;
+
+    raw(&sandbox, Some(&key), "POST", "/sandbox/faults", Some(json!({"operation": "POST /v1/messages", "status": 503, "count": 1}))).await;
+    let err = client.messages().send(&send(&agent, "+14155550150", "one")).await.unwrap_err();
+    assert!(err.may_have_acted());
+    assert_eq!(sandbox.world().stats()["messages_sent"], 0, "the fault answered instead of the handler");
+
+    raw(
+        &sandbox,
+        Some(&key),
+        "POST",
+        "/sandbox/faults",
+        Some(json!({"operation": "send_message", "status": 429, "retry_after": 0, "count": 2})),
+    )
+    .await;
+    client.messages().send(&send(&agent, "+14155550150", "two")).await.unwrap();
+    assert_eq!(sandbox.world().stats()["messages_sent"], 1, "retried past two 429s, sent once");
+
+    raw(&sandbox, Some(&key), "POST", "/sandbox/faults", Some(json!({"operation": "get_agent", "drop": true, "count": 1}))).await;
+    assert_eq!(client.agents().get(&agent.id).await.unwrap().id, agent.id, "a dropped read is retried");
+
+    raw(&sandbox, Some(&key), "POST", "/sandbox/faults", Some(json!({"operation": "send_message", "latency_ms": 500}))).await;
+    let impatient = Client::builder().api_key(&key).base_url(sandbox.url()).timeout(Duration::from_millis(100)).build().unwrap();
+    let err = impatient.messages().send(&send(&agent, "+14155550150", "three")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.may_have_acted());
+    assert_eq!(sandbox.world().stats()["messages_sent"], 2, "latency comes after the message was sent");
+
+    // Faults are scoped to the key that asked for them.
+    raw(&sandbox, Some(&key), "POST", "/sandbox/faults", Some(json!({"operation": "list_agents", "status": 500, "count": 5}))).await;
+    assert!(self::client(&sandbox, &self::key()).agents().list(&ListAgentsParams::default()).await.is_ok());
+    assert_eq!(sandbox.world().stats()["faults_injected"], 5);
+}
+
+#[tokio::test]
+async fn the_clock_moves_and_state_resets() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (agent, _) = agent_with_number(&client, VoiceMode::Webhook).await;
+    client.messages().send(&send(&agent, "+14155550160", "old news")).await.unwrap();
+    raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 2 * 86_400}))).await;
+    let stats = client.usage().get().await.unwrap().stats.unwrap();
+    assert_eq!((stats.total_messages, stats.messages_last24h, stats.messages_last7d), (Some(1), Some(0), Some(1)));
+    raw(&sandbox, Some(&key), "POST", "/sandbox/reset", None).await;
+    assert_eq!(client.agents().list(&ListAgentsParams::default()).await.unwrap().total, Some(0));
+}
+
+#[tokio::test]
+async fn cors_lets_browser_pages_call_it() {
+    let sandbox = sandbox().await;
+    let response = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/agents", sandbox.url()))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let allowed = response.headers()["access-control-allow-headers"].to_str().unwrap().to_lowercase();
+    assert!(allowed.contains("authorization") || allowed == "*", "{allowed}");
+}
+
+/// Every request the official SDKs send for the core operations is accepted: it may name ids
+/// that do not exist (404), but it is never refused for its shape.
+#[tokio::test]
+async fn the_official_sdks_requests_are_accepted() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wire");
+    let mut checked = 0;
+    for file in ["official-python-0.20.3.txt", "official-ts-1.0.17.txt"] {
+        for line in std::fs::read_to_string(dir.join(file)).unwrap().lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let (Some(method), Some(target)) = (words.get(1), words.get(2)) else { continue };
+            let Ok(parsed_method) = method.parse::<request::Method>() else { continue };
+            let path = target.split('?').next().unwrap();
+            if request::route(parsed_method, &percent_encoding::percent_decode_str(path).decode_utf8_lossy()).is_none() {
+                continue; // not a core operation
+            }
+            let body = line
+                .split_once(" body=")
+                .map(|(_, rest)| rest.split("  ct=").next().unwrap().split(" X-").next().unwrap().trim())
+                .filter(|b| *b != "-");
+            let mut request =
+                reqwest::Client::new().request(method.parse().unwrap(), format!("{}{target}", sandbox.url())).bearer_auth(&key);
+            if let Some(body) = body {
+                request = request.header("content-type", "application/json").body(body.to_owned());
+            }
+            if line.contains("X-Sub-Account-Id=") {
+                request = request.header("X-Sub-Account-Id", "sa_1");
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            assert!(![405, 415, 422].contains(&status) && !text.contains("Route not found"), "{file}: {line}\n-> {status} {text}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 120, "{checked}");
+}
