@@ -3,6 +3,8 @@
 //! with the core's verifier, the voice turn loop in both reply formats, faults, CORS, and the
 //! official SDKs' requests.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;
