@@ -1,0 +1,119 @@
+//! Printing answers: JSON with `--json`, otherwise a table for lists and `key: value` lines for
+//! single objects.
+
+use serde_json::{Map, Value};
+
+/// Columns worth showing first, in this order, when present.
+const PREFERRED: &[&str] = &[
+    "id",
+    "name",
+    "date",
+    "month",
+    "phoneNumber",
+    "participant",
+    "fromNumber",
+    "toNumber",
+    "direction",
+    "status",
+    "eventType",
+    "httpStatus",
+    "body",
+    "lastMessagePreview",
+    "agentId",
+    "messages",
+    "calls",
+    "webhooks",
+    "createdAt",
+    "startedAt",
+    "receivedAt",
+];
+const MAX_COLUMNS: usize = 6;
+const MAX_CELL: usize = 40;
+
+pub(crate) fn render(value: &Value, json: bool) -> String {
+    if json {
+        return serde_json::to_string_pretty(value).unwrap_or_default();
+    }
+    match value {
+        Value::Null => "(none)".to_owned(),
+        Value::Array(items) => table(items, None),
+        Value::Object(object) => match list_of(object) {
+            Some((items, total)) => table(items, total),
+            None => fields(object),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The list inside a page envelope (`data` or `items`), and its total.
+fn list_of(object: &Map<String, Value>) -> Option<(&Vec<Value>, Option<i64>)> {
+    let items = object.get("data").or_else(|| object.get("items"))?.as_array()?;
+    let scalars_only = object.iter().all(|(k, v)| k == "data" || k == "items" || !v.is_object());
+    scalars_only.then(|| (items, object.get("total").and_then(Value::as_i64)))
+}
+
+fn cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("[{} items]", items.len()),
+        Value::Object(_) => "{…}".to_owned(),
+        other => other.to_string(),
+    };
+    let text = text.replace('\n', " ");
+    if text.chars().count() > MAX_CELL { format!("{}…", text.chars().take(MAX_CELL - 1).collect::<String>()) } else { text }
+}
+
+fn table(items: &[Value], total: Option<i64>) -> String {
+    let Some(first) = items.iter().find_map(Value::as_object) else {
+        return match total {
+            Some(total) if total > 0 => format!("(0 shown of {total})"),
+            _ => "(no items)".to_owned(),
+        };
+    };
+    let mut columns: Vec<&str> = PREFERRED.iter().copied().filter(|c| first.contains_key(*c)).collect();
+    let rest: Vec<&str> =
+        first.iter().filter(|(k, v)| !v.is_object() && !v.is_array() && !columns.contains(&k.as_str())).map(|(k, _)| k.as_str()).collect();
+    columns.extend(rest);
+    columns.truncate(MAX_COLUMNS);
+    let rows: Vec<Vec<String>> =
+        items.iter().map(|item| columns.iter().map(|c| cell(item.get(*c).unwrap_or(&Value::Null))).collect()).collect();
+    let widths: Vec<usize> =
+        columns.iter().enumerate().map(|(i, c)| rows.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0)).collect();
+    let line = |cells: Vec<String>| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_owned()
+    };
+    let mut out = vec![line(columns.iter().map(|c| (*c).to_owned()).collect())];
+    out.extend(rows.into_iter().map(line));
+    if let Some(total) = total {
+        out.push(format!("({} of {total})", items.len()));
+    }
+    out.join("\n")
+}
+
+fn fields(object: &Map<String, Value>) -> String {
+    let shown: Vec<(&String, &Value)> = object.iter().filter(|(_, v)| !v.is_null()).collect();
+    let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    shown.into_iter().map(|(k, v)| format!("{k:<width$}  {}", cell(v))).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_become_tables() {
+        let page = json!({"data": [{"id": "agt_1", "name": "Ava", "createdAt": "2025-01-15T10:30:00Z", "numbers": []}], "hasMore": false, "total": 1});
+        assert_eq!(render(&page, false), "id     name  createdAt\nagt_1  Ava   2025-01-15T10:30:00Z\n(1 of 1)");
+        assert_eq!(render(&json!({"data": [], "total": 0}), false), "(no items)");
+    }
+
+    #[test]
+    fn objects_become_fields_and_json_is_json() {
+        let agent = json!({"id": "agt_1", "name": "Ava", "description": null, "numbers": [{"id": "n"}]});
+        assert_eq!(render(&agent, false), "id       agt_1\nname     Ava\nnumbers  [1 items]");
+        assert_eq!(render(&Value::Null, false), "(none)");
+        assert!(render(&agent, true).contains("\"description\": null"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The `agentphone` binary against an in-process sandbox.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::{Command, Output};
+
+use agentphone::OPERATIONS;
+use agentphone_sandbox::{Sandbox, SandboxConfig};
+use serde_json::Value;
+
+/// The CLI's verbs are the table's method names in kebab-case.
+fn kebab(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+fn agentphone(sandbox: &Sandbox, key: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_agentphone"))
+        .args(args)
+        .env("AGENTPHONE_BASE_URL", sandbox.url())
+        .env("AGENTPHONE_API_KEY", key)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_of_the_table_is_a_command() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    for op in OPERATIONS {
+        let output = agentphone(&sandbox, "sk_test_cli", &[op.resource, &kebab(op.name), "--help"]);
+        assert!(output.status.success(), "{}.{}: {}", op.resource, op.name, String::from_utf8_lossy(&output.stderr));
+        assert!(stdout(&output).contains(op.doc), "{}: the help shows the table's doc", op.id);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creating_listing_and_reading_back() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let key = "sk_test_cli_round_trip";
+    let agent = json(&agentphone(
+        &sandbox,
+        key,
+        &["agents", "create", "--name", "Ava", "--voice-mode", "hosted", "--voice-speed", "1.2", "--json"],
+    ));
+    assert_eq!((agent["name"].as_str(), agent["voiceSpeed"].as_f64()), (Some("Ava"), Some(1.2)));
+    let id = agent["id"].as_str().unwrap();
+
+    let table = stdout(&agentphone(&sandbox, key, &["agents", "list"]));
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().starts_with("id "), "{table}");
+    assert!(lines.next().unwrap().starts_with(id));
+    assert_eq!(lines.last(), Some("(1 of 1)"));
+
+    let got = json(&agentphone(&sandbox, key, &["agents", "get", id, "--json"]));
+    assert_eq!(got["id"], agent["id"]);
+    let updated = json(&agentphone(&sandbox, key, &["conversations", "list", "--json"]));
+    assert_eq!(updated["total"], 0);
+    let contact = json(&agentphone(&sandbox, key, &["contacts", "create", "--name", "Jo", "--phone-number", "(415) 555-0100", "--json"]));
+    assert_eq!(contact["phoneNumber"], "+14155550100");
+    let tools = r#"[{"name": "lookup", "description": "Find an order", "url": "https://tools.example/lookup"}]"#;
+    let with_tools = json(&agentphone(&sandbox, key, &["agents", "update", id, "--custom-tools", tools, "--json"]));
+    assert_eq!(with_tools["customTools"][0]["name"], "lookup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_clear_and_exit_codes_say_whose_fault() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let output = agentphone(&sandbox, "sk_test_cli", &["agents", "list", "--limit", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&output.stderr).trim(), "error: invalid `limit`: 0 is out of range; allowed: 1 to 100");
+    let output = agentphone(&sandbox, "sk_test_cli", &["agents", "get", "agt_missing"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("HTTP 404: Agent not found"));
+    let output = agentphone(&sandbox, "sk_test_cli", &["agents", "update", "agt_1", "--custom-tools", "{oops"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--custom-tools takes JSON"));
+    let output = agentphone(&sandbox, "", &["agents", "list"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no API key"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_is_watched_live_and_its_recording_saved() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let key = "sk_test_cli_calls";
+    let agent = json(&agentphone(&sandbox, key, &["agents", "create", "--name", "Ava", "--voice-mode", "hosted", "--json"]));
+    let id = agent["id"].as_str().unwrap();
+    json(&agentphone(&sandbox, key, &["numbers", "buy", "--agent-id", id, "--json"]));
+    let call = json(&agentphone(&sandbox, key, &["calls", "make", "--agent-id", id, "--to-number", "+14155550100", "--json"]));
+    let call_id = call["id"].as_str().unwrap();
+    let watched = agentphone(&sandbox, key, &["calls", "watch", call_id]);
+    let text = stdout(&watched);
+    assert!(text.contains("caller  Hello?"), "{text}");
+    assert!(text.trim_end().ends_with("call completed after 12 s (6 lines)"), "{text}");
+    let streamed = agentphone(&sandbox, key, &["calls", "stream-transcript", call_id, "--json"]);
+    let first: Value = serde_json::from_str(stdout(&streamed).lines().next().unwrap()).unwrap();
+    assert_eq!(first, serde_json::json!({"speaker": "caller", "text": "Hello?"}));
+
+    let file = std::env::temp_dir().join(format!("{call_id}.wav"));
+    let saved = agentphone(&sandbox, key, &["calls", "get-recording", call_id, "--output", file.to_str().unwrap()]);
+    assert!(stdout(&saved).starts_with("saved 192044 bytes (audio/wav)"), "{}", stdout(&saved));
+    assert_eq!(&std::fs::read(&file).unwrap()[..4], b"RIFF");
+    std::fs::remove_file(file).unwrap();
+}
+
+#[test]
+fn the_demo_runs_end_to_end() {
+    let output = Command::new(env!("CARGO_BIN_EXE_agentphone")).arg("demo").env_remove("AGENTPHONE_BASE_URL").output().unwrap();
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}\n{}", String::from_utf8_lossy(&output.stderr));
+    for expected in [
+        "agents.create",
+        "numbers.buy",
+        "agents.attach_number",
+        "messages.send",
+        "agent.message ✓ signature verified: \"YES, see you then!\"",
+        "agent   See you tonight. Goodbye!",
+        "3 voice turns answered, then agent.call_ended (agent_hangup, 12 s) ✓ all verified",
+        "usage.get              2 messages, 1 call, 5 webhook deliveries (5 succeeded); 1 of 10 numbers used",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
