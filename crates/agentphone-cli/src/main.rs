@@ -1,5 +1,8 @@
 //! `agentphone`: every operation of the AgentPhone API as a command, a local sandbox, and a demo.
 
+// A command-line program: printing is its job.
+#![allow(clippy::print_stdout)]
+
 mod demo;
 #[allow(clippy::all)]
 mod generated;
