@@ -9,11 +9,16 @@
 //! - `POST /sandbox/inbound/message {"to", "from", "body", "channel"?, "media_urls"?, "wait"?}`:
 //!   someone texts one of your numbers; the agent's webhook gets a signed `agent.message`.
 //! - `POST /sandbox/inbound/call {"to", "from", "script"?}`: someone calls one of your numbers.
+//! - `POST /sandbox/sink/{name}`: a webhook endpoint inside the sandbox, for runners that cannot
+//!   listen themselves. It records each delivery (verify it with the secret), answers 200 (or
+//!   `?status=N`), and answers voice turns with `{"text": "You said: ..."}`.
+//!   `GET /sandbox/sink/{name}` lists what it received.
 
 use std::sync::Arc;
 
 use agentphone::*;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -41,6 +46,7 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/sandbox/stats", get(stats))
         .route("/sandbox/inbound/message", post(inbound_message))
         .route("/sandbox/inbound/call", post(inbound_call))
+        .route("/sandbox/sink/{name}", post(sink_receive).get(sink_list))
 }
 
 async fn new_key() -> Json<Value> {
@@ -261,4 +267,38 @@ async fn inbound_call(State(world): State<Arc<World>>, Json(body): Json<InboundC
         }
         Err(failure) => failure.into_response(),
     }
+}
+
+#[derive(Deserialize)]
+struct SinkOptions {
+    status: Option<u16>,
+}
+
+async fn sink_receive(
+    State(world): State<Arc<World>>,
+    Path(name): Path<String>,
+    Query(options): Query<SinkOptions>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let received = json!({
+        "signature": header("x-webhook-signature"),
+        "timestamp": header("x-webhook-timestamp"),
+        "body": String::from_utf8_lossy(&body),
+        "event": event,
+    });
+    world.lock().sinks.entry(name).or_default().push(received);
+    let status = axum::http::StatusCode::from_u16(options.status.unwrap_or(200)).unwrap_or(axum::http::StatusCode::OK);
+    let reply = match (event["channel"].as_str(), event["data"]["transcript"].as_str()) {
+        (Some("voice"), Some(said)) if event["event"] == "agent.message" => json!({"text": format!("You said: {said}")}),
+        _ => json!({"received": true}),
+    };
+    (status, Json(reply)).into_response()
+}
+
+async fn sink_list(State(world): State<Arc<World>>, Path(name): Path<String>) -> Json<Value> {
+    let received = world.lock().sinks.get(&name).cloned().unwrap_or_default();
+    Json(json!({"data": received}))
 }

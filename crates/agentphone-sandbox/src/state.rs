@@ -32,6 +32,8 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     pub live: HashMap<String, broadcast::Sender<LiveTurn>>,
     pub stats: Stats,
+    /// Deliveries received by `/sandbox/sink/{name}`.
+    pub sinks: HashMap<String, Vec<serde_json::Value>>,
 }
 
 /// What happened, for tests that check nothing was duplicated.
