@@ -183,10 +183,10 @@ impl Scenario<'_> {
                 if kind_name(&error) != kind {
                     problems.push(format!("kind {} (not {kind}): {error}", kind_name(&error)));
                 }
-                if let Some(code) = step.get("error_code").and_then(Value::as_str) {
-                    if error.as_api().and_then(|a| a.code.as_deref()) != Some(code) {
-                        problems.push(format!("code is not {code}: {error}"));
-                    }
+                if let Some(code) = step.get("error_code").and_then(Value::as_str)
+                    && error.as_api().and_then(|a| a.code.as_deref()) != Some(code)
+                {
+                    problems.push(format!("code is not {code}: {error}"));
                 }
                 if let Some(field) = step.get("error_field").and_then(Value::as_str) {
                     match &error {
@@ -194,10 +194,10 @@ impl Scenario<'_> {
                         other => problems.push(format!("field is not {field}: {other}")),
                     }
                 }
-                if let Some(acted) = step.get("may_have_acted").and_then(Value::as_bool) {
-                    if error.may_have_acted() != acted {
-                        problems.push(format!("may_have_acted is {}: {error}", error.may_have_acted()));
-                    }
+                if let Some(acted) = step.get("may_have_acted").and_then(Value::as_bool)
+                    && error.may_have_acted() != acted
+                {
+                    problems.push(format!("may_have_acted is {}: {error}", error.may_have_acted()));
                 }
                 if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
             }
