@@ -12,6 +12,7 @@ use agentphone::dynamic::Answer;
 use agentphone::generated::dispatch;
 use agentphone::{Client, Error, OPERATIONS, RequestOptions, RetryPolicy};
 use agentphone_sandbox::{Sandbox, SandboxConfig};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 struct Scenario<'a> {
@@ -106,20 +107,11 @@ impl Scenario<'_> {
 
     async fn call(&self, operation: &str, args: Value, key: &str) -> Result<Value, Error> {
         let client = self.client(key);
-        if operation == "stream_call_transcript" {
-            // The event stream: read to its end and list the events.
-            let parts = dispatch::build(operation, args)?;
-            let text = reqwest::Client::new()
-                .get(format!("{}{}", self.sandbox.url(), parts.path))
-                .bearer_auth(key)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let events: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("event: ")).collect();
-            return Ok(json!({ "events": events }));
+        if dispatch::EVENT_STREAMS.contains(&operation) {
+            // An event stream: follow it to its end and list the events.
+            let events: Vec<Value> =
+                dispatch::stream(&client, operation, args)?.collect::<Vec<_>>().await.into_iter().collect::<Result<_, _>>()?;
+            return Ok(json!({ "events": events.iter().map(|e| e["event"].clone()).collect::<Vec<_>>() }));
         }
         match dispatch::call(&client, operation, args, &RequestOptions::default()).await? {
             Answer::Json(value) => Ok(value),

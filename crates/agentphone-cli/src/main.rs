@@ -71,6 +71,12 @@ fn cli() -> Command {
                     .value_parser(value_parser!(i64))
                     .default_value("10")
                     .help("Active numbers a project may hold"),
+            )
+            .arg(
+                Arg::new("fast")
+                    .long("fast")
+                    .action(ArgAction::SetTrue)
+                    .help("Test timing: calls and webhook redeliveries take milliseconds"),
             ),
     )
     .subcommand(
@@ -93,11 +99,19 @@ fn client(matches: &ArgMatches) -> agentphone::Result<Client> {
 async fn sandbox(matches: &ArgMatches) -> ExitCode {
     let host = *matches.get_one::<IpAddr>("host").expect("has a default");
     let port = *matches.get_one::<u16>("port").expect("has a default");
+    let base =
+        if matches.get_flag("fast") { agentphone_sandbox::SandboxConfig::fast() } else { agentphone_sandbox::SandboxConfig::default() };
+    let turn_delay = match matches.value_source("turn_delay_ms") {
+        Some(clap::parser::ValueSource::CommandLine) | None => {
+            Duration::from_millis(*matches.get_one::<u64>("turn_delay_ms").expect("has a default"))
+        }
+        Some(_) => base.turn_delay,
+    };
     let config = agentphone_sandbox::SandboxConfig {
-        turn_delay: Duration::from_millis(*matches.get_one::<u64>("turn_delay_ms").expect("has a default")),
+        turn_delay,
         balance_cents: *matches.get_one::<i64>("balance_cents").expect("has a default"),
         number_limit: *matches.get_one::<i64>("number_limit").expect("has a default"),
-        ..Default::default()
+        ..base
     };
     let listener = match tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await {
         Ok(listener) => listener,
@@ -156,9 +170,10 @@ async fn main() -> ExitCode {
     let resource = RESOURCES.iter().find(|r| r.name == name).expect("clap only accepts known resources");
     let spec = resource.commands.iter().find(|c| c.name == verb);
     let result = match spec {
-        Some(spec) if !spec.stream => run::run(&client, spec, args, json).await,
-        // The transcript stream, and `calls watch`, follow the call live.
-        _ => {
+        Some(spec) if spec.stream => run::follow(&client, spec, args, json).await,
+        Some(spec) => run::run(&client, spec, args, json).await,
+        // `calls watch` follows the call by polling it, which works against any server.
+        None => {
             let call_id = args.get_one::<String>("call_id").expect("call_id is required");
             watch::watch(&client, call_id, json).await.map(|_| ())
         }

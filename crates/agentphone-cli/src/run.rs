@@ -51,3 +51,25 @@ pub(crate) async fn run(client: &Client, spec: &CommandSpec, matches: &ArgMatche
     }
     Ok(())
 }
+
+/// Follows an event stream (the live transcript), printing each event as it arrives.
+pub(crate) async fn follow(client: &Client, spec: &CommandSpec, matches: &ArgMatches, json: bool) -> Result<(), agentphone::Error> {
+    use futures_util::StreamExt;
+
+    let args = arguments(spec, matches).map_err(|problem| agentphone::ValidationError::new("arguments", problem))?;
+    let mut events = dispatch::stream(client, spec.operation, args)?;
+    while let Some(event) = events.next().await {
+        let event = event?;
+        if json {
+            println!("{event}");
+            continue;
+        }
+        let name = event["event"].as_str().unwrap_or("message");
+        let data = &event["data"];
+        match (data["role"].as_str(), data["content"].as_str()) {
+            (Some(role), Some(content)) => println!("  {role:<6} {content}"),
+            _ => println!("  [{name}] {data}"),
+        }
+    }
+    Ok(())
+}

@@ -100,8 +100,13 @@ async fn a_call_is_watched_live_and_its_recording_saved() {
     assert!(text.contains("caller  Hello?"), "{text}");
     assert!(text.trim_end().ends_with("call completed after 12 s (6 lines)"), "{text}");
     let streamed = agentphone(&sandbox, key, &["calls", "stream-transcript", call_id, "--json"]);
-    let first: Value = serde_json::from_str(stdout(&streamed).lines().next().unwrap()).unwrap();
-    assert_eq!(first, serde_json::json!({"speaker": "caller", "text": "Hello?"}));
+    let events: Vec<Value> = stdout(&streamed).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(events[0]["event"], "connected");
+    assert_eq!(events[1], serde_json::json!({"event": "turn", "data": events[1]["data"].clone()}));
+    assert_eq!((events[1]["data"]["role"].as_str(), events[1]["data"]["content"].as_str()), (Some("user"), Some("Hello?")));
+    assert_eq!(events.last().unwrap()["event"], "ended");
+    let readable = stdout(&agentphone(&sandbox, key, &["calls", "stream-transcript", call_id]));
+    assert!(readable.contains("  user   Hello?"), "{readable}");
 
     let file = std::env::temp_dir().join(format!("{call_id}.wav"));
     let saved = agentphone(&sandbox, key, &["calls", "get-recording", call_id, "--output", file.to_str().unwrap()]);

@@ -596,3 +596,19 @@ async fn the_official_sdks_requests_are_accepted() {
     }
     assert!(checked >= 120, "{checked}");
 }
+
+#[tokio::test]
+async fn the_core_follows_the_transcript_live() {
+    let sandbox = Sandbox::start(SandboxConfig { turn_delay: Duration::from_millis(50), ..SandboxConfig::fast() }).await.unwrap();
+    let client = client(&sandbox, &key());
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let call = client.calls().make(&make(&agent, "+14155550147")).await.unwrap();
+    let events: Vec<TranscriptEvent> = client.calls().stream_transcript(&call.id).map(|e| e.unwrap()).collect().await;
+    let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names.first(), Some(&"connected"));
+    assert_eq!(names.last(), Some(&"ended"));
+    assert_eq!(events[1].data.as_ref().unwrap()["content"], "Hello?");
+    assert_eq!(events.last().unwrap().data.as_ref().unwrap()["durationSeconds"], 12);
+    let missing: Vec<_> = client.calls().stream_transcript("call_missing").collect().await;
+    assert_eq!(missing[0].as_ref().unwrap_err().kind(), ErrorKind::NotFound);
+}

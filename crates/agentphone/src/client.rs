@@ -73,6 +73,10 @@ impl Client {
         ClientBuilder::default()
     }
 
+    pub(crate) fn inner(&self) -> &ClientInner {
+        &self.inner
+    }
+
     pub(crate) fn from_inner(inner: ClientInner) -> Self {
         Self { inner: Arc::new(inner) }
     }
@@ -129,7 +133,7 @@ impl Client {
         }
     }
 
-    fn api_error(&self, response: RawResponse, retry_after: Option<Duration>) -> Error {
+    pub(crate) fn api_error(&self, response: RawResponse, retry_after: Option<Duration>) -> Error {
         let body = self.inner.api_key.scrub(&String::from_utf8_lossy(&response.body));
         let parsed = error_body::parse(response.status, &body);
         let op = response.operation;
@@ -146,11 +150,11 @@ impl Client {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn sleep(delay: Duration) {
+pub(crate) async fn sleep(delay: Duration) {
     tokio::time::sleep(delay).await;
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn sleep(delay: Duration) {
+pub(crate) async fn sleep(delay: Duration) {
     gloo_timers::future::sleep(delay).await;
 }

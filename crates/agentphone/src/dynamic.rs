@@ -1,11 +1,16 @@
 //! Operations called by name with JSON arguments: the bridge the bindings and the conformance
 //! runner use, so that a binding converts values and never re-implements a request.
 
+use std::pin::Pin;
+
+use futures_core::Stream;
+use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
+use crate::pagination::{CursorPaged, OffsetPaged};
 use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts};
 use crate::response::BinaryContent;
 
@@ -16,6 +21,66 @@ pub enum Answer {
     Json(serde_json::Value),
     /// A binary body.
     Binary(BinaryContent),
+}
+
+/// Every item of a list operation, as JSON with wire names, fetched page by page as it is read.
+#[cfg(not(target_arch = "wasm32"))]
+pub type ItemStream = Pin<Box<dyn Stream<Item = Result<serde_json::Value>> + Send>>;
+/// Every item of a list operation, as JSON with wire names, fetched page by page as it is read.
+#[cfg(target_arch = "wasm32")]
+pub type ItemStream = Pin<Box<dyn Stream<Item = Result<serde_json::Value>>>>;
+
+/// `Send` where streams cross threads (native), nothing in the single-threaded browser.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send> MaybeSend for T {}
+/// `Send` where streams cross threads (native), nothing in the single-threaded browser.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T> MaybeSend for T {}
+
+fn item_to_json<T: Serialize>(item: Result<T>) -> Result<serde_json::Value> {
+    item.and_then(|item| serde_json::to_value(item).map_err(|e| Error::Config(format!("cannot re-encode an item: {e}"))))
+}
+
+pub(crate) fn offset_stream<P>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+where
+    P: OffsetPaged + DeserializeOwned + MaybeSend + Sync + 'static,
+    P::Item: Serialize + MaybeSend,
+    P::Output: MaybeSend,
+{
+    let params = parse_args::<P>(args)?;
+    params.to_request()?;
+    Ok(Box::pin(crate::pagination::offset_items(client.clone(), params).map(item_to_json)))
+}
+
+pub(crate) fn cursor_stream<P>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+where
+    P: CursorPaged + DeserializeOwned + MaybeSend + Sync + 'static,
+    P::Item: Serialize + MaybeSend,
+    P::Output: MaybeSend,
+{
+    let params = parse_args::<P>(args)?;
+    params.to_request()?;
+    Ok(Box::pin(crate::pagination::cursor_items(client.clone(), params).map(item_to_json)))
+}
+
+pub(crate) fn event_stream<P, M>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+where
+    P: Request + DeserializeOwned + MaybeSend + 'static,
+    M: From<crate::events::SseEvent> + Serialize + MaybeSend,
+{
+    let params = parse_args::<P>(args)?;
+    params.to_request()?;
+    Ok(Box::pin(crate::events::events(client.clone(), params).map(|event| item_to_json(event.map(M::from)))))
+}
+
+pub(crate) fn not_streamed(id: &str) -> Error {
+    let streamed: Vec<&str> = crate::generated::dispatch::PAGED.iter().chain(crate::generated::dispatch::EVENT_STREAMS).copied().collect();
+    ValidationError::new("operation", format!("{id:?} is neither a list nor an event stream; expected one of: {}", streamed.join(", ")))
+        .into()
 }
 
 /// Reads the arguments into the operation's parameter struct; a problem names the argument.

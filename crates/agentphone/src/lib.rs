@@ -28,6 +28,7 @@ mod config;
 pub mod dynamic;
 mod error;
 mod error_body;
+pub mod events;
 #[doc(hidden)]
 pub mod open_enum;
 pub mod pagination;

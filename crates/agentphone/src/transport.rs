@@ -76,8 +76,33 @@ pub(crate) struct Failure {
     pub error: Error,
 }
 
-/// Sends the request once.
+/// Sends the request once and reads the whole answer.
 pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options: &RequestOptions) -> Result<RawResponse, Failure> {
+    let response = start(inner, parts, options, None).await?;
+    let op = parts.operation;
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = header("content-type");
+    let request_id = header("x-request-id");
+    let retry_after = header("retry-after");
+    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(too_large(parts, status));
+    }
+    let body = response.bytes().await.map_err(|e| transport_failure(inner, parts, &e))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(too_large(parts, status));
+    }
+    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body })
+}
+
+/// Sends the request and returns as soon as the headers arrived. Event streams get no total
+/// timeout (they last as long as the call); their reader times out between chunks instead.
+pub(crate) async fn start(
+    inner: &ClientInner,
+    parts: &RequestParts,
+    options: &RequestOptions,
+    last_event_id: Option<&str>,
+) -> Result<reqwest::Response, Failure> {
     let op = parts.operation;
     let mut url = inner.base_url.clone();
     url.set_path(&format!("{}{}", inner.base_url.path().trim_end_matches('/'), parts.path));
@@ -109,22 +134,13 @@ pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options
         ResponseKind::Json | ResponseKind::NullableJson | ResponseKind::Empty => "application/json",
     };
     request = request.header(reqwest::header::ACCEPT, accept);
-    request = request.timeout(options.timeout.unwrap_or(inner.timeout));
-
-    let response = request.send().await.map_err(|e| transport_failure(inner, parts, &e))?;
-    let status = response.status().as_u16();
-    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let content_type = header("content-type");
-    let request_id = header("x-request-id");
-    let retry_after = header("retry-after");
-    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(too_large(parts, status));
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
     }
-    let body = response.bytes().await.map_err(|e| transport_failure(inner, parts, &e))?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large(parts, status));
+    if op.response != ResponseKind::EventStream {
+        request = request.timeout(options.timeout.unwrap_or(inner.timeout));
     }
-    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body })
+    request.send().await.map_err(|e| transport_failure(inner, parts, &e))
 }
 
 fn too_large(parts: &RequestParts, status: u16) -> Failure {
@@ -141,7 +157,7 @@ fn too_large(parts: &RequestParts, status: u16) -> Failure {
 }
 
 /// Classifies a reqwest error: was anything sent, and was it a timeout.
-fn transport_failure(inner: &ClientInner, parts: &RequestParts, error: &reqwest::Error) -> Failure {
+pub(crate) fn transport_failure(inner: &ClientInner, parts: &RequestParts, error: &reqwest::Error) -> Failure {
     // In a browser, fetch does not say how far a failed request got: assume it was sent.
     #[cfg(not(target_arch = "wasm32"))]
     let not_sent = error.is_connect();

@@ -4,6 +4,7 @@
 //! file differs from what the table produces (CI runs it).
 
 mod openapi;
+mod python;
 mod rust_cli;
 mod rust_core;
 mod rust_sandbox;
@@ -52,6 +53,8 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("crates/agentphone-sandbox/src/generated/routes.rs"), rust(rust_sandbox::routes(&spec))?),
         (root.join("crates/agentphone-cli/src/generated/mod.rs"), rust("//! Code written from the operation table.\n\npub(crate) mod commands;\n".into())?),
         (root.join("crates/agentphone-cli/src/generated/commands.rs"), rust(rust_cli::commands(&spec))?),
+        (root.join("py/agentphone_rs/_models.py"), python::models(&spec)),
+        (root.join("py/agentphone_rs/_resources.py"), python::resources(&spec)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
     let mut stale = Vec::new();

@@ -443,7 +443,21 @@ pub fn resources(spec: &Spec) -> String {
             resource.name
         );
         for op in spec.operations_of(&resource.name) {
-            if matches!(op.response, Response::EventStream(_)) {
+            if let Response::EventStream(model) = &op.response {
+                let path: Vec<&Param> = op.params_in(Location::Path).collect();
+                let args: String = path.iter().map(|p| format!(", {}: &str", ident(&p.name))).collect();
+                let mut fields: Vec<String> = path.iter().map(|p| format!("{}: {}.to_owned()", ident(&p.name), ident(&p.name))).collect();
+                if op.params.len() > path.len() {
+                    fields.push("..Default::default()".into());
+                }
+                out.push_str(&doc_attr(&format!("{} Events arrive as the server sends them.", op.doc)));
+                let _ = writeln!(
+                    out,
+                    "pub fn {}(&self{args}) -> impl Stream<Item = Result<{model}>> + 'static {{ futures_util::StreamExt::map(crate::events::events(self.client.clone(), {} {{ {} }}), |event| event.map({model}::from)) }}\n",
+                    ident(&op.method),
+                    op.params_type(),
+                    fields.join(", ")
+                );
                 continue;
             }
             let output = output_type(op);
@@ -494,7 +508,8 @@ pub fn dispatch(spec: &Spec) -> String {
     let mut out = String::from(
         "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
          use crate::client::{Client, RequestOptions};\n\
-         use crate::dynamic::{Answer, binary, build_with, json, unknown_operation};\n\
+         use crate::dynamic::{Answer, ItemStream, binary, build_with, cursor_stream, event_stream, json, not_streamed, offset_stream, unknown_operation};\n\
+         use crate::generated::models::*;\n\
          use crate::error::Result;\n\
          use crate::generated::operations::*;\n\
          use crate::request::RequestParts;\n\n\
@@ -513,6 +528,33 @@ pub fn dispatch(spec: &Spec) -> String {
     for op in &spec.operations {
         let _ = writeln!(out, "{:?} => build_with::<{}>(args),", op.id, op.params_type());
     }
-    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n");
+    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n");
+    let paged: Vec<&Operation> = spec.operations.iter().filter(|op| op.paging.is_some()).collect();
+    let names: Vec<String> = paged.iter().map(|op| format!("{:?}", op.id)).collect();
+    let _ = writeln!(
+        out,
+        "/// The list operations, whose items [`stream`] walks page by page.\npub const PAGED: &[&str] = &[{}];\n",
+        names.join(", ")
+    );
+    let events: Vec<&Operation> = spec.operations.iter().filter(|op| matches!(op.response, Response::EventStream(_))).collect();
+    let names: Vec<String> = events.iter().map(|op| format!("{:?}", op.id)).collect();
+    let _ = writeln!(
+        out,
+        "/// The operations that answer with server-sent events, which [`stream`] follows.\npub const EVENT_STREAMS: &[&str] = &[{}];\n",
+        names.join(", ")
+    );
+    out.push_str("/// The items of a list operation (page after page) or the events of an event stream, as they are read.\npub fn stream(client: &Client, id: &str, args: serde_json::Value) -> Result<ItemStream> {\nmatch id {\n");
+    for op in paged {
+        let func = match op.paging {
+            Some(Paging::Offset) => "offset_stream",
+            _ => "cursor_stream",
+        };
+        let _ = writeln!(out, "{:?} => {func}::<{}>(client, args),", op.id, op.params_type());
+    }
+    for op in events {
+        let Response::EventStream(model) = &op.response else { continue };
+        let _ = writeln!(out, "{:?} => event_stream::<{}, {model}>(client, args),", op.id, op.params_type());
+    }
+    out.push_str("other => Err(not_streamed(other)),\n}\n}\n");
     out
 }

@@ -183,7 +183,7 @@ pub(crate) fn set_agent_webhook(cx: &mut Cx<'_>, p: SetAgentWebhookParams) -> Re
     let now = cx.now;
     let project = cx.project();
     find(project, &p.agent_id)?;
-    let webhook = webhooks::new_webhook(p.url, p.context_limit, p.timeout, now);
+    let webhook = webhooks::new_webhook(p.url, p.context_limit, p.response_timeout, now);
     project.agent_webhooks.insert(p.agent_id, webhook.clone());
     Ok(Reply::json(webhook))
 }

@@ -32,7 +32,7 @@ pub(crate) fn get_webhook(cx: &mut Cx<'_>, _p: GetWebhookParams) -> Result<Reply
 }
 
 pub(crate) fn set_webhook(cx: &mut Cx<'_>, p: SetWebhookParams) -> Result<Reply, Failure> {
-    let webhook = new_webhook(p.url, p.context_limit, p.timeout, cx.now);
+    let webhook = new_webhook(p.url, p.context_limit, p.response_timeout, cx.now);
     cx.project().webhook = Some(webhook.clone());
     Ok(Reply::json(webhook))
 }

@@ -2,8 +2,11 @@
 //! Operations by name, with JSON arguments: for bindings and the conformance runner.
 
 use crate::client::{Client, RequestOptions};
-use crate::dynamic::{Answer, binary, build_with, json, unknown_operation};
+use crate::dynamic::{
+    Answer, ItemStream, binary, build_with, cursor_stream, event_stream, json, not_streamed, offset_stream, unknown_operation,
+};
 use crate::error::Result;
+use crate::generated::models::*;
 use crate::generated::operations::*;
 use crate::request::RequestParts;
 
@@ -141,5 +144,42 @@ pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {
         "get_usage_by_number" => build_with::<GetUsageByNumberParams>(args),
         "get_usage_by_agent" => build_with::<GetUsageByAgentParams>(args),
         other => Err(unknown_operation(other)),
+    }
+}
+
+/// The list operations, whose items [`stream`] walks page by page.
+pub const PAGED: &[&str] = &[
+    "list_agents",
+    "list_agent_calls",
+    "list_agent_conversations",
+    "list_numbers",
+    "list_number_messages",
+    "list_number_calls",
+    "list_contacts",
+    "list_calls",
+    "list_conversations",
+    "list_conversation_messages",
+    "list_webhook_deliveries",
+];
+
+/// The operations that answer with server-sent events, which [`stream`] follows.
+pub const EVENT_STREAMS: &[&str] = &["stream_call_transcript"];
+
+/// The items of a list operation (page after page) or the events of an event stream, as they are read.
+pub fn stream(client: &Client, id: &str, args: serde_json::Value) -> Result<ItemStream> {
+    match id {
+        "list_agents" => offset_stream::<ListAgentsParams>(client, args),
+        "list_agent_calls" => offset_stream::<ListAgentCallsParams>(client, args),
+        "list_agent_conversations" => offset_stream::<ListAgentConversationsParams>(client, args),
+        "list_numbers" => offset_stream::<ListNumbersParams>(client, args),
+        "list_number_messages" => cursor_stream::<ListNumberMessagesParams>(client, args),
+        "list_number_calls" => offset_stream::<ListNumberCallsParams>(client, args),
+        "list_contacts" => offset_stream::<ListContactsParams>(client, args),
+        "list_calls" => offset_stream::<ListCallsParams>(client, args),
+        "list_conversations" => offset_stream::<ListConversationsParams>(client, args),
+        "list_conversation_messages" => cursor_stream::<ListConversationMessagesParams>(client, args),
+        "list_webhook_deliveries" => offset_stream::<ListWebhookDeliveriesParams>(client, args),
+        "stream_call_transcript" => event_stream::<StreamCallTranscriptParams, TranscriptEvent>(client, args),
+        other => Err(not_streamed(other)),
     }
 }

@@ -386,7 +386,7 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
         ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
         ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
         ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "response_timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
     ],
     doc: "Create or replace an agent's webhook; a new signing secret is returned every time.",
 };
@@ -1235,7 +1235,7 @@ pub static SET_WEBHOOK: Operation = Operation {
     params: &[
         ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
         ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "response_timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
@@ -2193,9 +2193,9 @@ pub struct SetAgentWebhookParams {
     #[doc = "Recent messages included in each event (0 = none). Server default: `10`."]
     #[serde(alias = "contextLimit", default, skip_serializing_if = "Option::is_none")]
     pub context_limit: Option<i64>,
-    #[doc = "Seconds to wait for a voice reply. Server default: `30`."]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
+    #[doc = "Seconds to wait for your answer to a voice turn (`timeout` on the wire). Server default: `30`."]
+    #[serde(alias = "responseTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub response_timeout: Option<i64>,
 }
 
 impl Request for SetAgentWebhookParams {
@@ -2215,9 +2215,9 @@ impl Request for SetAgentWebhookParams {
             crate::validate::range("context_limit", *value, Some(0i64), Some(50i64))?;
             request.body("context_limit", "contextLimit", value)?;
         }
-        if let Some(value) = &self.timeout {
-            crate::validate::range("timeout", *value, Some(5i64), Some(120i64))?;
-            request.body("timeout", "timeout", value)?;
+        if let Some(value) = &self.response_timeout {
+            crate::validate::range("response_timeout", *value, Some(5i64), Some(120i64))?;
+            request.body("response_timeout", "timeout", value)?;
         }
         Ok(request)
     }
@@ -4018,9 +4018,9 @@ pub struct SetWebhookParams {
     #[doc = "Recent messages included in each event (0 = none). Server default: `10`."]
     #[serde(alias = "contextLimit", default, skip_serializing_if = "Option::is_none")]
     pub context_limit: Option<i64>,
-    #[doc = "Seconds to wait for a voice reply. Server default: `30`."]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
+    #[doc = "Seconds to wait for your answer to a voice turn (`timeout` on the wire). Server default: `30`."]
+    #[serde(alias = "responseTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub response_timeout: Option<i64>,
     #[doc = "Act for this sub-account (X-Sub-Account-Id)."]
     #[serde(alias = "subAccountId", default, skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
@@ -4042,9 +4042,9 @@ impl Request for SetWebhookParams {
             crate::validate::range("context_limit", *value, Some(0i64), Some(50i64))?;
             request.body("context_limit", "contextLimit", value)?;
         }
-        if let Some(value) = &self.timeout {
-            crate::validate::range("timeout", *value, Some(5i64), Some(120i64))?;
-            request.body("timeout", "timeout", value)?;
+        if let Some(value) = &self.response_timeout {
+            crate::validate::range("response_timeout", *value, Some(5i64), Some(120i64))?;
+            request.body("response_timeout", "timeout", value)?;
         }
         if let Some(value) = &self.sub_account_id {
             crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;

@@ -306,6 +306,14 @@ impl CallsResource<'_> {
     pub async fn get_transcript(&self, call_id: &str) -> Result<CallTranscriptResponse> {
         self.client.send(&GetCallTranscriptParams { call_id: call_id.to_owned() }).await
     }
+
+    #[doc = "Follow a call's transcript live (server-sent events; past turns first). Events arrive as the server sends them."]
+    pub fn stream_transcript(&self, call_id: &str) -> impl Stream<Item = Result<TranscriptEvent>> + 'static {
+        futures_util::StreamExt::map(
+            crate::events::events(self.client.clone(), StreamCallTranscriptParams { call_id: call_id.to_owned() }),
+            |event| event.map(TranscriptEvent::from),
+        )
+    }
 }
 
 #[doc = "Send SMS, MMS and iMessage; react to messages."]

@@ -1,0 +1,257 @@
+//! Server-sent events (the live transcript of a call): a parser that follows the SSE format
+//! (multi-line data, comments, `id` and `retry` fields, any line ending), and a stream that
+//! reads them as they arrive, reconnecting with `Last-Event-ID` when the connection breaks after
+//! the server gave ids.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
+#[cfg(not(target_arch = "wasm32"))]
+use futures_util::stream::BoxStream;
+#[cfg(target_arch = "wasm32")]
+use futures_util::stream::LocalBoxStream as BoxStream;
+
+use crate::client::{Client, RequestOptions, sleep};
+use crate::error::{Error, Result};
+use crate::generated::models::TranscriptEvent;
+use crate::request::{Request, RequestParts};
+use crate::response::RawResponse;
+use crate::transport;
+
+/// One event as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field (`message` when absent).
+    pub event: String,
+    /// The `data:` lines, joined with newlines.
+    pub data: String,
+    /// The `id:` field, when given.
+    pub id: Option<String>,
+}
+
+/// Incremental parser: feed bytes as they come, take complete events.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    line: Vec<u8>,
+    /// A `\r` ended the last chunk: a `\n` starting the next one belongs to it.
+    after_cr: bool,
+    event: Option<String>,
+    data: Vec<String>,
+    id: Option<String>,
+    /// The last id seen, for reconnecting.
+    pub last_event_id: Option<String>,
+    /// The reconnection delay the server asked for.
+    pub retry: Option<Duration>,
+}
+
+impl SseParser {
+    /// Consumes `chunk`; returns the events it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+        let mut events = Vec::new();
+        for &byte in chunk {
+            if std::mem::take(&mut self.after_cr) && byte == b'\n' {
+                continue;
+            }
+            match byte {
+                b'\r' | b'\n' => {
+                    self.after_cr = byte == b'\r';
+                    let line = std::mem::take(&mut self.line);
+                    if let Some(event) = self.line_done(&String::from_utf8_lossy(&line)) {
+                        events.push(event);
+                    }
+                }
+                other => self.line.push(other),
+            }
+        }
+        events
+    }
+
+    fn line_done(&mut self, line: &str) -> Option<SseEvent> {
+        if line.is_empty() {
+            return self.dispatch();
+        }
+        if line.starts_with(':') {
+            return None; // a comment: heartbeats
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => self.event = Some(value.to_owned()),
+            "data" => self.data.push(value.to_owned()),
+            "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
+            "retry" => self.retry = value.parse().ok().map(Duration::from_millis),
+            _ => {}
+        }
+        None
+    }
+
+    fn dispatch(&mut self) -> Option<SseEvent> {
+        let event = self.event.take();
+        if let Some(id) = self.id.take() {
+            self.last_event_id = Some(id);
+        }
+        if self.data.is_empty() {
+            return None;
+        }
+        let data = std::mem::take(&mut self.data).join("\n");
+        Some(SseEvent { event: event.unwrap_or_else(|| "message".to_owned()), data, id: self.last_event_id.clone() })
+    }
+}
+
+struct State {
+    client: Client,
+    parts: RequestParts,
+    body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
+    parser: SseParser,
+    ready: VecDeque<SseEvent>,
+    reconnects: u32,
+    done: bool,
+}
+
+/// Opens the stream: connects, checks the status, and hands back the body.
+async fn connect(state: &mut State) -> Result<()> {
+    let inner = state.client.inner();
+    let response = transport::start(inner, &state.parts, &RequestOptions::default(), state.parser.last_event_id.as_deref())
+        .await
+        .map_err(|f| f.error)?;
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (content_type, request_id, retry_after) = (header("content-type"), header("x-request-id"), header("retry-after"));
+        let body = response.bytes().await.unwrap_or_default();
+        let raw =
+            RawResponse { operation: state.parts.operation, status, content_type, request_id, retry_after: retry_after.clone(), body };
+        return Err(state.client.api_error(raw, retry_after.as_deref().and_then(crate::retry::parse_retry_after)));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let body = response.bytes_stream().boxed();
+    #[cfg(target_arch = "wasm32")]
+    let body = response.bytes_stream().boxed_local();
+    state.body = Some(body);
+    Ok(())
+}
+
+/// The next chunk, or `None` at the end; a gap longer than the client's timeout (heartbeats come
+/// every 15 s) is a timeout.
+async fn next_chunk(state: &mut State) -> Option<Result<Bytes>> {
+    let body = state.body.as_mut()?;
+    #[cfg(not(target_arch = "wasm32"))]
+    let chunk = {
+        let idle = state.client.inner().timeout;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(chunk) => chunk,
+            Err(_) => {
+                return Some(Err(Error::Timeout(crate::error::TransportError {
+                    operation: state.parts.operation.id,
+                    message: format!("nothing arrived for {} s", idle.as_secs()),
+                    sent: true,
+                    may_have_acted: false,
+                })));
+            }
+        }
+    };
+    #[cfg(target_arch = "wasm32")]
+    let chunk = body.next().await;
+    Some(chunk?.map_err(|e| transport::transport_failure(state.client.inner(), &state.parts, &e).error))
+}
+
+/// Every event of the stream `params` opens, as it arrives.
+pub fn events<P: Request>(client: Client, params: P) -> impl Stream<Item = Result<SseEvent>> {
+    let parts = params.to_request();
+    let state = parts.map(|parts| State {
+        client,
+        parts,
+        body: None,
+        parser: SseParser::default(),
+        ready: VecDeque::new(),
+        reconnects: 0,
+        done: false,
+    });
+    futures_util::stream::unfold(Some(state), |state| async move {
+        let mut state = match state? {
+            Ok(state) => state,
+            Err(invalid) => return Some((Err(Error::Validation(invalid)), None)),
+        };
+        loop {
+            if let Some(event) = state.ready.pop_front() {
+                return Some((Ok(event), Some(Ok(state))));
+            }
+            if state.done {
+                return None;
+            }
+            if state.body.is_none()
+                && let Err(error) = connect(&mut state).await
+            {
+                state.done = true;
+                return Some((Err(error), Some(Ok(state))));
+            }
+            match next_chunk(&mut state).await {
+                Some(Ok(chunk)) => {
+                    let events = state.parser.push(&chunk);
+                    state.ready.extend(events);
+                }
+                None => state.done = true,
+                Some(Err(error)) => {
+                    state.body = None;
+                    // Resume where we were if the server gave ids; otherwise the events would repeat.
+                    let policy = &state.client.inner().retry;
+                    if state.parser.last_event_id.is_some() && state.reconnects < policy.max_retries {
+                        state.reconnects += 1;
+                        sleep(state.parser.retry.unwrap_or(policy.initial_backoff)).await;
+                        continue;
+                    }
+                    state.done = true;
+                    return Some((Err(error), Some(Ok(state))));
+                }
+            }
+        }
+    })
+}
+
+impl From<SseEvent> for TranscriptEvent {
+    fn from(event: SseEvent) -> Self {
+        let data = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::String(event.data));
+        TranscriptEvent { event: event.event, data: Some(data), ..Default::default() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_sse_format() {
+        let mut parser = SseParser::default();
+        let mut events = parser.push(
+            b"event: connected\ndata: {\"callId\":\"c\"}\n\n: heartbeat\n\nevent: turn\ndata: line one\r\ndata: line two\r\nid: 7\r\n\r",
+        );
+        events.extend(parser.push(b"\nretry: 2500\ndata: no name\n\n"));
+        assert_eq!(
+            events,
+            vec![
+                SseEvent { event: "connected".into(), data: "{\"callId\":\"c\"}".into(), id: None },
+                SseEvent { event: "turn".into(), data: "line one\nline two".into(), id: Some("7".into()) },
+                SseEvent { event: "message".into(), data: "no name".into(), id: Some("7".into()) },
+            ]
+        );
+        assert_eq!(parser.last_event_id.as_deref(), Some("7"));
+        assert_eq!(parser.retry, Some(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn split_anywhere() {
+        let text = b"event: turn\ndata: {\"role\":\"user\"}\n\nevent: ended\ndata: {}\n\n";
+        for cut in 0..text.len() {
+            let mut parser = SseParser::default();
+            let mut events = parser.push(&text[..cut]);
+            events.extend(parser.push(&text[cut..]));
+            assert_eq!(events.len(), 2, "cut at {cut}");
+            assert_eq!(events[1].event, "ended");
+        }
+    }
+}

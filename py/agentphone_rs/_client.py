@@ -1,0 +1,148 @@
+"""The two clients. Their resources and methods are generated from the operation table
+(``_resources.py``); this file holds what they share: settings, the calls into the native core,
+iteration, and lifecycle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
+
+from . import _native
+from ._errors import AgentPhoneError
+from ._model import Model
+from ._recording import Recording
+from ._resources import AsyncResources, Resources
+
+__all__ = ["AgentPhone", "AsyncAgentPhone"]
+
+T = TypeVar("T")
+
+
+def _resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
+    """Completes a future on its loop's thread (called by the native layer); skips cancelled ones."""
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _convert(answer: Any, model: Any) -> Any:
+    if answer is None or model is None:
+        return answer
+    if model is Recording:
+        content_type, content = answer
+        return Recording(content, content_type)
+    if isinstance(answer, list):
+        return [model(item) for item in answer]
+    return model(answer)
+
+
+def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, str]]:
+    return dict(extra_headers) if extra_headers else None
+
+
+class _Client:
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """A client of the AgentPhone API.
+
+        Args:
+            api_key: Your API key; defaults to ``AGENTPHONE_API_KEY``.
+            base_url: The API host; defaults to ``AGENTPHONE_BASE_URL``, then https://api.agentphone.ai
+                (a trailing ``/v1`` is accepted; plain http only to localhost, e.g. the sandbox).
+            timeout: Seconds per attempt (default 30).
+            max_retries: Retries of failed reads and of requests the server proves it did not act on
+                (default 2). A send, call or purchase is never repeated once it may have taken effect.
+            default_headers: Headers sent with every request (e.g. ``X-Sub-Account-Id``).
+        """
+        self._native: Optional[_native.NativeClient] = _native.NativeClient(api_key, base_url, timeout, max_retries, _headers(default_headers))
+        self._base_url = self._native.base_url
+        self._init_resources()
+
+    def _init_resources(self) -> None:  # the generated resource mixin, first in each client's bases
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        """The API host requests go to."""
+        return self._base_url
+
+    def _live(self) -> _native.NativeClient:
+        if self._native is None:
+            raise AgentPhoneError("this client is closed")
+        return self._native
+
+    def __repr__(self) -> str:
+        state = "closed" if self._native is None else "open"
+        return f"{type(self).__name__}(base_url={self._base_url!r}, {state})"
+
+
+class AgentPhone(Resources, _Client):
+    """The synchronous client: every method blocks, with the GIL released while it waits."""
+
+    def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Any:
+        return _convert(self._live().call(operation, args, timeout, _headers(extra_headers)), model)
+
+    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Iterator[T]:
+        pages = self._live().pages(operation, args, timeout, _headers(extra_headers))
+
+        def items() -> Iterator[T]:
+            while True:
+                item = pages.next()
+                if item is None:
+                    return
+                yield model(item)
+
+        return items()
+
+    def close(self) -> None:
+        """Releases the connections; the client cannot be used afterwards."""
+        self._native = None
+
+    def __enter__(self) -> "AgentPhone":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncAgentPhone(AsyncResources, _Client):
+    """The asyncio client: every method is awaitable, lists are async iterators."""
+
+    async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Any:
+        return _convert(await self._live().call_async(operation, args, timeout, _headers(extra_headers)), model)
+
+    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> AsyncIterator[T]:
+        pages = self._live().pages(operation, args, timeout, _headers(extra_headers))
+
+        async def items() -> AsyncIterator[T]:
+            while True:
+                item = await pages.next_async()
+                if item is None:
+                    return
+                yield model(item)
+
+        return items()
+
+    async def close(self) -> None:
+        """Releases the connections; the client cannot be used afterwards."""
+        self._native = None
+
+    async def __aenter__(self) -> "AsyncAgentPhone":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+_ = Model  # models are what the generated methods return

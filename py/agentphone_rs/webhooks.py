@@ -1,0 +1,188 @@
+"""Webhooks: verify deliveries, parse events, and answer voice turns.
+
+Works with the raw body of any framework (FastAPI ``await request.body()``, Flask
+``request.get_data()``, Django ``request.body``) and its headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import _native
+from ._errors import WebhookVerificationError
+from ._models import CallEndedData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "VOICE_JSON",
+    "VOICE_NDJSON",
+    "WebhookEvent",
+    "verify_webhook",
+    "construct_event",
+    "sign_webhook",
+    "voice_reply",
+    "voice_ndjson",
+    "voice_stream",
+    "avoice_stream",
+    "parse_voice_reply",
+]
+
+SIGNATURE_HEADER = "X-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Webhook-Timestamp"
+VOICE_JSON = "application/json"
+VOICE_NDJSON = "application/x-ndjson"
+
+Payload = Union[bytes, bytearray, memoryview, str]
+Reply = Union[str, Mapping[str, Any], VoiceReply]
+
+
+def _bytes(payload: Payload) -> bytes:
+    return payload.encode("utf-8") if isinstance(payload, str) else bytes(payload)
+
+
+def _header(headers: Optional[Mapping[str, str]], name: str) -> Optional[str]:
+    if headers is None:
+        return None
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, item in headers.items():
+        if key.lower() == lowered:
+            return item
+    return None
+
+
+def verify_webhook(
+    payload: Payload,
+    headers: Optional[Mapping[str, str]] = None,
+    *,
+    secret: Union[str, Sequence[str]],
+    signature: Optional[str] = None,
+    timestamp: Optional[str] = None,
+    tolerance: Optional[float] = 300,
+    now: Optional[int] = None,
+) -> None:
+    """Checks a delivery's signature and freshness; raises ``WebhookVerificationError``.
+
+    Args:
+        payload: The raw body, exactly as received (never re-serialized JSON).
+        headers: The request headers (any mapping; looked up case-insensitively), or pass
+            ``signature`` and ``timestamp`` yourself.
+        secret: The webhook secret, or several (the secret changes each time the webhook is set;
+            accept the old and the new one during a rotation).
+        tolerance: Seconds the timestamp may be off, either way (None skips the check).
+        now: Unix time to check against (for tests).
+    """
+    secrets = [secret] if isinstance(secret, str) else list(secret)
+    _native.verify(
+        _bytes(payload),
+        signature if signature is not None else _header(headers, SIGNATURE_HEADER),
+        timestamp if timestamp is not None else _header(headers, TIMESTAMP_HEADER),
+        secrets,
+        tolerance,
+        now,
+    )
+
+
+EventData = Union[MessageEventData, CallEndedData, ReactionEventData, Dict[str, Any]]
+
+
+class WebhookEvent:
+    """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction`` or newer),
+    ``channel``, typed ``data``, and ``raw``, the payload as received."""
+
+    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw")
+
+    def __init__(self, parsed: Dict[str, Any]) -> None:
+        envelope = parsed["envelope"]
+        self.event: str = envelope["event"]
+        self.channel: Optional[str] = envelope.get("channel")
+        self.timestamp: Optional[str] = envelope.get("timestamp")
+        self.agent_id: Optional[str] = envelope.get("agentId")
+        self.conversation_state: Optional[Dict[str, Any]] = envelope.get("conversationState")
+        self.recent_history: List[HistoryItem] = [HistoryItem(item) for item in envelope.get("recentHistory") or []]
+        self.test: bool = bool(envelope.get("test"))
+        self.raw: Dict[str, Any] = parsed["raw"]
+        kinds = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
+        model = kinds.get(parsed["kind"])
+        self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
+
+    @property
+    def is_voice_turn(self) -> bool:
+        """A caller's turn on a live call: answer it with ``voice_reply`` or ``voice_stream``."""
+        return self.event == "agent.message" and self.channel == "voice"
+
+    def __repr__(self) -> str:
+        return f"WebhookEvent(event={self.event!r}, channel={self.channel!r}, data={self.data!r})"
+
+
+def construct_event(
+    payload: Payload,
+    headers: Optional[Mapping[str, str]] = None,
+    *,
+    secret: Union[str, Sequence[str]],
+    signature: Optional[str] = None,
+    timestamp: Optional[str] = None,
+    tolerance: Optional[float] = 300,
+    now: Optional[int] = None,
+) -> WebhookEvent:
+    """Verifies a delivery (see ``verify_webhook``), then parses it."""
+    verify_webhook(payload, headers, secret=secret, signature=signature, timestamp=timestamp, tolerance=tolerance, now=now)
+    return WebhookEvent(_native.parse_event(_bytes(payload)))
+
+
+def sign_webhook(payload: Payload, *, secret: str, timestamp: int) -> str:
+    """The ``X-Webhook-Signature`` value for a payload: for testing your own endpoint."""
+    return _native.sign(secret, timestamp, _bytes(payload))
+
+
+def _reply(reply: Reply) -> Dict[str, Any]:
+    if isinstance(reply, str):
+        return {"text": reply}
+    if isinstance(reply, VoiceReply):
+        return dict(reply.raw)
+    return dict(reply)
+
+
+def voice_reply(text: Optional[str] = None, *, hangup: Optional[bool] = None, action: Optional[str] = None, digits: Optional[str] = None) -> str:
+    """One voice reply as a JSON body (``Content-Type: application/json``)."""
+    fields = {"text": text, "hangup": hangup, "action": action, "digits": digits}
+    return _native.voice_json({k: v for k, v in fields.items() if v is not None})
+
+
+def voice_ndjson(replies: Sequence[Reply]) -> str:
+    """Several replies as one NDJSON body: all but the last are ``interim`` (the turn stays open)."""
+    return _native.voice_ndjson([_reply(r) for r in replies])
+
+
+def voice_stream(replies: Iterable[Reply]) -> Iterator[str]:
+    """NDJSON lines as the replies come (e.g. from an LLM stream), for a streaming response:
+    each line is sent as soon as the next one exists, and the last closes the turn."""
+    pending: Optional[Reply] = None
+    for reply in replies:
+        if pending is not None:
+            yield _native.voice_json({**_reply(pending), "interim": True}) + "\n"
+        pending = reply
+    if pending is not None:
+        yield _native.voice_json(_reply(pending)) + "\n"
+
+
+async def avoice_stream(replies: AsyncIterable[Reply]) -> AsyncIterator[str]:
+    """``voice_stream`` for async sources (FastAPI ``StreamingResponse``)."""
+    pending: Optional[Reply] = None
+    async for reply in replies:
+        if pending is not None:
+            yield _native.voice_json({**_reply(pending), "interim": True}) + "\n"
+        pending = reply
+    if pending is not None:
+        yield _native.voice_json(_reply(pending)) + "\n"
+
+
+def parse_voice_reply(body: Payload, content_type: Optional[str] = None) -> List[VoiceReply]:
+    """Reads a voice answer (JSON or NDJSON) as the platform does: up to the first chunk without ``interim``."""
+    return [VoiceReply(item) for item in _native.parse_voice_reply(_bytes(body), content_type)]
+
+
+_ = WebhookVerificationError  # raised by the native layer
