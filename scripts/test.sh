@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of agentphone-rs: formatting, lints, the generator check, the Rust
-# tests, and the core's wasm32 build. Installs what it needs first (scripts/install.sh).
+# tests, the core's wasm32 build, and the Python package's tests. Installs what it needs first
+# (scripts/install.sh, scripts/python-env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,3 +30,9 @@ if command -v cargo-nextest >/dev/null; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+step "Python package: build into .venv, then pytest (against the sandbox binary built above) and mypy --strict"
+bash scripts/python-env.sh
+cargo build -q -p agentphone-cli --locked
+(cd py && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
+.venv/bin/mypy --strict --no-incremental py/tests/typed_example.py

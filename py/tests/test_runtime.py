@@ -1,0 +1,55 @@
+"""The runtime underneath: the GIL is released while a call waits, and a client survives fork."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+import agentphone_rs as ap
+from support import control
+
+
+def test_a_blocking_call_releases_the_gil(client: ap.AgentPhone, sandbox_url: str, api_key: str) -> None:
+    control(sandbox_url, "POST", "/sandbox/faults", {"operation": "get_usage", "latency_ms": 400}, api_key)
+    ticks = 0
+    stop = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    client.usage.get()
+    stop.set()
+    counter.join()
+    assert ticks > 100, f"the counting thread ran only {ticks} times while the call waited"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_client_works_in_a_forked_child(client: ap.AgentPhone) -> None:
+    client.agents.create(name="Parent")  # the runtime and the connection pool exist before fork
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            agent = client.agents.create(name="Child")
+            code = 0 if client.agents.get(agent.id).name == "Child" else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    assert client.agents.list().total == 2
+
+
+def test_a_panic_is_never_a_base_exception() -> None:
+    # The native layer turns panics into AgentPhoneError; nothing here should be able to panic,
+    # so this checks the class the mapping uses exists and is an Exception.
+    assert issubclass(ap.AgentPhoneError, Exception)
+    assert sys.modules["agentphone_rs._errors"].AgentPhoneError is ap.AgentPhoneError

@@ -1,0 +1,37 @@
+"""Checked with `mypy --strict` in CI: the stubs and annotations make real code type-check."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import List, Optional
+
+from agentphone_rs import Agent, AgentPhone, AsyncAgentPhone, Call, NotFoundError, WebhookEvent, construct_event
+
+
+def sync_usage(client: AgentPhone) -> List[str]:
+    agent: Agent = client.agents.create(name="Ava", voice_mode="hosted", voice_speed=1.1)
+    number = client.numbers.buy(area_code="415", agent_id=agent.id)
+    phone: Optional[str] = number.phone_number
+    call: Call = client.calls.make(agent_id=agent.id, to_number=phone or "+14155550100")
+    try:
+        client.agents.get("agt_missing")
+    except NotFoundError as error:
+        print(error.status_code, error.request_id)
+    return [c.id for c in client.calls.list_all(status="completed")] + [call.id]
+
+
+async def async_usage(client: AsyncAgentPhone) -> int:
+    usage = await client.usage.get()
+    total = 0
+    async for contact in client.contacts.list_all(search="jo"):
+        total += 1 if contact.name else 0
+    return total + (usage.numbers.used or 0 if usage.numbers else 0)
+
+
+def webhook(body: bytes, headers: dict[str, str], secret: str) -> Optional[str]:
+    event: WebhookEvent = construct_event(body, headers, secret=secret)
+    return event.channel
+
+
+if __name__ == "__main__":
+    asyncio.run(async_usage(AsyncAgentPhone()))

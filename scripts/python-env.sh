@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The Python environment of the tests: a venv in .venv with the pinned tools, and the package
+# built from source into it (maturin develop: the Rust extension plus the py/ sources).
+# Idempotent: the tools are installed once, the build is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "pytest==9.2.0" "mypy==2.4.1"
+(cd py && ../.venv/bin/maturin develop --quiet 2>&1 | grep -vE '^(📦|🔗|✏️|🛠|🐍|⚠️)' || true)
+.venv/bin/python -c "import agentphone_rs" || { echo "error: the Python package did not build" >&2; exit 1; }
