@@ -5,14 +5,15 @@ iteration, and lifecycle.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
 
 from . import _native
 from ._errors import AgentPhoneError
-from ._model import Model
 from ._recording import Recording
 from ._resources import AsyncResources, Resources
+
+if TYPE_CHECKING:  # asyncio costs ~50 ms to import; sync-only programs never pay it
+    import asyncio
 
 __all__ = ["AgentPhone", "AsyncAgentPhone"]
 
@@ -67,10 +68,6 @@ class _Client:
         """
         self._native: Optional[_native.NativeClient] = _native.NativeClient(api_key, base_url, timeout, max_retries, _headers(default_headers))
         self._base_url = self._native.base_url
-        self._init_resources()
-
-    def _init_resources(self) -> None:  # the generated resource mixin, first in each client's bases
-        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -144,5 +141,3 @@ class AsyncAgentPhone(AsyncResources, _Client):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-
-_ = Model  # models are what the generated methods return

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:  # pathlib costs ~5 ms to import; only save() needs it
+    import os
+    from pathlib import Path
 
 
 class Recording:
@@ -18,6 +20,8 @@ class Recording:
 
     def save(self, path: Union[str, "os.PathLike[str]"]) -> Path:
         """Writes the recording to ``path``; returns the path."""
+        from pathlib import Path
+
         target = Path(path)
         target.write_bytes(self.content)
         return target

@@ -53,3 +53,11 @@ def test_a_panic_is_never_a_base_exception() -> None:
     # so this checks the class the mapping uses exists and is an Exception.
     assert issubclass(ap.AgentPhoneError, Exception)
     assert sys.modules["agentphone_rs._errors"].AgentPhoneError is ap.AgentPhoneError
+
+
+def test_importing_the_package_loads_neither_asyncio_nor_the_models() -> None:
+    import subprocess
+
+    code = "import sys, agentphone_rs; print(sorted(m for m in ('asyncio', 'agentphone_rs._models', 'agentphone_rs.resources.agents') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -43,7 +43,7 @@ fn codegen(check: bool) -> Result<(), String> {
     let spec = spec::load(&root.join("spec"))?;
     let core = root.join("crates/agentphone/src/generated");
     let rust = |body: String| -> Result<String, String> { rustfmt(&format!("{HEADER}\n{body}")) };
-    let outputs: Vec<(PathBuf, String)> = vec![
+    let mut outputs: Vec<(PathBuf, String)> = vec![
         (core.join("mod.rs"), rust("//! Code written from the operation table.\n\npub mod dispatch;\npub mod models;\npub mod operations;\npub mod resources;\n".into())?),
         (core.join("models.rs"), rust(rust_core::models(&spec))?),
         (core.join("operations.rs"), rust(rust_core::operations(&spec))?),
@@ -55,8 +55,13 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("crates/agentphone-cli/src/generated/commands.rs"), rust(rust_cli::commands(&spec))?),
         (root.join("py/agentphone_rs/_models.py"), python::models(&spec)),
         (root.join("py/agentphone_rs/_resources.py"), python::resources(&spec)),
+        (root.join("py/agentphone_rs/_names.py"), python::model_names(&spec)),
+        (root.join("py/agentphone_rs/resources/__init__.py"), format!("{}\n\"\"\"One module per resource of the API.\"\"\"\n", python::HEADER)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
+    for (name, content) in python::resource_modules(&spec) {
+        outputs.push((root.join(format!("py/agentphone_rs/resources/{name}.py")), content));
+    }
     let mut stale = Vec::new();
     for (path, content) in &outputs {
         let current = std::fs::read_to_string(path).unwrap_or_default();
