@@ -85,6 +85,13 @@ fn resolve(event_loop: &Py<PyAny>, future: &Py<PyAny>, outcome: PyResult<Py<PyAn
     });
 }
 
+/// Runs `work` to completion with the GIL released, so other Python threads run meanwhile; a
+/// panic becomes an exception.
+fn block_on_detached<T: Send>(py: Python<'_>, work: impl Future<Output = T> + Send) -> PyResult<T> {
+    let runtime = runtime()?;
+    py.detach(|| std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(work)))).map_err(|panic| panic_to_py_err(py, panic))
+}
+
 /// Runs `work` on the runtime and returns an asyncio future for its result.
 fn spawn_awaitable<'py, T, F>(py: Python<'py>, work: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>>
 where
@@ -159,13 +166,9 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(timeout, extra_headers)?;
-        let (client, runtime) = (self.core(py)?, runtime()?);
-        let outcome = py
-            .detach(|| std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(dispatch::call(&client, operation, args, &options)))));
-        match outcome {
-            Ok(answer) => answer_to_py(py, answer),
-            Err(panic) => Err(panic_to_py_err(py, panic)),
-        }
+        let client = self.core(py)?;
+        let answer = block_on_detached(py, async move { dispatch::call(&client, operation, args, &options).await })?;
+        answer_to_py(py, answer)
     }
 
     /// Calls an operation; returns an awaitable on the running asyncio loop.
@@ -224,13 +227,9 @@ fn item_to_py(py: Python<'_>, item: Option<agentphone::Result<serde_json::Value>
 #[pymethods]
 impl NativePages {
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let (stream, runtime) = (self.stream.clone(), runtime()?);
-        let outcome =
-            py.detach(|| std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(async move { stream.lock().await.next().await }))));
-        match outcome {
-            Ok(item) => item_to_py(py, item),
-            Err(panic) => Err(panic_to_py_err(py, panic)),
-        }
+        let stream = self.stream.clone();
+        let item = block_on_detached(py, async move { stream.lock().await.next().await })?;
+        item_to_py(py, item)
     }
 
     fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -35,17 +35,27 @@ pub trait CursorPaged: Endpoint + Clone {
     fn id(item: &Self::Item) -> &str;
 }
 
-/// Every item of an offset-paged list. Stops on `hasMore: false`, on reaching `total`, or on an
-/// empty page; an error is yielded once and ends the stream.
-pub fn offset_items<P: OffsetPaged + 'static>(client: Client, params: P) -> impl Stream<Item = Result<P::Item>> {
-    struct State<P: OffsetPaged> {
-        client: Client,
-        params: P,
-        buffer: VecDeque<P::Item>,
-        done: bool,
-    }
-    let state = State { client, params, buffer: VecDeque::new(), done: false };
-    futures_util::stream::unfold(state, |mut state| async move {
+/// A walk through the pages of a list: the request, the items fetched and not yet yielded, and
+/// what the kind of paging needs to remember (`S`).
+struct Walk<P: Endpoint, I, S> {
+    client: Client,
+    params: P,
+    buffer: VecDeque<I>,
+    done: bool,
+    paging: S,
+}
+
+/// Yields buffered items, fetching the next page when the buffer is empty; `absorb` files a page
+/// into the walk (items, the next request, whether it was the last). An error is yielded once
+/// and ends the stream.
+fn walk<P, I, S>(client: Client, params: P, paging: S, absorb: fn(&mut Walk<P, I, S>, P::Output)) -> impl Stream<Item = Result<I>>
+where
+    P: Endpoint + 'static,
+    I: 'static,
+    S: 'static,
+{
+    let state = Walk { client, params, buffer: VecDeque::new(), done: false, paging };
+    futures_util::stream::unfold(state, move |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
                 return Some((Ok(item), state));
@@ -54,67 +64,55 @@ pub fn offset_items<P: OffsetPaged + 'static>(client: Client, params: P) -> impl
                 return None;
             }
             match state.client.send(&state.params).await {
+                Ok(output) => absorb(&mut state, output),
                 Err(error) => {
                     state.done = true;
                     return Some((Err(error), state));
-                }
-                Ok(output) => {
-                    let page = P::into_page(output);
-                    let next = state.params.offset() + page.items.len() as i64;
-                    state.done = page.items.is_empty() || page.has_more == Some(false) || page.total.is_some_and(|total| next >= total);
-                    state.params.set_offset(next);
-                    state.buffer.extend(page.items);
                 }
             }
         }
     })
 }
 
+/// Every item of an offset-paged list. Stops on `hasMore: false`, on reaching `total`, or on an
+/// empty page.
+pub fn offset_items<P: OffsetPaged + 'static>(client: Client, params: P) -> impl Stream<Item = Result<P::Item>> {
+    walk(client, params, (), |walk, output| {
+        let page = P::into_page(output);
+        let next = walk.params.offset() + page.items.len() as i64;
+        walk.done = page.items.is_empty() || page.has_more == Some(false) || page.total.is_some_and(|total| next >= total);
+        walk.params.set_offset(next);
+        walk.buffer.extend(page.items);
+    })
+}
+
+/// What a cursor walk remembers: the ids of the last page, and the cursor it asked with.
+#[derive(Default)]
+struct CursorState {
+    seen: HashSet<String>,
+    cursor: Option<String>,
+}
+
 /// Every item of a cursor-paged list, newest first. Each next page asks for items before the
 /// oldest one seen; items repeated across a page boundary (same timestamp) are yielded once.
 pub fn cursor_items<P: CursorPaged + 'static>(client: Client, params: P) -> impl Stream<Item = Result<P::Item>> {
-    struct State<P: CursorPaged> {
-        client: Client,
-        params: P,
-        buffer: VecDeque<P::Item>,
-        seen: HashSet<String>,
-        cursor: Option<String>,
-        done: bool,
-    }
-    let state = State { client, params, buffer: VecDeque::new(), seen: HashSet::new(), cursor: None, done: false };
-    futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), state));
+    walk(client, params, CursorState::default(), |walk, output| {
+        let page = P::into_page(output);
+        let next_cursor = page.items.last().and_then(P::cursor).map(str::to_owned);
+        let previous_page = std::mem::take(&mut walk.paging.seen);
+        for item in page.items {
+            let id = P::id(&item).to_owned();
+            if !previous_page.contains(&id) {
+                walk.paging.seen.insert(id);
+                walk.buffer.push_back(item);
             }
-            if state.done {
-                return None;
-            }
-            match state.client.send(&state.params).await {
-                Err(error) => {
-                    state.done = true;
-                    return Some((Err(error), state));
-                }
-                Ok(output) => {
-                    let page = P::into_page(output);
-                    let next_cursor = page.items.last().and_then(P::cursor).map(str::to_owned);
-                    let previous_page: HashSet<String> = std::mem::take(&mut state.seen);
-                    for item in page.items {
-                        let id = P::id(&item).to_owned();
-                        if !previous_page.contains(&id) {
-                            state.seen.insert(id);
-                            state.buffer.push_back(item);
-                        }
-                    }
-                    // A cursor that does not move would fetch the same page forever.
-                    let progressed = next_cursor.is_some() && next_cursor != state.cursor;
-                    state.done = page.has_more != Some(true) || !progressed || state.buffer.is_empty();
-                    if let Some(cursor) = next_cursor {
-                        state.params.set_before(cursor.clone());
-                        state.cursor = Some(cursor);
-                    }
-                }
-            }
+        }
+        // A cursor that does not move would fetch the same page forever.
+        let progressed = next_cursor.is_some() && next_cursor != walk.paging.cursor;
+        walk.done = page.has_more != Some(true) || !progressed || walk.buffer.is_empty();
+        if let Some(cursor) = next_cursor {
+            walk.params.set_before(cursor.clone());
+            walk.paging.cursor = Some(cursor);
         }
     })
 }
