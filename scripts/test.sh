@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test of agentphone-rs: formatting, lints, the generator check, the Rust
-# tests, the core's wasm32 build, and the Python package's tests. Installs what it needs first
+# tests, the core's wasm32 build, and the Python and Node packages' tests. Installs what it needs first
 # (scripts/install.sh, scripts/python-env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +36,7 @@ bash scripts/python-env.sh
 cargo build -q -p agentphone-cli --locked
 (cd py && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
 .venv/bin/mypy --strict --no-incremental py/tests/typed_example.py
+
+step "Node package: build the addon, node --test (against the sandbox binary), tsc --strict on a typed example"
+bash scripts/node-build.sh
+(cd js && npm ci --no-audit --no-fund --loglevel=error && node --test test/*.test.mjs && npx --no-install tsc -p tsconfig.json)

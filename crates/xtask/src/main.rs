@@ -3,6 +3,7 @@
 //! `cargo xtask codegen` writes the files; `cargo xtask codegen --check` fails when a committed
 //! file differs from what the table produces (CI runs it).
 
+mod node;
 mod openapi;
 mod python;
 mod rust_cli;
@@ -55,6 +56,8 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("crates/agentphone-cli/src/generated/commands.rs"), rust(rust_cli::commands(&spec))?),
         (root.join("py/agentphone_rs/_models.py"), python::models(&spec)),
         (root.join("py/agentphone_rs/_resources.py"), python::resources(&spec)),
+        (root.join("js/resources.js"), node::resources(&spec)),
+        (root.join("js/generated.d.ts"), node::declarations(&spec)),
         (root.join("py/agentphone_rs/_names.py"), python::model_names(&spec)),
         (root.join("py/agentphone_rs/resources/__init__.py"), format!("{}\n\"\"\"One module per resource of the API.\"\"\"\n", python::HEADER)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),

@@ -1,0 +1,125 @@
+'use strict';
+// The client. Its resources and methods are generated from the operation table (resources.js);
+// this file holds what they share: settings, calls into the native core, iteration, aborting.
+
+const native = require('./native');
+const { AgentPhoneError, toError } = require('./errors');
+const { attachResources } = require('./resources');
+
+/** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
+function clean(params) {
+  const out = {};
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function abortError(signal) {
+  const reason = signal.reason;
+  return reason instanceof Error ? reason : Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
+
+/** Rejects when `signal` aborts (the request itself may still complete on the server). */
+function withSignal(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
+class Recording {
+  constructor(contentType, data) {
+    this.contentType = contentType;
+    this.data = data;
+  }
+
+  /** Writes the recording to `path`. */
+  async save(path) {
+    await require('node:fs/promises').writeFile(path, this.data);
+    return path;
+  }
+}
+
+const NATIVE = Symbol('native');
+
+class AgentPhone {
+  /**
+   * @param {object} [options] `apiKey` (default: AGENTPHONE_API_KEY), `baseUrl` (default:
+   *   AGENTPHONE_BASE_URL, then https://api.agentphone.ai), `timeout` (ms per attempt, default
+   *   30000), `maxRetries` (default 2), `defaultHeaders`.
+   */
+  constructor(options = {}) {
+    const settings = {
+      apiKey: options.apiKey ?? process.env.AGENTPHONE_API_KEY,
+      baseUrl: options.baseUrl ?? process.env.AGENTPHONE_BASE_URL,
+      timeout: options.timeout === undefined ? undefined : options.timeout / 1000,
+      maxRetries: options.maxRetries,
+      headers: options.defaultHeaders,
+    };
+    let client;
+    try {
+      client = new native.NativeClient(settings);
+    } catch (error) {
+      throw toError(error);
+    }
+    // Not enumerable: the native client never shows up in console.log or util.inspect.
+    Object.defineProperty(this, NATIVE, { value: client });
+    this.baseUrl = client.baseUrl;
+    attachResources(this);
+  }
+
+  async _request(operation, params, options = {}) {
+    const callOptions = { timeout: options.timeout === undefined ? undefined : options.timeout / 1000, headers: options.headers };
+    let answer;
+    try {
+      answer = await withSignal(this[NATIVE].call(operation, clean(params), callOptions), options.signal);
+    } catch (error) {
+      throw toError(error);
+    }
+    if (answer && answer.data instanceof Buffer && typeof answer.contentType === 'string') {
+      return new Recording(answer.contentType, answer.data);
+    }
+    return answer;
+  }
+
+  _iterate(operation, params, options = {}) {
+    const client = this[NATIVE];
+    return {
+      async *[Symbol.asyncIterator]() {
+        let stream;
+        try {
+          stream = client.stream(operation, clean(params));
+        } catch (error) {
+          throw toError(error);
+        }
+        for (;;) {
+          let item;
+          try {
+            item = await withSignal(stream.next(), options.signal);
+          } catch (error) {
+            throw toError(error);
+          }
+          if (item === null) return;
+          yield item;
+        }
+      },
+    };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `AgentPhone { baseUrl: '${this.baseUrl}' }`;
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl };
+  }
+}
+
+module.exports = { AgentPhone, Recording, AgentPhoneError };

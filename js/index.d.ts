@@ -1,0 +1,142 @@
+// Types of agentphone-rs. Models, parameters and resources are generated from the operation
+// table (generated.d.ts); the client, errors and webhook helpers are declared here.
+
+import type { Readable } from 'node:stream';
+import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated';
+
+export * from './generated';
+
+/** Settings of a client. */
+export interface ClientOptions {
+  /** API key; default `process.env.AGENTPHONE_API_KEY`. */
+  apiKey?: string;
+  /** API host; default `process.env.AGENTPHONE_BASE_URL`, then https://api.agentphone.ai (plain http only to localhost). */
+  baseUrl?: string;
+  /** Milliseconds per attempt (default 30000). */
+  timeout?: number;
+  /** Retries of failed reads, and of requests the server proves it did not act on (default 2). */
+  maxRetries?: number;
+  /** Headers sent with every request, e.g. `X-Sub-Account-Id`. */
+  defaultHeaders?: Record<string, string>;
+}
+
+/** Settings of one call. */
+export interface RequestOptions {
+  /** Milliseconds for this call. */
+  timeout?: number;
+  /** Headers for this call. */
+  headers?: Record<string, string>;
+  /** Stops waiting when aborted (a request already sent may still take effect). */
+  signal?: AbortSignal;
+}
+
+/** A call recording. */
+export declare class Recording {
+  readonly contentType: string;
+  readonly data: Buffer;
+  save(path: string): Promise<string>;
+}
+
+export interface AgentPhone extends Resources {}
+/** The AgentPhone API client. */
+export declare class AgentPhone {
+  constructor(options?: ClientOptions);
+  readonly baseUrl: string;
+}
+
+/** The root of every error. `mayHaveActed`: a send or call may have gone out despite the error. */
+export declare class AgentPhoneError extends Error {
+  readonly mayHaveActed: boolean;
+}
+export declare class ConfigurationError extends AgentPhoneError {}
+/** An invalid argument; nothing was sent. */
+export declare class ValidationError extends AgentPhoneError {
+  readonly field: string;
+  readonly problem: string;
+}
+/** An error status from the server. */
+export declare class APIError extends AgentPhoneError {
+  readonly operation: string;
+  readonly status: number;
+  readonly code: string | null;
+  readonly apiMessage: string;
+  readonly errorType: string | null;
+  readonly requestId: string | null;
+  /** Seconds the server asked to wait. */
+  readonly retryAfter: number | null;
+  readonly details: Array<{ field: string | null; message: string; type: string | null }>;
+  readonly body: string;
+}
+export declare class BadRequestError extends APIError {}
+export declare class AuthenticationError extends APIError {}
+export declare class PaymentRequiredError extends APIError {}
+export declare class PermissionDeniedError extends APIError {}
+export declare class NotFoundError extends APIError {}
+export declare class ConflictError extends APIError {}
+export declare class UnprocessableEntityError extends APIError {}
+export declare class RateLimitError extends APIError {}
+export declare class InternalServerError extends APIError {}
+export declare class APITimeoutError extends AgentPhoneError {
+  readonly operation: string;
+  readonly sent: boolean;
+}
+export declare class APIConnectionError extends AgentPhoneError {
+  readonly operation: string;
+  /** False when nothing left this machine. */
+  readonly sent: boolean;
+}
+export declare class APIResponseValidationError extends AgentPhoneError {
+  readonly operation: string;
+  readonly status: number;
+  readonly excerpt: string;
+}
+export declare class WebhookVerificationError extends AgentPhoneError {}
+
+export type HeadersLike = Record<string, string | string[] | undefined> | { get(name: string): string | null };
+export type Payload = Buffer | Uint8Array | string;
+
+export interface VerifyOptions {
+  /** The webhook secret, or several during a rotation. */
+  secret: string | string[];
+  signature?: string;
+  timestamp?: string;
+  /** Seconds the timestamp may be off, either way (default 300; null skips the check). */
+  tolerance?: number | null;
+  /** Unix seconds to check against (tests). */
+  now?: number;
+}
+
+export type WebhookEvent =
+  | (WebhookEventBase & { kind: 'message'; data: MessageEventData })
+  | (WebhookEventBase & { kind: 'call_ended'; data: CallEndedData })
+  | (WebhookEventBase & { kind: 'reaction'; data: ReactionEventData })
+  | (WebhookEventBase & { kind: 'other'; data: unknown });
+
+export interface WebhookEventBase {
+  event: 'agent.message' | 'agent.call_ended' | 'agent.reaction' | (string & {});
+  channel: string | null;
+  timestamp: string | null;
+  agentId: string | null;
+  conversationState: Record<string, unknown> | null;
+  recentHistory: HistoryItem[];
+  test: boolean;
+  raw: Record<string, unknown>;
+  /** A caller's turn on a live call: answer with `voiceReply` or `voiceStream`. */
+  isVoiceTurn: boolean;
+}
+
+export type ReplyInput = string | VoiceReply;
+
+export declare const SIGNATURE_HEADER: string;
+export declare const TIMESTAMP_HEADER: string;
+export declare const VOICE_JSON: string;
+export declare const VOICE_NDJSON: string;
+export declare const USER_AGENT: string;
+export declare function verifyWebhook(payload: Payload, headers: HeadersLike | undefined, options: VerifyOptions): void;
+export declare function constructEvent(payload: Payload, headers: HeadersLike | undefined, options: VerifyOptions): WebhookEvent;
+export declare function signWebhook(payload: Payload, options: { secret: string; timestamp: number }): string;
+export declare function voiceReply(text?: string, options?: { hangup?: boolean; action?: 'transfer' | 'hangup'; digits?: string }): string;
+export declare function voiceNdjson(replies: ReplyInput[]): string;
+export declare function voiceStream(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): Readable;
+export declare function voiceReadableStream(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): ReadableStream<Uint8Array>;
+export declare function operations(): Array<{ id: string; resource: string; method: string; isList: boolean }>;

@@ -1,0 +1,37 @@
+// The README's quickstarts (ESM and CommonJS) run as written against a sandbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox, newKey } from './helpers.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const readme = readFileSync(path.join(here, '..', 'README.md'), 'utf8');
+let sandbox;
+before(async () => { sandbox = await startSandbox(); });
+after(() => sandbox.stop());
+
+function run(code, extension) {
+  // A fresh project with this package installed (linked) under its name, as a user would have it.
+  const dir = mkdtempSync(path.join(tmpdir(), 'agentphone-readme-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(path.join(here, '..'), path.join(dir, 'node_modules', 'agentphone-rs'), 'dir');
+  const file = path.join(dir, `quickstart.${extension}`);
+  writeFileSync(file, code);
+  return execFileSync(process.execPath, [file], {
+    env: { ...process.env, AGENTPHONE_BASE_URL: sandbox.url, AGENTPHONE_API_KEY: newKey() },
+    encoding: 'utf8',
+  });
+}
+
+test('the ESM and CommonJS quickstarts run as written', () => {
+  const esm = /```js\n([\s\S]*?)```/.exec(readme)[1];
+  const cjs = /```cjs\n([\s\S]*?)```/.exec(readme)[1];
+  const esmOut = run(esm, 'mjs').trim().split('\n');
+  assert.match(esmOut[0], /^msg_\w+ sms \+14155550100$/);
+  assert.equal(esmOut.at(-1), '404 Agent not found');
+  assert.equal(run(cjs, 'cjs').trim(), 'sandbox 0');
+});

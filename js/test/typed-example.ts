@@ -1,0 +1,48 @@
+// Checked with `tsc --noEmit --strict` in CI: every resource used the way a TypeScript program
+// would, against the generated declarations.
+import {
+  AgentPhone,
+  NotFoundError,
+  RateLimitError,
+  constructEvent,
+  voiceReply,
+  type Agent,
+  type Call,
+  type WebhookEvent,
+} from 'agentphone-rs';
+
+export async function tour(client: AgentPhone): Promise<string[]> {
+  const agent: Agent = await client.agents.create({ name: 'Ava', voiceMode: 'hosted', voiceSpeed: 1.1 });
+  const voices = await client.agents.listVoices();
+  const number = await client.numbers.buy({ areaCode: '415', agentId: agent.id });
+  await client.agents.attachNumber(agent.id, { numberId: number.id });
+  const contact = await client.contacts.create({ name: 'Jo', phoneNumber: '+14155550100' });
+  await client.contacts.update(contact.id, { email: null });
+  const sent = await client.messages.send({ agentId: agent.id, toNumber: '+14155550100', body: 'Hi' });
+  const conversation = await client.conversations.get(sent.conversation_id ?? '', { messageLimit: 10 });
+  await client.conversations.update(conversation.id, { metadata: { vip: true } });
+  await client.webhooks.set({ url: 'https://example.com/hook', contextLimit: 5 });
+  const usage = await client.usage.get();
+  const call: Call = await client.calls.make({ agentId: agent.id, toNumber: '+14155550100' }, { timeout: 5000 });
+  const ids: string[] = [];
+  for await (const item of client.calls.listAll({ status: 'completed' })) ids.push(item.id);
+  for await (const event of client.calls.streamTranscript(call.id)) ids.push(event.event);
+  const recording = await client.calls.getRecording(call.id);
+  await recording.save('/tmp/call.wav');
+  try {
+    await client.agents.get('agt_missing');
+  } catch (error) {
+    if (error instanceof NotFoundError) ids.push(String(error.status));
+    if (error instanceof RateLimitError) ids.push(String(error.retryAfter));
+  }
+  const status: 'in-progress' | 'completed' | 'failed' | (string & {}) | null | undefined = call.status;
+  return [...ids, voices.data[0]?.voiceId ?? '', String(usage.numbers?.used ?? 0), String(status)];
+}
+
+export function webhook(body: Buffer, headers: Record<string, string>, secret: string): string | undefined {
+  const event: WebhookEvent = constructEvent(body, headers, { secret });
+  if (event.kind === 'message' && event.isVoiceTurn) return voiceReply(`You said ${event.data.transcript ?? ''}`);
+  return undefined;
+}
+
+export const client = new AgentPhone({ apiKey: 'sk_test_types', timeout: 10_000, maxRetries: 1 });
