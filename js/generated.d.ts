@@ -60,6 +60,27 @@ export type WebhookEventType = 'agent.message' | 'agent.call_ended' | 'agent.rea
 /** What the call does after a voice reply is spoken. */
 export type VoiceAction = 'transfer' | 'hangup';
 
+/** Kind of A2P 10DLC registration. */
+export type RegistrationType = 'sole_proprietor' | 'standard_brand' | 'high_volume';
+
+/** Legal form of the brand. */
+export type OrganizationType = 'sole_proprietor' | 'private_corporation' | 'public_corporation' | 'llc' | 'partnership' | 'non_profit' | 'co_op' | 'government';
+
+/** Title of the registration's contact person. */
+export type ContactTitle = 'ceo' | 'cfo' | 'cto' | 'coo' | 'vp' | 'gm' | 'director' | 'other';
+
+/** What the messages are for. */
+export type UseCase = 'account_notification' | 'customer_care' | 'delivery_notification' | 'fraud_alert' | 'higher_education' | 'marketing' | 'polling_voting' | 'public_service_announcement' | 'security_alert' | 'two_factor_authentication';
+
+/** Expected message volume. */
+export type Volume = 'low' | 'high';
+
+/** Which transfers a SIP trunk allows. */
+export type SipTransfers = 'all' | 'sip' | 'none';
+
+/** Whose number a transferred call shows. */
+export type TransferCallerId = 'transferee' | 'transferor';
+
 /** An HTTP tool a hosted agent can call during a conversation. */
 export interface CustomTool {
   /** Tool name: 1-64 of A-Z, a-z, 0-9, `_`, `-`. */
@@ -932,6 +953,125 @@ export interface VoiceReply {
   [field: string]: unknown;
 }
 
+/** An object whose shape the API does not document; every field is kept as received. */
+export interface JsonObject {
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A registration was submitted. */
+export interface RegistrationResponse {
+  ok?: boolean | null;
+  message?: string | null;
+  campaign_status?: string | null;
+  sub_account_id?: string | null;
+  fee_cents?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** Where the A2P registration stands. */
+export interface CampaignStatus {
+  /** none, pending, approved or rejected. */
+  campaign_status?: string | null;
+  message?: string | null;
+  stage?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A sub-account: a separate project under this one (select it with X-Sub-Account-Id). */
+export interface SubAccount {
+  id: string;
+  name?: string | null;
+  createdAt?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** Sub-accounts. */
+export interface SubAccountList {
+  data: SubAccount[];
+  total?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** The last known location of a phone number's device. */
+export interface Location {
+  phoneNumber?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  status?: string | null;
+  /** Unix seconds. */
+  lastUpdated?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A location refresh was requested. */
+export interface LocationRefresh {
+  success?: boolean | null;
+  pollAfterSeconds?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** Where a SIP trunk sends inbound calls. */
+export interface SipOriginationUri {
+  sip_uri?: string | null;
+  name?: string | null;
+  priority?: number | null;
+  weight?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** An address allowed to send calls over a SIP trunk. */
+export interface SipAllowedIp {
+  cidr?: string | null;
+  name?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** Credentials of a SIP trunk; the password is shown once. */
+export interface SipCredential {
+  username?: string | null;
+  password?: string | null;
+  passwordLast4?: string | null;
+  credentialListName?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A SIP trunk connecting your own telephony to AgentPhone. */
+export interface SipTrunk {
+  id: string;
+  name?: string | null;
+  provider?: string | null;
+  encrypted?: boolean | null;
+  transport?: string | null;
+  mediaEncryption?: string | null;
+  transfers?: string | null;
+  transferCallerId?: string | null;
+  terminationSipUri?: string | null;
+  originationUris?: SipOriginationUri[] | null;
+  allowedIps?: SipAllowedIp[] | null;
+  proxyIps?: string[] | null;
+  credentials?: SipCredential[] | null;
+  createdAt?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** SIP trunks. */
+export interface SipTrunkList {
+  data: SipTrunk[];
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
 /** Parameters of `agents.list`. */
 export interface ListAgentsParams {
   /** Page size. Server default: `20`. 1 to 100. */
@@ -1420,6 +1560,232 @@ export interface GetUsageByAgentParams {
   tz?: string;
 }
 
+/** Parameters of `registration.register`. */
+export interface RegisterA2pParams {
+  /** sole_proprietor or standard_brand. */
+  registrationType: RegistrationType;
+  /** Contact's first name. */
+  firstName: string;
+  /** Contact's last name. */
+  lastName: string;
+  /** Contact's email. */
+  email: string;
+  /** Contact's phone. */
+  phoneNumber: string;
+  /** Legal business name. */
+  businessName?: string;
+  /** Brand shown to recipients. */
+  brandName?: string;
+  /** Legal form. */
+  organizationType?: OrganizationType;
+  /** Contact's title. */
+  contactTitle?: ContactTitle;
+  /** Title when contact_title is other. */
+  contactTitleOther?: string;
+  /** US employer identification number. */
+  ein?: string;
+  /** Brand website. */
+  websiteUrl?: string;
+  /** Industry. */
+  industry?: string;
+  /** Regions the business operates in. */
+  businessRegions?: string[];
+  /** Street address. */
+  streetAddress: string;
+  /** Address line 2. */
+  streetAddress2?: string;
+  /** City. */
+  city: string;
+  /** State. */
+  state: string;
+  /** ZIP code. */
+  zipCode: string;
+  /** Country. Server default: `"US"`. */
+  country?: string;
+  /** Numbers you plan to use. Server default: `1`. */
+  plannedNumbers?: number;
+  /** What the campaign sends (at least 40 characters). */
+  description: string;
+  /** 1 to 5 use cases. */
+  useCases: UseCase[];
+  /** Expected volume. */
+  volume?: Volume;
+  /** 2 to 5 sample messages (20-1024 characters each). */
+  messageSamples: string[];
+  /** How recipients opt in (at least 40 characters). */
+  consentFlow: string;
+  /** Privacy policy. */
+  privacyPolicyUrl?: string;
+  /** Terms of service. */
+  termsOfServiceUrl?: string;
+  /** Screenshot of the opt-in. */
+  optInImageUrl: string;
+  /** links, phone_numbers, age_gated, direct_lending. */
+  includes?: string[];
+  /** A sample link the messages contain. */
+  linkSample?: string;
+  /** Register under a new sub-account. Server default: `true`. */
+  createSubAccount?: boolean;
+}
+
+/** Parameters of `registration.getStatus`. */
+export interface GetRegistrationStatusParams {
+  /** Act for this sub-account (X-Sub-Account-Id). */
+  subAccountId?: string;
+}
+
+/** Parameters of `registration.update`. */
+export interface UpdateRegistrationParams {
+  /** Legal business name. */
+  businessName?: string;
+  /** Brand shown to recipients. */
+  brandName?: string;
+  /** Brand website. */
+  websiteUrl?: string;
+  /** What the campaign sends. */
+  description?: string;
+  /** 1 to 5 use cases. */
+  useCases?: UseCase[];
+  /** Expected volume. */
+  volume?: Volume;
+  /** 2 to 5 sample messages. */
+  messageSamples?: string[];
+  /** How recipients opt in. */
+  consentFlow?: string;
+  /** Privacy policy. */
+  privacyPolicyUrl?: string;
+  /** Terms of service. */
+  termsOfServiceUrl?: string;
+  /** Screenshot of the opt-in. */
+  optInImageUrl?: string;
+  /** links, phone_numbers, age_gated, direct_lending. */
+  includes?: string[];
+  /** A sample link. */
+  linkSample?: string;
+}
+
+/** Parameters of `sub_accounts.list`. */
+export interface ListSubAccountsParams {
+  /** Page size. Server default: `20`. 1 to 100. */
+  limit?: number;
+  /** Items to skip. Server default: `0`. */
+  offset?: number;
+}
+
+/** Parameters of `sub_accounts.create`. */
+export interface CreateSubAccountParams {
+  /** Name. */
+  name: string;
+}
+
+/** Parameters of `sub_accounts.update`. */
+export interface UpdateSubAccountParams {
+  /** New name. */
+  name: string;
+}
+
+/** Parameters of `sip_trunks.update`. */
+export interface UpdateSipTrunkParams {
+  /** Name. */
+  name?: string;
+  /** Which transfers are allowed. */
+  transfers?: SipTransfers;
+  /** Whose number transferred calls show. */
+  transferCallerId?: TransferCallerId;
+  /** Where inbound calls go (`uris`). */
+  origination?: Record<string, unknown>;
+}
+
+/** Parameters of `verification.sendVerification`. */
+export interface SendVerificationParams {
+  /** Where to send the code. */
+  phoneNumber: string;
+}
+
+/** Parameters of `verification.checkVerification`. */
+export interface CheckVerificationParams {
+  /** From send_verification. */
+  verificationId: string;
+  /** The code the person received. */
+  code: string;
+}
+
+/** Parameters of `feedback.submit`. */
+export interface SubmitFeedbackParams {
+  /** bug, feature, question or other. */
+  category: string;
+  /** What happened or what you need. */
+  note: string;
+  /** A request id it is about. */
+  requestId?: string;
+  /** A page it is about. */
+  url?: string;
+  /** Tags. */
+  tags?: string[];
+}
+
+/** Parameters of `whatsapp.whatsappConnect`. */
+export interface WhatsappConnectParams {
+  /** The signup code. */
+  code: string;
+  /** WhatsApp Business account id. */
+  wabaId?: string;
+  /** Meta phone number id. */
+  phoneNumberId?: string;
+  /** Meta business id. */
+  businessId?: string;
+  /** Agent that answers. */
+  agentId?: string;
+}
+
+/** Parameters of `whatsapp.whatsappConnectNumber`. */
+export interface WhatsappConnectNumberParams {
+  /** Meta phone number id. */
+  phoneNumberId: string;
+  /** Agent that answers. */
+  agentId?: string;
+}
+
+/** Parameters of `whatsapp.whatsappListTemplates`. */
+export interface WhatsappListTemplatesParams {
+  /** Only templates with this name. */
+  name?: string;
+  /** APPROVED, PENDING or REJECTED. */
+  status?: string;
+  /** UTILITY, MARKETING or AUTHENTICATION. */
+  category?: string;
+  /** Language code, e.g. en_US. */
+  language?: string;
+}
+
+/** Parameters of `whatsapp.whatsappCreateTemplate`. */
+export interface WhatsappCreateTemplateParams {
+  /** Template name. */
+  name: string;
+  /** Language code. Server default: `"en_US"`. */
+  language?: string;
+  /** UTILITY, MARKETING or AUTHENTICATION. */
+  category: string;
+  /** POSITIONAL or NAMED. */
+  parameterFormat?: string;
+  /** Header, body, footer and buttons. */
+  components?: unknown;
+  /** Start from this library template. */
+  libraryTemplateName?: string;
+  /** Library template button inputs. */
+  libraryTemplateButtonInputs?: unknown;
+  /** Library template body inputs. */
+  libraryTemplateBodyInputs?: unknown;
+}
+
+/** Parameters of `whatsapp.whatsappDeleteTemplate`. */
+export interface WhatsappDeleteTemplateParams {
+  /** Template name. */
+  name: string;
+  /** One language version of it. */
+  hsmId?: string;
+}
+
 /** AI agents: their settings, numbers, calls, conversations and per-agent webhooks. */
 export declare class AgentsResource {
   /** List agents. */
@@ -1598,6 +1964,86 @@ export declare class UsageResource {
   getByAgent(params?: GetUsageByAgentParams, options?: RequestOptions): Promise<AgentUsage>;
 }
 
+/** A2P 10DLC registration, required to message US numbers. */
+export declare class RegistrationResource {
+  /** Submit an A2P 10DLC brand and campaign registration (billed). */
+  register(params: RegisterA2pParams, options?: RequestOptions): Promise<RegistrationResponse>;
+  /** Where the registration stands. */
+  getStatus(params?: GetRegistrationStatusParams, options?: RequestOptions): Promise<CampaignStatus>;
+  /** The registration with its brand and campaign. */
+  get(options?: RequestOptions): Promise<JsonObject>;
+  /** Correct a registration; only the fields given change. */
+  update(params?: UpdateRegistrationParams, options?: RequestOptions): Promise<JsonObject>;
+}
+
+/** Sub-accounts: separate projects under this one, selected with X-Sub-Account-Id. */
+export declare class SubAccountsResource {
+  /** List sub-accounts. */
+  list(params?: ListSubAccountsParams, options?: RequestOptions): Promise<SubAccountList>;
+  /** Create a sub-account. */
+  create(params: CreateSubAccountParams, options?: RequestOptions): Promise<SubAccount>;
+  /** Rename a sub-account. */
+  update(subAccountId: string, params: UpdateSubAccountParams, options?: RequestOptions): Promise<SubAccount>;
+  /** Delete a sub-account. */
+  delete(subAccountId: string, options?: RequestOptions): Promise<SuccessResponse>;
+}
+
+/** Device location of phone numbers. */
+export declare class LocationResource {
+  /** The last known location of a number's device. */
+  get(phoneNumber: string, options?: RequestOptions): Promise<Location>;
+  /** Ask devices for fresh locations; poll get after the given seconds. */
+  refresh(options?: RequestOptions): Promise<LocationRefresh>;
+}
+
+/** SIP trunks connecting your own telephony. */
+export declare class SipTrunksResource {
+  /** List SIP trunks. */
+  list(options?: RequestOptions): Promise<SipTrunkList>;
+  /** Create a SIP trunk; its password is shown only in this answer. */
+  create(options?: RequestOptions): Promise<SipTrunk>;
+  /** Get a SIP trunk. */
+  get(trunkId: string, options?: RequestOptions): Promise<SipTrunk>;
+  /** Update a SIP trunk; with no fields, rotate its credentials. */
+  update(trunkId: string, params?: UpdateSipTrunkParams, options?: RequestOptions): Promise<SipTrunk>;
+  /** Delete a SIP trunk. */
+  delete(trunkId: string, options?: RequestOptions): Promise<SuccessResponse>;
+}
+
+/** One-time codes sent to a phone number. */
+export declare class VerificationResource {
+  /** Text a one-time code to a phone number. */
+  sendVerification(params: SendVerificationParams, options?: RequestOptions): Promise<JsonObject>;
+  /** Check a one-time code. */
+  checkVerification(params: CheckVerificationParams, options?: RequestOptions): Promise<JsonObject>;
+}
+
+/** Feedback to the AgentPhone team. */
+export declare class FeedbackResource {
+  /** Send feedback to the AgentPhone team. */
+  submit(params: SubmitFeedbackParams, options?: RequestOptions): Promise<JsonObject>;
+}
+
+/** WhatsApp Business connections and message templates (these paths have no /v1). */
+export declare class WhatsappResource {
+  /** Connect a WhatsApp Business account (from Meta's embedded signup). */
+  whatsappConnect(params: WhatsappConnectParams, options?: RequestOptions): Promise<JsonObject>;
+  /** Numbers of a connection that can be attached. */
+  whatsappAvailableNumbers(connectionId: string, options?: RequestOptions): Promise<JsonObject>;
+  /** Attach a WhatsApp number to an agent. */
+  whatsappConnectNumber(connectionId: string, params: WhatsappConnectNumberParams, options?: RequestOptions): Promise<JsonObject>;
+  /** List message templates. */
+  whatsappListTemplates(connectionId: string, params?: WhatsappListTemplatesParams, options?: RequestOptions): Promise<JsonObject>;
+  /** Create a message template (Meta reviews it). */
+  whatsappCreateTemplate(connectionId: string, params: WhatsappCreateTemplateParams, options?: RequestOptions): Promise<JsonObject>;
+  /** Delete a message template. */
+  whatsappDeleteTemplate(connectionId: string, params: WhatsappDeleteTemplateParams, options?: RequestOptions): Promise<JsonObject>;
+  /** WhatsApp connections of the project. */
+  whatsappStatus(options?: RequestOptions): Promise<JsonObject>;
+  /** Disconnect a WhatsApp Business account. */
+  whatsappDisconnect(connectionId: string, options?: RequestOptions): Promise<JsonObject>;
+}
+
 /** The resources of a client. */
 export interface Resources {
   readonly agents: AgentsResource;
@@ -1608,4 +2054,11 @@ export interface Resources {
   readonly conversations: ConversationsResource;
   readonly webhooks: WebhooksResource;
   readonly usage: UsageResource;
+  readonly registration: RegistrationResource;
+  readonly subAccounts: SubAccountsResource;
+  readonly location: LocationResource;
+  readonly sipTrunks: SipTrunksResource;
+  readonly verification: VerificationResource;
+  readonly feedback: FeedbackResource;
+  readonly whatsapp: WhatsappResource;
 }

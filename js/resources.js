@@ -431,6 +431,192 @@ class UsageResource {
 
 }
 
+/** A2P 10DLC registration, required to message US numbers. */
+class RegistrationResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** Submit an A2P 10DLC brand and campaign registration (billed). */
+  register(params, options) {
+    return this._client._request('register_a2p', params, options);
+  }
+
+  /** Where the registration stands. */
+  getStatus(params, options) {
+    return this._client._request('get_registration_status', params, options);
+  }
+
+  /** The registration with its brand and campaign. */
+  get(options) {
+    return this._client._request('get_registration', {}, options);
+  }
+
+  /** Correct a registration; only the fields given change. */
+  update(params, options) {
+    return this._client._request('update_registration', params, options);
+  }
+
+}
+
+/** Sub-accounts: separate projects under this one, selected with X-Sub-Account-Id. */
+class SubAccountsResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** List sub-accounts. */
+  list(params, options) {
+    return this._client._request('list_sub_accounts', params, options);
+  }
+
+  /** Create a sub-account. */
+  create(params, options) {
+    return this._client._request('create_sub_account', params, options);
+  }
+
+  /** Rename a sub-account. */
+  update(subAccountId, params, options) {
+    return this._client._request('update_sub_account', { ...params, subAccountId }, options);
+  }
+
+  /** Delete a sub-account. */
+  delete(subAccountId, options) {
+    return this._client._request('delete_sub_account', { subAccountId }, options);
+  }
+
+}
+
+/** Device location of phone numbers. */
+class LocationResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** The last known location of a number's device. */
+  get(phoneNumber, options) {
+    return this._client._request('get_location', { phoneNumber }, options);
+  }
+
+  /** Ask devices for fresh locations; poll get after the given seconds. */
+  refresh(options) {
+    return this._client._request('refresh_locations', {}, options);
+  }
+
+}
+
+/** SIP trunks connecting your own telephony. */
+class SipTrunksResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** List SIP trunks. */
+  list(options) {
+    return this._client._request('list_sip_trunks', {}, options);
+  }
+
+  /** Create a SIP trunk; its password is shown only in this answer. */
+  create(options) {
+    return this._client._request('create_sip_trunk', {}, options);
+  }
+
+  /** Get a SIP trunk. */
+  get(trunkId, options) {
+    return this._client._request('get_sip_trunk', { trunkId }, options);
+  }
+
+  /** Update a SIP trunk; with no fields, rotate its credentials. */
+  update(trunkId, params, options) {
+    return this._client._request('update_sip_trunk', { ...params, trunkId }, options);
+  }
+
+  /** Delete a SIP trunk. */
+  delete(trunkId, options) {
+    return this._client._request('delete_sip_trunk', { trunkId }, options);
+  }
+
+}
+
+/** One-time codes sent to a phone number. */
+class VerificationResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** Text a one-time code to a phone number. */
+  sendVerification(params, options) {
+    return this._client._request('send_verification', params, options);
+  }
+
+  /** Check a one-time code. */
+  checkVerification(params, options) {
+    return this._client._request('check_verification', params, options);
+  }
+
+}
+
+/** Feedback to the AgentPhone team. */
+class FeedbackResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** Send feedback to the AgentPhone team. */
+  submit(params, options) {
+    return this._client._request('submit_feedback', params, options);
+  }
+
+}
+
+/** WhatsApp Business connections and message templates (these paths have no /v1). */
+class WhatsappResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** Connect a WhatsApp Business account (from Meta's embedded signup). */
+  whatsappConnect(params, options) {
+    return this._client._request('whatsapp_connect', params, options);
+  }
+
+  /** Numbers of a connection that can be attached. */
+  whatsappAvailableNumbers(connectionId, options) {
+    return this._client._request('whatsapp_available_numbers', { connectionId }, options);
+  }
+
+  /** Attach a WhatsApp number to an agent. */
+  whatsappConnectNumber(connectionId, params, options) {
+    return this._client._request('whatsapp_connect_number', { ...params, connectionId }, options);
+  }
+
+  /** List message templates. */
+  whatsappListTemplates(connectionId, params, options) {
+    return this._client._request('whatsapp_list_templates', { ...params, connectionId }, options);
+  }
+
+  /** Create a message template (Meta reviews it). */
+  whatsappCreateTemplate(connectionId, params, options) {
+    return this._client._request('whatsapp_create_template', { ...params, connectionId }, options);
+  }
+
+  /** Delete a message template. */
+  whatsappDeleteTemplate(connectionId, params, options) {
+    return this._client._request('whatsapp_delete_template', { ...params, connectionId }, options);
+  }
+
+  /** WhatsApp connections of the project. */
+  whatsappStatus(options) {
+    return this._client._request('whatsapp_status', {}, options);
+  }
+
+  /** Disconnect a WhatsApp Business account. */
+  whatsappDisconnect(connectionId, options) {
+    return this._client._request('whatsapp_disconnect', { connectionId }, options);
+  }
+
+}
+
 /** Attaches every resource to a client. */
 function attachResources(client) {
   client.agents = new AgentsResource(client);
@@ -441,6 +627,13 @@ function attachResources(client) {
   client.conversations = new ConversationsResource(client);
   client.webhooks = new WebhooksResource(client);
   client.usage = new UsageResource(client);
+  client.registration = new RegistrationResource(client);
+  client.subAccounts = new SubAccountsResource(client);
+  client.location = new LocationResource(client);
+  client.sipTrunks = new SipTrunksResource(client);
+  client.verification = new VerificationResource(client);
+  client.feedback = new FeedbackResource(client);
+  client.whatsapp = new WhatsappResource(client);
 }
 
 module.exports = { attachResources };

@@ -62,7 +62,7 @@ function check(answer, pathText, expected) {
 
 async function call(client, operation, args) {
   const op = OPERATIONS[operation];
-  const resource = client[op.resource];
+  const resource = client[camel(op.resource)];
   const method = camel(op.method);
   // Path parameters are positional, the rest is one params object with camelCase names.
   const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [camel(k), v]));

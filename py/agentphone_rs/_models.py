@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from ._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "SendStyle", "UsagePeriod"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "SendStyle", "UsagePeriod", "OrganizationType", "ContactTitle", "UseCase", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -19,6 +19,12 @@ Language = Literal["af-ZA", "ar-SA", "az-AZ", "bg-BG", "bs-BA", "ca-ES", "cs-CZ"
 HttpMethod = Literal["GET", "POST"]
 SendStyle = Literal["celebration", "fireworks", "lasers", "love", "confetti", "balloons", "spotlight", "echo", "invisible", "gentle", "loud", "slam"]
 UsagePeriod = Literal["week", "month", "year"]
+OrganizationType = Literal["sole_proprietor", "private_corporation", "public_corporation", "llc", "partnership", "non_profit", "co_op", "government"]
+ContactTitle = Literal["ceo", "cfo", "cto", "coo", "vp", "gm", "director", "other"]
+UseCase = Literal["account_notification", "customer_care", "delivery_notification", "fraud_alert", "higher_education", "marketing", "polling_voting", "public_service_announcement", "security_alert", "two_factor_authentication"]
+Volume = Literal["low", "high"]
+SipTransfers = Literal["all", "sip", "none"]
+TransferCallerId = Literal["transferee", "transferor"]
 
 class CustomTool(Model):
     """An HTTP tool a hosted agent can call during a conversation."""
@@ -892,6 +898,125 @@ class VoiceReply(Model):
     interim: Optional[bool]
     """NDJSON only: spoken, but the turn stays open."""
 
+class JsonObject(Model):
+    """An object whose shape the API does not document; every field is kept as received."""
+
+    __slots__ = ()
+
+
+class RegistrationResponse(Model):
+    """A registration was submitted."""
+
+    __slots__ = ()
+
+    ok: Optional[bool]
+    message: Optional[str]
+    campaign_status: Optional[str]
+    sub_account_id: Optional[str]
+    fee_cents: Optional[int]
+
+class CampaignStatus(Model):
+    """Where the A2P registration stands."""
+
+    __slots__ = ()
+
+    campaign_status: Optional[str]
+    """none, pending, approved or rejected."""
+    message: Optional[str]
+    stage: Optional[str]
+
+class SubAccount(Model):
+    """A sub-account: a separate project under this one (select it with X-Sub-Account-Id)."""
+
+    __slots__ = ()
+
+    id: str
+    name: Optional[str]
+    created_at: Optional[str]
+
+class SubAccountList(Model):
+    """Sub-accounts."""
+
+    __slots__ = ()
+
+    data: List[SubAccount]
+    total: Optional[int]
+
+class Location(Model):
+    """The last known location of a phone number's device."""
+
+    __slots__ = ()
+
+    phone_number: Optional[str]
+    latitude: Optional[float]
+    longitude: Optional[float]
+    status: Optional[str]
+    last_updated: Optional[int]
+    """Unix seconds."""
+
+class LocationRefresh(Model):
+    """A location refresh was requested."""
+
+    __slots__ = ()
+
+    success: Optional[bool]
+    poll_after_seconds: Optional[int]
+
+class SipOriginationUri(Model):
+    """Where a SIP trunk sends inbound calls."""
+
+    __slots__ = ()
+
+    sip_uri: Optional[str]
+    name: Optional[str]
+    priority: Optional[int]
+    weight: Optional[int]
+
+class SipAllowedIp(Model):
+    """An address allowed to send calls over a SIP trunk."""
+
+    __slots__ = ()
+
+    cidr: Optional[str]
+    name: Optional[str]
+
+class SipCredential(Model):
+    """Credentials of a SIP trunk; the password is shown once."""
+
+    __slots__ = ()
+
+    username: Optional[str]
+    password: Optional[str]
+    password_last4: Optional[str]
+    credential_list_name: Optional[str]
+
+class SipTrunk(Model):
+    """A SIP trunk connecting your own telephony to AgentPhone."""
+
+    __slots__ = ()
+
+    id: str
+    name: Optional[str]
+    provider: Optional[str]
+    encrypted: Optional[bool]
+    transport: Optional[str]
+    media_encryption: Optional[str]
+    transfers: Optional[str]
+    transfer_caller_id: Optional[str]
+    termination_sip_uri: Optional[str]
+    origination_uris: Optional[List[SipOriginationUri]]
+    allowed_ips: Optional[List[SipAllowedIp]]
+    proxy_ips: Optional[List[str]]
+    credentials: Optional[List[SipCredential]]
+    created_at: Optional[str]
+
+class SipTrunkList(Model):
+    """SIP trunks."""
+
+    __slots__ = ()
+
+    data: List[SipTrunk]
+
 
 # Wire names and nested models, set once every class exists.
 CustomTool._fields = {"name": ("name", None), "description": ("description", None), "url": ("url", None), "method": ("method", None), "headers": ("headers", None), "parameters": ("parameters", None), "timeout_ms": ("timeoutMs", None), "speak_during_execution": ("speakDuringExecution", None), "execution_message": ("executionMessage", None)}
@@ -964,3 +1089,15 @@ CallEndedData._fields = {"call_id": ("callId", None), "number_id": ("numberId", 
 ReactionEventData._fields = {"conversation_id": ("conversationId", None), "number_id": ("numberId", None), "reaction_type": ("reactionType", None), "from_number": ("fromNumber", None), "direction": ("direction", None), "message_id": ("messageId", None), "message_body": ("messageBody", None), "message_media_url": ("messageMediaUrl", None), "message_media_urls": ("messageMediaUrls", None), "created_at": ("createdAt", None)}
 WebhookEventEnvelope._fields = {"event": ("event", None), "channel": ("channel", None), "timestamp": ("timestamp", None), "agent_id": ("agentId", None), "data": ("data", None), "conversation_state": ("conversationState", None), "recent_history": ("recentHistory", HistoryItem), "test": ("test", None)}
 VoiceReply._fields = {"text": ("text", None), "hangup": ("hangup", None), "action": ("action", None), "digits": ("digits", None), "interim": ("interim", None)}
+JsonObject._fields = {}
+RegistrationResponse._fields = {"ok": ("ok", None), "message": ("message", None), "campaign_status": ("campaign_status", None), "sub_account_id": ("sub_account_id", None), "fee_cents": ("fee_cents", None)}
+CampaignStatus._fields = {"campaign_status": ("campaign_status", None), "message": ("message", None), "stage": ("stage", None)}
+SubAccount._fields = {"id": ("id", None), "name": ("name", None), "created_at": ("createdAt", None)}
+SubAccountList._fields = {"data": ("data", SubAccount), "total": ("total", None)}
+Location._fields = {"phone_number": ("phoneNumber", None), "latitude": ("latitude", None), "longitude": ("longitude", None), "status": ("status", None), "last_updated": ("lastUpdated", None)}
+LocationRefresh._fields = {"success": ("success", None), "poll_after_seconds": ("pollAfterSeconds", None)}
+SipOriginationUri._fields = {"sip_uri": ("sip_uri", None), "name": ("name", None), "priority": ("priority", None), "weight": ("weight", None)}
+SipAllowedIp._fields = {"cidr": ("cidr", None), "name": ("name", None)}
+SipCredential._fields = {"username": ("username", None), "password": ("password", None), "password_last4": ("passwordLast4", None), "credential_list_name": ("credentialListName", None)}
+SipTrunk._fields = {"id": ("id", None), "name": ("name", None), "provider": ("provider", None), "encrypted": ("encrypted", None), "transport": ("transport", None), "media_encryption": ("mediaEncryption", None), "transfers": ("transfers", None), "transfer_caller_id": ("transferCallerId", None), "termination_sip_uri": ("terminationSipUri", None), "origination_uris": ("originationUris", SipOriginationUri), "allowed_ips": ("allowedIps", SipAllowedIp), "proxy_ips": ("proxyIps", None), "credentials": ("credentials", SipCredential), "created_at": ("createdAt", None)}
+SipTrunkList._fields = {"data": ("data", SipTrunk)}

@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from .resources.conversations import AsyncConversationsResource, ConversationsResource
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
     from .resources.usage import AsyncUsageResource, UsageResource
+    from .resources.registration import AsyncRegistrationResource, RegistrationResource
+    from .resources.sub_accounts import AsyncSubAccountsResource, SubAccountsResource
+    from .resources.location import AsyncLocationResource, LocationResource
+    from .resources.sip_trunks import AsyncSipTrunksResource, SipTrunksResource
+    from .resources.verification import AsyncVerificationResource, VerificationResource
+    from .resources.feedback import AsyncFeedbackResource, FeedbackResource
+    from .resources.whatsapp import AsyncWhatsappResource, WhatsappResource
 
 
 class _Lazy:
@@ -48,6 +55,13 @@ class Resources:
         conversations: ConversationsResource
         webhooks: WebhooksResource
         usage: UsageResource
+        registration: RegistrationResource
+        sub_accounts: SubAccountsResource
+        location: LocationResource
+        sip_trunks: SipTrunksResource
+        verification: VerificationResource
+        feedback: FeedbackResource
+        whatsapp: WhatsappResource
     else:
         agents = _Lazy("agents", "AgentsResource")
         numbers = _Lazy("numbers", "NumbersResource")
@@ -57,6 +71,13 @@ class Resources:
         conversations = _Lazy("conversations", "ConversationsResource")
         webhooks = _Lazy("webhooks", "WebhooksResource")
         usage = _Lazy("usage", "UsageResource")
+        registration = _Lazy("registration", "RegistrationResource")
+        sub_accounts = _Lazy("sub_accounts", "SubAccountsResource")
+        location = _Lazy("location", "LocationResource")
+        sip_trunks = _Lazy("sip_trunks", "SipTrunksResource")
+        verification = _Lazy("verification", "VerificationResource")
+        feedback = _Lazy("feedback", "FeedbackResource")
+        whatsapp = _Lazy("whatsapp", "WhatsappResource")
 
 
 class AsyncResources:
@@ -71,6 +92,13 @@ class AsyncResources:
         conversations: AsyncConversationsResource
         webhooks: AsyncWebhooksResource
         usage: AsyncUsageResource
+        registration: AsyncRegistrationResource
+        sub_accounts: AsyncSubAccountsResource
+        location: AsyncLocationResource
+        sip_trunks: AsyncSipTrunksResource
+        verification: AsyncVerificationResource
+        feedback: AsyncFeedbackResource
+        whatsapp: AsyncWhatsappResource
     else:
         agents = _Lazy("agents", "AsyncAgentsResource")
         numbers = _Lazy("numbers", "AsyncNumbersResource")
@@ -80,3 +108,10 @@ class AsyncResources:
         conversations = _Lazy("conversations", "AsyncConversationsResource")
         webhooks = _Lazy("webhooks", "AsyncWebhooksResource")
         usage = _Lazy("usage", "AsyncUsageResource")
+        registration = _Lazy("registration", "AsyncRegistrationResource")
+        sub_accounts = _Lazy("sub_accounts", "AsyncSubAccountsResource")
+        location = _Lazy("location", "AsyncLocationResource")
+        sip_trunks = _Lazy("sip_trunks", "AsyncSipTrunksResource")
+        verification = _Lazy("verification", "AsyncVerificationResource")
+        feedback = _Lazy("feedback", "AsyncFeedbackResource")
+        whatsapp = _Lazy("whatsapp", "AsyncWhatsappResource")

@@ -8,7 +8,7 @@ use agentphone::OPERATIONS;
 use agentphone_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
 
-/// The CLI's verbs are the table's method names in kebab-case.
+/// The CLI's resources and verbs are the table's names in kebab-case.
 fn kebab(name: &str) -> String {
     name.replace('_', "-")
 }
@@ -35,7 +35,7 @@ fn json(output: &Output) -> Value {
 async fn every_operation_of_the_table_is_a_command() {
     let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
     for op in OPERATIONS {
-        let output = agentphone(&sandbox, "sk_test_cli", &[op.resource, &kebab(op.name), "--help"]);
+        let output = agentphone(&sandbox, "sk_test_cli", &[&kebab(op.resource), &kebab(op.name), "--help"]);
         assert!(output.status.success(), "{}.{}: {}", op.resource, op.name, String::from_utf8_lossy(&output.stderr));
         assert!(stdout(&output).contains(op.doc), "{}: the help shows the table's doc", op.id);
     }

@@ -76,6 +76,14 @@ pub(crate) struct Project {
     pub contact_cards: HashMap<String, ContactCard>,
     pub backgrounds: HashMap<String, String>,
     pub last_message_ms: i64,
+    pub registration: Option<serde_json::Value>,
+    pub sub_accounts: IndexMap<String, SubAccount>,
+    pub sip_trunks: IndexMap<String, SipTrunk>,
+    /// Verification id to (phone number, code, checked).
+    pub verifications: HashMap<String, (String, String, bool)>,
+    pub feedback: Vec<serde_json::Value>,
+    /// WhatsApp connections by id, each with its numbers and templates.
+    pub whatsapp: IndexMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +179,12 @@ impl Project {
             contact_cards: HashMap::new(),
             backgrounds: HashMap::new(),
             last_message_ms: 0,
+            registration: None,
+            sub_accounts: IndexMap::new(),
+            sip_trunks: IndexMap::new(),
+            verifications: HashMap::new(),
+            feedback: Vec::new(),
+            whatsapp: IndexMap::new(),
         }
     }
 

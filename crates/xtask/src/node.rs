@@ -169,7 +169,7 @@ pub fn declarations(spec: &Spec) -> String {
     }
     out.push_str("/** The resources of a client. */\nexport interface Resources {\n");
     for resource in &spec.resources {
-        let _ = writeln!(out, "  readonly {}: {}Resource;", resource.name, resource.name.to_upper_camel_case());
+        let _ = writeln!(out, "  readonly {}: {}Resource;", resource.name.to_lower_camel_case(), resource.name.to_upper_camel_case());
     }
     out.push_str("}\n");
     out
@@ -214,7 +214,12 @@ pub fn resources(spec: &Spec) -> String {
     }
     out.push_str("/** Attaches every resource to a client. */\nfunction attachResources(client) {\n");
     for resource in &spec.resources {
-        let _ = writeln!(out, "  client.{} = new {}Resource(client);", resource.name, resource.name.to_upper_camel_case());
+        let _ = writeln!(
+            out,
+            "  client.{} = new {}Resource(client);",
+            resource.name.to_lower_camel_case(),
+            resource.name.to_upper_camel_case()
+        );
     }
     out.push_str("}\n\nmodule.exports = { attachResources };\n");
     out

@@ -44,7 +44,7 @@ pub fn commands(spec: &Spec) -> String {
         "//! Every operation of the table as a command.\n\nuse crate::table::{ArgKind, ArgSpec, CommandSpec, ResourceSpec};\n\npub(crate) static RESOURCES: &[ResourceSpec] = &[\n",
     );
     for resource in &spec.resources {
-        let _ = writeln!(out, "ResourceSpec {{ name: {:?}, about: {:?}, commands: &[", resource.name, resource.doc);
+        let _ = writeln!(out, "ResourceSpec {{ name: {:?}, about: {:?}, commands: &[", resource.name.to_kebab_case(), resource.doc);
         for op in spec.operations_of(&resource.name) {
             let args: Vec<String> = op
                 .params

@@ -40,7 +40,12 @@ pub fn models(spec: &Spec) -> String {
     let mut out = String::from("//! Models and enums of the AgentPhone API.\n\nuse serde::{Deserialize, Serialize};\n\n");
     for e in &spec.enums {
         let doc = if e.strict { format!("{} The server accepts only the listed values.", e.doc) } else { e.doc.clone() };
-        let variants: Vec<String> = e.values.iter().map(|v| format!("{} = {v:?}", v.to_upper_camel_case())).collect();
+        // `Other(String)` holds unknown values, so a value named "other" becomes `OtherValue`.
+        let variant = |v: &str| match v.to_upper_camel_case() {
+            name if name == "Other" => "OtherValue".to_owned(),
+            name => name,
+        };
+        let variants: Vec<String> = e.values.iter().map(|v| format!("{} = {v:?}", variant(v))).collect();
         let _ = writeln!(out, "crate::open_enum! {{\n{}{} {{ {} }}\n}}\n", doc_attr(&doc), e.name, variants.join(", "));
     }
     for model in &spec.models {
@@ -297,7 +302,12 @@ pub fn operations(spec: &Spec) -> String {
 fn params_struct(op: &Operation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "#[doc = {:?}]", format!("Parameters of `{}.{}`: {}", op.resource, op.method, op.doc));
-    out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]\n");
+    let defaultable = !op.params.iter().any(|p| p.required && matches!(p.ty, Ty::Enum(_)));
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, {}PartialEq, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]",
+        if defaultable { "Default, " } else { "" }
+    );
     let _ = writeln!(out, "pub struct {} {{", op.params_type());
     for p in &op.params {
         out.push_str(&doc_attr(&param_doc(p)));

@@ -147,4 +147,60 @@ pub(crate) fn api_routes() -> axum::Router<Arc<World>> {
         .route("/v1/usage/monthly", axum::routing::get(endpoint(&GET_MONTHLY_USAGE, handlers::usage::get_monthly_usage)))
         .route("/v1/usage/by-number", axum::routing::get(endpoint(&GET_USAGE_BY_NUMBER, handlers::usage::get_usage_by_number)))
         .route("/v1/usage/by-agent", axum::routing::get(endpoint(&GET_USAGE_BY_AGENT, handlers::usage::get_usage_by_agent)))
+        .route(
+            "/v1/register",
+            axum::routing::post(endpoint(&REGISTER_A2P, handlers::registration::register_a2p))
+                .get(endpoint(&GET_REGISTRATION, handlers::registration::get_registration))
+                .patch(endpoint(&UPDATE_REGISTRATION, handlers::registration::update_registration)),
+        )
+        .route(
+            "/v1/register/status",
+            axum::routing::get(endpoint(&GET_REGISTRATION_STATUS, handlers::registration::get_registration_status)),
+        )
+        .route(
+            "/v1/sub-accounts",
+            axum::routing::get(endpoint(&LIST_SUB_ACCOUNTS, handlers::sub_accounts::list_sub_accounts))
+                .post(endpoint(&CREATE_SUB_ACCOUNT, handlers::sub_accounts::create_sub_account)),
+        )
+        .route(
+            "/v1/sub-accounts/{sub_account_id}",
+            axum::routing::patch(endpoint(&UPDATE_SUB_ACCOUNT, handlers::sub_accounts::update_sub_account))
+                .delete(endpoint(&DELETE_SUB_ACCOUNT, handlers::sub_accounts::delete_sub_account)),
+        )
+        .route("/v1/location/{phone_number}", axum::routing::get(endpoint(&GET_LOCATION, handlers::location::get_location)))
+        .route("/v1/location/refresh", axum::routing::post(endpoint(&REFRESH_LOCATIONS, handlers::location::refresh_locations)))
+        .route(
+            "/v1/sip-trunks",
+            axum::routing::get(endpoint(&LIST_SIP_TRUNKS, handlers::sip_trunks::list_sip_trunks))
+                .post(endpoint(&CREATE_SIP_TRUNK, handlers::sip_trunks::create_sip_trunk)),
+        )
+        .route(
+            "/v1/sip-trunks/{trunk_id}",
+            axum::routing::get(endpoint(&GET_SIP_TRUNK, handlers::sip_trunks::get_sip_trunk))
+                .patch(endpoint(&UPDATE_SIP_TRUNK, handlers::sip_trunks::update_sip_trunk))
+                .delete(endpoint(&DELETE_SIP_TRUNK, handlers::sip_trunks::delete_sip_trunk)),
+        )
+        .route("/v1/verify/send", axum::routing::post(endpoint(&SEND_VERIFICATION, handlers::verification::send_verification)))
+        .route("/v1/verify/check", axum::routing::post(endpoint(&CHECK_VERIFICATION, handlers::verification::check_verification)))
+        .route("/v1/feedback", axum::routing::post(endpoint(&SUBMIT_FEEDBACK, handlers::feedback::submit_feedback)))
+        .route("/integrations/whatsapp/connect", axum::routing::post(endpoint(&WHATSAPP_CONNECT, handlers::whatsapp::whatsapp_connect)))
+        .route(
+            "/integrations/whatsapp/{connection_id}/available-numbers",
+            axum::routing::get(endpoint(&WHATSAPP_AVAILABLE_NUMBERS, handlers::whatsapp::whatsapp_available_numbers)),
+        )
+        .route(
+            "/integrations/whatsapp/{connection_id}/numbers",
+            axum::routing::post(endpoint(&WHATSAPP_CONNECT_NUMBER, handlers::whatsapp::whatsapp_connect_number)),
+        )
+        .route(
+            "/integrations/whatsapp/{connection_id}/templates",
+            axum::routing::get(endpoint(&WHATSAPP_LIST_TEMPLATES, handlers::whatsapp::whatsapp_list_templates))
+                .post(endpoint(&WHATSAPP_CREATE_TEMPLATE, handlers::whatsapp::whatsapp_create_template))
+                .delete(endpoint(&WHATSAPP_DELETE_TEMPLATE, handlers::whatsapp::whatsapp_delete_template)),
+        )
+        .route("/integrations/whatsapp/status", axum::routing::get(endpoint(&WHATSAPP_STATUS, handlers::whatsapp::whatsapp_status)))
+        .route(
+            "/integrations/whatsapp/{connection_id}",
+            axum::routing::delete(endpoint(&WHATSAPP_DISCONNECT, handlers::whatsapp::whatsapp_disconnect)),
+        )
 }

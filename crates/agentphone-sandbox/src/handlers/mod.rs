@@ -6,10 +6,17 @@ pub(crate) mod agents;
 pub(crate) mod calls;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
+pub(crate) mod feedback;
+pub(crate) mod location;
 pub(crate) mod messages;
 pub(crate) mod numbers;
+pub(crate) mod registration;
+pub(crate) mod sip_trunks;
+pub(crate) mod sub_accounts;
 pub(crate) mod usage;
+pub(crate) mod verification;
 pub(crate) mod webhooks;
+pub(crate) mod whatsapp;
 
 use crate::failure::Failure;
 use crate::state::Project;

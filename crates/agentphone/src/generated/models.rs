@@ -98,6 +98,41 @@ crate::open_enum! {
 VoiceAction { Transfer = "transfer", Hangup = "hangup" }
 }
 
+crate::open_enum! {
+#[doc = "Kind of A2P 10DLC registration."]
+RegistrationType { SoleProprietor = "sole_proprietor", StandardBrand = "standard_brand", HighVolume = "high_volume" }
+}
+
+crate::open_enum! {
+#[doc = "Legal form of the brand. The server accepts only the listed values."]
+OrganizationType { SoleProprietor = "sole_proprietor", PrivateCorporation = "private_corporation", PublicCorporation = "public_corporation", Llc = "llc", Partnership = "partnership", NonProfit = "non_profit", CoOp = "co_op", Government = "government" }
+}
+
+crate::open_enum! {
+#[doc = "Title of the registration's contact person. The server accepts only the listed values."]
+ContactTitle { Ceo = "ceo", Cfo = "cfo", Cto = "cto", Coo = "coo", Vp = "vp", Gm = "gm", Director = "director", OtherValue = "other" }
+}
+
+crate::open_enum! {
+#[doc = "What the messages are for. The server accepts only the listed values."]
+UseCase { AccountNotification = "account_notification", CustomerCare = "customer_care", DeliveryNotification = "delivery_notification", FraudAlert = "fraud_alert", HigherEducation = "higher_education", Marketing = "marketing", PollingVoting = "polling_voting", PublicServiceAnnouncement = "public_service_announcement", SecurityAlert = "security_alert", TwoFactorAuthentication = "two_factor_authentication" }
+}
+
+crate::open_enum! {
+#[doc = "Expected message volume. The server accepts only the listed values."]
+Volume { Low = "low", High = "high" }
+}
+
+crate::open_enum! {
+#[doc = "Which transfers a SIP trunk allows. The server accepts only the listed values."]
+SipTransfers { All = "all", Sip = "sip", None = "none" }
+}
+
+crate::open_enum! {
+#[doc = "Whose number a transferred call shows. The server accepts only the listed values."]
+TransferCallerId { Transferee = "transferee", Transferor = "transferor" }
+}
+
 #[doc = "An HTTP tool a hosted agent can call during a conversation."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomTool {
@@ -1513,6 +1548,194 @@ pub struct VoiceReply {
     #[doc = "NDJSON only: spoken, but the turn stays open."]
     #[serde(rename = "interim", default, skip_serializing_if = "Option::is_none")]
     pub interim: Option<bool>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "An object whose shape the API does not document; every field is kept as received."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JsonObject {
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A registration was submitted."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationResponse {
+    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "campaign_status", default, skip_serializing_if = "Option::is_none")]
+    pub campaign_status: Option<String>,
+    #[serde(rename = "sub_account_id", default, skip_serializing_if = "Option::is_none")]
+    pub sub_account_id: Option<String>,
+    #[serde(rename = "fee_cents", default, skip_serializing_if = "Option::is_none")]
+    pub fee_cents: Option<i64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "Where the A2P registration stands."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CampaignStatus {
+    #[doc = "none, pending, approved or rejected."]
+    #[serde(rename = "campaign_status", default, skip_serializing_if = "Option::is_none")]
+    pub campaign_status: Option<String>,
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "stage", default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A sub-account: a separate project under this one (select it with X-Sub-Account-Id)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubAccount {
+    #[serde(rename = "id")]
+    pub id: String,
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "Sub-accounts."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubAccountList {
+    #[serde(rename = "data")]
+    pub data: Vec<SubAccount>,
+    #[serde(rename = "total", default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "The last known location of a phone number's device."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(rename = "latitude", default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(rename = "longitude", default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[doc = "Unix seconds."]
+    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<i64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A location refresh was requested."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocationRefresh {
+    #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(rename = "pollAfterSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub poll_after_seconds: Option<i64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "Where a SIP trunk sends inbound calls."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SipOriginationUri {
+    #[serde(rename = "sip_uri", default, skip_serializing_if = "Option::is_none")]
+    pub sip_uri: Option<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    #[serde(rename = "weight", default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "An address allowed to send calls over a SIP trunk."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SipAllowedIp {
+    #[serde(rename = "cidr", default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "Credentials of a SIP trunk; the password is shown once."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SipCredential {
+    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(rename = "passwordLast4", default, skip_serializing_if = "Option::is_none")]
+    pub password_last4: Option<String>,
+    #[serde(rename = "credentialListName", default, skip_serializing_if = "Option::is_none")]
+    pub credential_list_name: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A SIP trunk connecting your own telephony to AgentPhone."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SipTrunk {
+    #[serde(rename = "id")]
+    pub id: String,
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "provider", default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    #[serde(rename = "transport", default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<String>,
+    #[serde(rename = "mediaEncryption", default, skip_serializing_if = "Option::is_none")]
+    pub media_encryption: Option<String>,
+    #[serde(rename = "transfers", default, skip_serializing_if = "Option::is_none")]
+    pub transfers: Option<String>,
+    #[serde(rename = "transferCallerId", default, skip_serializing_if = "Option::is_none")]
+    pub transfer_caller_id: Option<String>,
+    #[serde(rename = "terminationSipUri", default, skip_serializing_if = "Option::is_none")]
+    pub termination_sip_uri: Option<String>,
+    #[serde(rename = "originationUris", default, skip_serializing_if = "Option::is_none")]
+    pub origination_uris: Option<Vec<SipOriginationUri>>,
+    #[serde(rename = "allowedIps", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_ips: Option<Vec<SipAllowedIp>>,
+    #[serde(rename = "proxyIps", default, skip_serializing_if = "Option::is_none")]
+    pub proxy_ips: Option<Vec<String>>,
+    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Vec<SipCredential>>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "SIP trunks."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SipTrunkList {
+    #[serde(rename = "data")]
+    pub data: Vec<SipTrunk>,
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -1410,6 +1410,680 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
     doc: "Activity per agent over a week, month or year.",
 };
 
+#[doc = "`registration.register`: Submit an A2P 10DLC brand and campaign registration (billed)."]
+pub static REGISTER_A2P: Operation = Operation {
+    id: "register_a2p",
+    resource: "registration",
+    name: "register",
+    method: Method::Post,
+    path: "/v1/register",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "registration_type",
+            wire: "registration_type",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "first_name", wire: "first_name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "last_name", wire: "last_name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "phone_number", wire: "phone_number", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "business_name", wire: "business_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "brand_name", wire: "brand_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "organization_type",
+            wire: "organization_type",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "contact_title", wire: "contact_title", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "contact_title_other",
+            wire: "contact_title_other",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "ein", wire: "ein", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "website_url", wire: "website_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "industry", wire: "industry", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "business_regions",
+            wire: "business_regions",
+            location: ParamLocation::Body,
+            kind: ParamKind::List,
+            required: false,
+        },
+        ParamInfo {
+            name: "street_address",
+            wire: "street_address",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo {
+            name: "street_address_2",
+            wire: "street_address_2",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "city", wire: "city", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "state", wire: "state", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "zip_code", wire: "zip_code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "country", wire: "country", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "planned_numbers",
+            wire: "planned_numbers",
+            location: ParamLocation::Body,
+            kind: ParamKind::Int,
+            required: false,
+        },
+        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "use_cases", wire: "use_cases", location: ParamLocation::Body, kind: ParamKind::List, required: true },
+        ParamInfo { name: "volume", wire: "volume", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "message_samples",
+            wire: "message_samples",
+            location: ParamLocation::Body,
+            kind: ParamKind::List,
+            required: true,
+        },
+        ParamInfo { name: "consent_flow", wire: "consent_flow", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "privacy_policy_url",
+            wire: "privacy_policy_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "terms_of_service_url",
+            wire: "terms_of_service_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "opt_in_image_url",
+            wire: "opt_in_image_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "includes", wire: "includes", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo { name: "link_sample", wire: "link_sample", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "create_sub_account",
+            wire: "create_sub_account",
+            location: ParamLocation::Body,
+            kind: ParamKind::Bool,
+            required: false,
+        },
+    ],
+    doc: "Submit an A2P 10DLC brand and campaign registration (billed).",
+};
+
+#[doc = "`registration.get_status`: Where the registration stands."]
+pub static GET_REGISTRATION_STATUS: Operation = Operation {
+    id: "get_registration_status",
+    resource: "registration",
+    name: "get_status",
+    method: Method::Get,
+    path: "/v1/register/status",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "sub_account_id",
+        wire: "X-Sub-Account-Id",
+        location: ParamLocation::Header,
+        kind: ParamKind::String,
+        required: false,
+    }],
+    doc: "Where the registration stands.",
+};
+
+#[doc = "`registration.get`: The registration with its brand and campaign."]
+pub static GET_REGISTRATION: Operation = Operation {
+    id: "get_registration",
+    resource: "registration",
+    name: "get",
+    method: Method::Get,
+    path: "/v1/register",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[],
+    doc: "The registration with its brand and campaign.",
+};
+
+#[doc = "`registration.update`: Correct a registration; only the fields given change."]
+pub static UPDATE_REGISTRATION: Operation = Operation {
+    id: "update_registration",
+    resource: "registration",
+    name: "update",
+    method: Method::Patch,
+    path: "/v1/register",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "business_name", wire: "business_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "brand_name", wire: "brand_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "website_url", wire: "website_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "use_cases", wire: "use_cases", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo { name: "volume", wire: "volume", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "message_samples",
+            wire: "message_samples",
+            location: ParamLocation::Body,
+            kind: ParamKind::List,
+            required: false,
+        },
+        ParamInfo { name: "consent_flow", wire: "consent_flow", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "privacy_policy_url",
+            wire: "privacy_policy_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "terms_of_service_url",
+            wire: "terms_of_service_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "opt_in_image_url",
+            wire: "opt_in_image_url",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "includes", wire: "includes", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo { name: "link_sample", wire: "link_sample", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
+    doc: "Correct a registration; only the fields given change.",
+};
+
+#[doc = "`sub_accounts.list`: List sub-accounts."]
+pub static LIST_SUB_ACCOUNTS: Operation = Operation {
+    id: "list_sub_accounts",
+    resource: "sub_accounts",
+    name: "list",
+    method: Method::Get,
+    path: "/v1/sub-accounts",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+    ],
+    doc: "List sub-accounts.",
+};
+
+#[doc = "`sub_accounts.create`: Create a sub-account."]
+pub static CREATE_SUB_ACCOUNT: Operation = Operation {
+    id: "create_sub_account",
+    resource: "sub_accounts",
+    name: "create",
+    method: Method::Post,
+    path: "/v1/sub-accounts",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true }],
+    doc: "Create a sub-account.",
+};
+
+#[doc = "`sub_accounts.update`: Rename a sub-account."]
+pub static UPDATE_SUB_ACCOUNT: Operation = Operation {
+    id: "update_sub_account",
+    resource: "sub_accounts",
+    name: "update",
+    method: Method::Patch,
+    path: "/v1/sub-accounts/{sub_account_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "sub_account_id",
+            wire: "sub_account_id",
+            location: ParamLocation::Path,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+    ],
+    doc: "Rename a sub-account.",
+};
+
+#[doc = "`sub_accounts.delete`: Delete a sub-account."]
+pub static DELETE_SUB_ACCOUNT: Operation = Operation {
+    id: "delete_sub_account",
+    resource: "sub_accounts",
+    name: "delete",
+    method: Method::Delete,
+    path: "/v1/sub-accounts/{sub_account_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "sub_account_id",
+        wire: "sub_account_id",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
+    doc: "Delete a sub-account.",
+};
+
+#[doc = "`location.get`: The last known location of a number's device."]
+pub static GET_LOCATION: Operation = Operation {
+    id: "get_location",
+    resource: "location",
+    name: "get",
+    method: Method::Get,
+    path: "/v1/location/{phone_number}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "phone_number",
+        wire: "phone_number",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
+    doc: "The last known location of a number's device.",
+};
+
+#[doc = "`location.refresh`: Ask devices for fresh locations; poll get after the given seconds."]
+pub static REFRESH_LOCATIONS: Operation = Operation {
+    id: "refresh_locations",
+    resource: "location",
+    name: "refresh",
+    method: Method::Post,
+    path: "/v1/location/refresh",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[],
+    doc: "Ask devices for fresh locations; poll get after the given seconds.",
+};
+
+#[doc = "`sip_trunks.list`: List SIP trunks."]
+pub static LIST_SIP_TRUNKS: Operation = Operation {
+    id: "list_sip_trunks",
+    resource: "sip_trunks",
+    name: "list",
+    method: Method::Get,
+    path: "/v1/sip-trunks",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[],
+    doc: "List SIP trunks.",
+};
+
+#[doc = "`sip_trunks.create`: Create a SIP trunk; its password is shown only in this answer."]
+pub static CREATE_SIP_TRUNK: Operation = Operation {
+    id: "create_sip_trunk",
+    resource: "sip_trunks",
+    name: "create",
+    method: Method::Post,
+    path: "/v1/sip-trunks",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[],
+    doc: "Create a SIP trunk; its password is shown only in this answer.",
+};
+
+#[doc = "`sip_trunks.get`: Get a SIP trunk."]
+pub static GET_SIP_TRUNK: Operation = Operation {
+    id: "get_sip_trunk",
+    resource: "sip_trunks",
+    name: "get",
+    method: Method::Get,
+    path: "/v1/sip-trunks/{trunk_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    doc: "Get a SIP trunk.",
+};
+
+#[doc = "`sip_trunks.update`: Update a SIP trunk; with no fields, rotate its credentials."]
+pub static UPDATE_SIP_TRUNK: Operation = Operation {
+    id: "update_sip_trunk",
+    resource: "sip_trunks",
+    name: "update",
+    method: Method::Patch,
+    path: "/v1/sip-trunks/{trunk_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "transfers", wire: "transfers", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "transfer_caller_id",
+            wire: "transfer_caller_id",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "origination", wire: "origination", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+    ],
+    doc: "Update a SIP trunk; with no fields, rotate its credentials.",
+};
+
+#[doc = "`sip_trunks.delete`: Delete a SIP trunk."]
+pub static DELETE_SIP_TRUNK: Operation = Operation {
+    id: "delete_sip_trunk",
+    resource: "sip_trunks",
+    name: "delete",
+    method: Method::Delete,
+    path: "/v1/sip-trunks/{trunk_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    doc: "Delete a SIP trunk.",
+};
+
+#[doc = "`verification.send_verification`: Text a one-time code to a phone number."]
+pub static SEND_VERIFICATION: Operation = Operation {
+    id: "send_verification",
+    resource: "verification",
+    name: "send_verification",
+    method: Method::Post,
+    path: "/v1/verify/send",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "phone_number",
+        wire: "phone_number",
+        location: ParamLocation::Body,
+        kind: ParamKind::String,
+        required: true,
+    }],
+    doc: "Text a one-time code to a phone number.",
+};
+
+#[doc = "`verification.check_verification`: Check a one-time code."]
+pub static CHECK_VERIFICATION: Operation = Operation {
+    id: "check_verification",
+    resource: "verification",
+    name: "check_verification",
+    method: Method::Post,
+    path: "/v1/verify/check",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "verification_id",
+            wire: "verification_id",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "code", wire: "code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+    ],
+    doc: "Check a one-time code.",
+};
+
+#[doc = "`feedback.submit`: Send feedback to the AgentPhone team."]
+pub static SUBMIT_FEEDBACK: Operation = Operation {
+    id: "submit_feedback",
+    resource: "feedback",
+    name: "submit",
+    method: Method::Post,
+    path: "/v1/feedback",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "category", wire: "category", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "note", wire: "note", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "request_id", wire: "request_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "tags", wire: "tags", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+    ],
+    doc: "Send feedback to the AgentPhone team.",
+};
+
+#[doc = "`whatsapp.whatsapp_connect`: Connect a WhatsApp Business account (from Meta's embedded signup)."]
+pub static WHATSAPP_CONNECT: Operation = Operation {
+    id: "whatsapp_connect",
+    resource: "whatsapp",
+    name: "whatsapp_connect",
+    method: Method::Post,
+    path: "/integrations/whatsapp/connect",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "code", wire: "code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "waba_id", wire: "waba_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "phone_number_id",
+            wire: "phone_number_id",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "business_id", wire: "business_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
+    doc: "Connect a WhatsApp Business account (from Meta's embedded signup).",
+};
+
+#[doc = "`whatsapp.whatsapp_available_numbers`: Numbers of a connection that can be attached."]
+pub static WHATSAPP_AVAILABLE_NUMBERS: Operation = Operation {
+    id: "whatsapp_available_numbers",
+    resource: "whatsapp",
+    name: "whatsapp_available_numbers",
+    method: Method::Get,
+    path: "/integrations/whatsapp/{connection_id}/available-numbers",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "connection_id",
+        wire: "connection_id",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
+    doc: "Numbers of a connection that can be attached.",
+};
+
+#[doc = "`whatsapp.whatsapp_connect_number`: Attach a WhatsApp number to an agent."]
+pub static WHATSAPP_CONNECT_NUMBER: Operation = Operation {
+    id: "whatsapp_connect_number",
+    resource: "whatsapp",
+    name: "whatsapp_connect_number",
+    method: Method::Post,
+    path: "/integrations/whatsapp/{connection_id}/numbers",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "phone_number_id",
+            wire: "phone_number_id",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: true,
+        },
+        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+    ],
+    doc: "Attach a WhatsApp number to an agent.",
+};
+
+#[doc = "`whatsapp.whatsapp_list_templates`: List message templates."]
+pub static WHATSAPP_LIST_TEMPLATES: Operation = Operation {
+    id: "whatsapp_list_templates",
+    resource: "whatsapp",
+    name: "whatsapp_list_templates",
+    method: Method::Get,
+    path: "/integrations/whatsapp/{connection_id}/templates",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "status", wire: "status", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "category", wire: "category", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo { name: "language", wire: "language", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+    ],
+    doc: "List message templates.",
+};
+
+#[doc = "`whatsapp.whatsapp_create_template`: Create a message template (Meta reviews it)."]
+pub static WHATSAPP_CREATE_TEMPLATE: Operation = Operation {
+    id: "whatsapp_create_template",
+    resource: "whatsapp",
+    name: "whatsapp_create_template",
+    method: Method::Post,
+    path: "/integrations/whatsapp/{connection_id}/templates",
+    acts: true,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo { name: "category", wire: "category", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "parameter_format",
+            wire: "parameter_format",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo { name: "components", wire: "components", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "library_template_name",
+            wire: "library_template_name",
+            location: ParamLocation::Body,
+            kind: ParamKind::String,
+            required: false,
+        },
+        ParamInfo {
+            name: "library_template_button_inputs",
+            wire: "library_template_button_inputs",
+            location: ParamLocation::Body,
+            kind: ParamKind::Object,
+            required: false,
+        },
+        ParamInfo {
+            name: "library_template_body_inputs",
+            wire: "library_template_body_inputs",
+            location: ParamLocation::Body,
+            kind: ParamKind::Object,
+            required: false,
+        },
+    ],
+    doc: "Create a message template (Meta reviews it).",
+};
+
+#[doc = "`whatsapp.whatsapp_delete_template`: Delete a message template."]
+pub static WHATSAPP_DELETE_TEMPLATE: Operation = Operation {
+    id: "whatsapp_delete_template",
+    resource: "whatsapp",
+    name: "whatsapp_delete_template",
+    method: Method::Delete,
+    path: "/integrations/whatsapp/{connection_id}/templates",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo { name: "name", wire: "name", location: ParamLocation::Query, kind: ParamKind::String, required: true },
+        ParamInfo { name: "hsm_id", wire: "hsm_id", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+    ],
+    doc: "Delete a message template.",
+};
+
+#[doc = "`whatsapp.whatsapp_status`: WhatsApp connections of the project."]
+pub static WHATSAPP_STATUS: Operation = Operation {
+    id: "whatsapp_status",
+    resource: "whatsapp",
+    name: "whatsapp_status",
+    method: Method::Get,
+    path: "/integrations/whatsapp/status",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[],
+    doc: "WhatsApp connections of the project.",
+};
+
+#[doc = "`whatsapp.whatsapp_disconnect`: Disconnect a WhatsApp Business account."]
+pub static WHATSAPP_DISCONNECT: Operation = Operation {
+    id: "whatsapp_disconnect",
+    resource: "whatsapp",
+    name: "whatsapp_disconnect",
+    method: Method::Delete,
+    path: "/integrations/whatsapp/{connection_id}",
+    acts: false,
+    auth: true,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[ParamInfo {
+        name: "connection_id",
+        wire: "connection_id",
+        location: ParamLocation::Path,
+        kind: ParamKind::String,
+        required: true,
+    }],
+    doc: "Disconnect a WhatsApp Business account.",
+};
+
 /// Every operation of the table, in table order.
 pub static OPERATIONS: &[&Operation] = &[
     &LIST_AGENTS,
@@ -1474,6 +2148,32 @@ pub static OPERATIONS: &[&Operation] = &[
     &GET_MONTHLY_USAGE,
     &GET_USAGE_BY_NUMBER,
     &GET_USAGE_BY_AGENT,
+    &REGISTER_A2P,
+    &GET_REGISTRATION_STATUS,
+    &GET_REGISTRATION,
+    &UPDATE_REGISTRATION,
+    &LIST_SUB_ACCOUNTS,
+    &CREATE_SUB_ACCOUNT,
+    &UPDATE_SUB_ACCOUNT,
+    &DELETE_SUB_ACCOUNT,
+    &GET_LOCATION,
+    &REFRESH_LOCATIONS,
+    &LIST_SIP_TRUNKS,
+    &CREATE_SIP_TRUNK,
+    &GET_SIP_TRUNK,
+    &UPDATE_SIP_TRUNK,
+    &DELETE_SIP_TRUNK,
+    &SEND_VERIFICATION,
+    &CHECK_VERIFICATION,
+    &SUBMIT_FEEDBACK,
+    &WHATSAPP_CONNECT,
+    &WHATSAPP_AVAILABLE_NUMBERS,
+    &WHATSAPP_CONNECT_NUMBER,
+    &WHATSAPP_LIST_TEMPLATES,
+    &WHATSAPP_CREATE_TEMPLATE,
+    &WHATSAPP_DELETE_TEMPLATE,
+    &WHATSAPP_STATUS,
+    &WHATSAPP_DISCONNECT,
 ];
 
 #[doc = "Parameters of `agents.list`: List agents."]
@@ -4400,6 +5100,1265 @@ impl Request for GetUsageByAgentParams {
 
 impl Endpoint for GetUsageByAgentParams {
     type Output = AgentUsage;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `registration.register`: Submit an A2P 10DLC brand and campaign registration (billed)."]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterA2pParams {
+    #[doc = "sole_proprietor or standard_brand. Required."]
+    #[serde(alias = "registrationType")]
+    pub registration_type: RegistrationType,
+    #[doc = "Contact's first name. Required."]
+    #[serde(alias = "firstName")]
+    pub first_name: String,
+    #[doc = "Contact's last name. Required."]
+    #[serde(alias = "lastName")]
+    pub last_name: String,
+    #[doc = "Contact's email. Required."]
+    pub email: String,
+    #[doc = "Contact's phone. Required."]
+    #[serde(alias = "phoneNumber")]
+    pub phone_number: String,
+    #[doc = "Legal business name."]
+    #[serde(alias = "businessName", default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    #[doc = "Brand shown to recipients."]
+    #[serde(alias = "brandName", default, skip_serializing_if = "Option::is_none")]
+    pub brand_name: Option<String>,
+    #[doc = "Legal form."]
+    #[serde(alias = "organizationType", default, skip_serializing_if = "Option::is_none")]
+    pub organization_type: Option<OrganizationType>,
+    #[doc = "Contact's title."]
+    #[serde(alias = "contactTitle", default, skip_serializing_if = "Option::is_none")]
+    pub contact_title: Option<ContactTitle>,
+    #[doc = "Title when contact_title is other."]
+    #[serde(alias = "contactTitleOther", default, skip_serializing_if = "Option::is_none")]
+    pub contact_title_other: Option<String>,
+    #[doc = "US employer identification number."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ein: Option<String>,
+    #[doc = "Brand website."]
+    #[serde(alias = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+    #[doc = "Industry."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[doc = "Regions the business operates in."]
+    #[serde(alias = "businessRegions", default, skip_serializing_if = "Option::is_none")]
+    pub business_regions: Option<Vec<String>>,
+    #[doc = "Street address. Required."]
+    #[serde(alias = "streetAddress")]
+    pub street_address: String,
+    #[doc = "Address line 2."]
+    #[serde(alias = "streetAddress2", default, skip_serializing_if = "Option::is_none")]
+    pub street_address_2: Option<String>,
+    #[doc = "City. Required."]
+    pub city: String,
+    #[doc = "State. Required."]
+    pub state: String,
+    #[doc = "ZIP code. Required."]
+    #[serde(alias = "zipCode")]
+    pub zip_code: String,
+    #[doc = "Country. Server default: `\"US\"`."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[doc = "Numbers you plan to use. Server default: `1`."]
+    #[serde(alias = "plannedNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub planned_numbers: Option<i64>,
+    #[doc = "What the campaign sends (at least 40 characters). Required."]
+    pub description: String,
+    #[doc = "1 to 5 use cases. Required."]
+    #[serde(alias = "useCases")]
+    pub use_cases: Vec<UseCase>,
+    #[doc = "Expected volume."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Volume>,
+    #[doc = "2 to 5 sample messages (20-1024 characters each). Required."]
+    #[serde(alias = "messageSamples")]
+    pub message_samples: Vec<String>,
+    #[doc = "How recipients opt in (at least 40 characters). Required."]
+    #[serde(alias = "consentFlow")]
+    pub consent_flow: String,
+    #[doc = "Privacy policy."]
+    #[serde(alias = "privacyPolicyUrl", default, skip_serializing_if = "Option::is_none")]
+    pub privacy_policy_url: Option<String>,
+    #[doc = "Terms of service."]
+    #[serde(alias = "termsOfServiceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub terms_of_service_url: Option<String>,
+    #[doc = "Screenshot of the opt-in. Required."]
+    #[serde(alias = "optInImageUrl")]
+    pub opt_in_image_url: String,
+    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<Vec<String>>,
+    #[doc = "A sample link the messages contain."]
+    #[serde(alias = "linkSample", default, skip_serializing_if = "Option::is_none")]
+    pub link_sample: Option<String>,
+    #[doc = "Register under a new sub-account. Server default: `true`."]
+    #[serde(alias = "createSubAccount", default, skip_serializing_if = "Option::is_none")]
+    pub create_sub_account: Option<bool>,
+}
+
+impl Request for RegisterA2pParams {
+    fn operation(&self) -> &'static Operation {
+        &REGISTER_A2P
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&REGISTER_A2P, "/v1/register".to_owned());
+        {
+            let value = &self.registration_type;
+            request.body("registration_type", "registration_type", value)?;
+        }
+        {
+            let value = &self.first_name;
+            crate::validate::str_len("first_name", value, Some(1usize), None)?;
+            request.body("first_name", "first_name", value)?;
+        }
+        {
+            let value = &self.last_name;
+            crate::validate::str_len("last_name", value, Some(1usize), None)?;
+            request.body("last_name", "last_name", value)?;
+        }
+        {
+            let value = &self.email;
+            crate::validate::str_len("email", value, Some(3usize), None)?;
+            request.body("email", "email", value)?;
+        }
+        {
+            let value = &self.phone_number;
+            let value = &crate::normalize_e164("phone_number", value)?;
+            request.body("phone_number", "phone_number", value)?;
+        }
+        if let Some(value) = &self.business_name {
+            request.body("business_name", "business_name", value)?;
+        }
+        if let Some(value) = &self.brand_name {
+            request.body("brand_name", "brand_name", value)?;
+        }
+        if let Some(value) = &self.organization_type {
+            crate::validate::known_value("organization_type", value.as_str(), value.is_known(), OrganizationType::KNOWN)?;
+            request.body("organization_type", "organization_type", value)?;
+        }
+        if let Some(value) = &self.contact_title {
+            crate::validate::known_value("contact_title", value.as_str(), value.is_known(), ContactTitle::KNOWN)?;
+            request.body("contact_title", "contact_title", value)?;
+        }
+        if let Some(value) = &self.contact_title_other {
+            request.body("contact_title_other", "contact_title_other", value)?;
+        }
+        if let Some(value) = &self.ein {
+            request.body("ein", "ein", value)?;
+        }
+        if let Some(value) = &self.website_url {
+            crate::validate::url("website_url", value)?;
+            request.body("website_url", "website_url", value)?;
+        }
+        if let Some(value) = &self.industry {
+            request.body("industry", "industry", value)?;
+        }
+        if let Some(value) = &self.business_regions {
+            request.body("business_regions", "business_regions", value)?;
+        }
+        {
+            let value = &self.street_address;
+            crate::validate::str_len("street_address", value, Some(1usize), None)?;
+            request.body("street_address", "street_address", value)?;
+        }
+        if let Some(value) = &self.street_address_2 {
+            request.body("street_address_2", "street_address_2", value)?;
+        }
+        {
+            let value = &self.city;
+            crate::validate::str_len("city", value, Some(1usize), None)?;
+            request.body("city", "city", value)?;
+        }
+        {
+            let value = &self.state;
+            crate::validate::str_len("state", value, Some(1usize), None)?;
+            request.body("state", "state", value)?;
+        }
+        {
+            let value = &self.zip_code;
+            crate::validate::str_len("zip_code", value, Some(1usize), None)?;
+            request.body("zip_code", "zip_code", value)?;
+        }
+        if let Some(value) = &self.country {
+            request.body("country", "country", value)?;
+        }
+        if let Some(value) = &self.planned_numbers {
+            crate::validate::range("planned_numbers", *value, Some(1i64), None)?;
+            request.body("planned_numbers", "planned_numbers", value)?;
+        }
+        {
+            let value = &self.description;
+            crate::validate::str_len("description", value, Some(40usize), None)?;
+            request.body("description", "description", value)?;
+        }
+        {
+            let value = &self.use_cases;
+            crate::validate::list_len("use_cases", value.len(), Some(1usize), Some(5usize))?;
+            request.body("use_cases", "use_cases", value)?;
+        }
+        if let Some(value) = &self.volume {
+            crate::validate::known_value("volume", value.as_str(), value.is_known(), Volume::KNOWN)?;
+            request.body("volume", "volume", value)?;
+        }
+        {
+            let value = &self.message_samples;
+            crate::validate::list_len("message_samples", value.len(), Some(2usize), Some(5usize))?;
+            request.body("message_samples", "message_samples", value)?;
+        }
+        {
+            let value = &self.consent_flow;
+            crate::validate::str_len("consent_flow", value, Some(40usize), None)?;
+            request.body("consent_flow", "consent_flow", value)?;
+        }
+        if let Some(value) = &self.privacy_policy_url {
+            crate::validate::url("privacy_policy_url", value)?;
+            request.body("privacy_policy_url", "privacy_policy_url", value)?;
+        }
+        if let Some(value) = &self.terms_of_service_url {
+            crate::validate::url("terms_of_service_url", value)?;
+            request.body("terms_of_service_url", "terms_of_service_url", value)?;
+        }
+        {
+            let value = &self.opt_in_image_url;
+            crate::validate::url("opt_in_image_url", value)?;
+            request.body("opt_in_image_url", "opt_in_image_url", value)?;
+        }
+        if let Some(value) = &self.includes {
+            request.body("includes", "includes", value)?;
+        }
+        if let Some(value) = &self.link_sample {
+            request.body("link_sample", "link_sample", value)?;
+        }
+        if let Some(value) = &self.create_sub_account {
+            request.body("create_sub_account", "create_sub_account", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for RegisterA2pParams {
+    type Output = RegistrationResponse;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `registration.get_status`: Where the registration stands."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetRegistrationStatusParams {
+    #[doc = "Act for this sub-account (X-Sub-Account-Id)."]
+    #[serde(alias = "subAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub sub_account_id: Option<String>,
+}
+
+impl Request for GetRegistrationStatusParams {
+    fn operation(&self) -> &'static Operation {
+        &GET_REGISTRATION_STATUS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&GET_REGISTRATION_STATUS, "/v1/register/status".to_owned());
+        if let Some(value) = &self.sub_account_id {
+            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
+            request.header("X-Sub-Account-Id", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for GetRegistrationStatusParams {
+    type Output = CampaignStatus;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `registration.get`: The registration with its brand and campaign."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetRegistrationParams {}
+
+impl Request for GetRegistrationParams {
+    fn operation(&self) -> &'static Operation {
+        &GET_REGISTRATION
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&GET_REGISTRATION, "/v1/register".to_owned());
+        Ok(request)
+    }
+}
+
+impl Endpoint for GetRegistrationParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `registration.update`: Correct a registration; only the fields given change."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRegistrationParams {
+    #[doc = "Legal business name."]
+    #[serde(alias = "businessName", default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    #[doc = "Brand shown to recipients."]
+    #[serde(alias = "brandName", default, skip_serializing_if = "Option::is_none")]
+    pub brand_name: Option<String>,
+    #[doc = "Brand website."]
+    #[serde(alias = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+    #[doc = "What the campaign sends."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[doc = "1 to 5 use cases."]
+    #[serde(alias = "useCases", default, skip_serializing_if = "Option::is_none")]
+    pub use_cases: Option<Vec<UseCase>>,
+    #[doc = "Expected volume."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Volume>,
+    #[doc = "2 to 5 sample messages."]
+    #[serde(alias = "messageSamples", default, skip_serializing_if = "Option::is_none")]
+    pub message_samples: Option<Vec<String>>,
+    #[doc = "How recipients opt in."]
+    #[serde(alias = "consentFlow", default, skip_serializing_if = "Option::is_none")]
+    pub consent_flow: Option<String>,
+    #[doc = "Privacy policy."]
+    #[serde(alias = "privacyPolicyUrl", default, skip_serializing_if = "Option::is_none")]
+    pub privacy_policy_url: Option<String>,
+    #[doc = "Terms of service."]
+    #[serde(alias = "termsOfServiceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub terms_of_service_url: Option<String>,
+    #[doc = "Screenshot of the opt-in."]
+    #[serde(alias = "optInImageUrl", default, skip_serializing_if = "Option::is_none")]
+    pub opt_in_image_url: Option<String>,
+    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<Vec<String>>,
+    #[doc = "A sample link."]
+    #[serde(alias = "linkSample", default, skip_serializing_if = "Option::is_none")]
+    pub link_sample: Option<String>,
+}
+
+impl Request for UpdateRegistrationParams {
+    fn operation(&self) -> &'static Operation {
+        &UPDATE_REGISTRATION
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&UPDATE_REGISTRATION, "/v1/register".to_owned());
+        if let Some(value) = &self.business_name {
+            request.body("business_name", "business_name", value)?;
+        }
+        if let Some(value) = &self.brand_name {
+            request.body("brand_name", "brand_name", value)?;
+        }
+        if let Some(value) = &self.website_url {
+            crate::validate::url("website_url", value)?;
+            request.body("website_url", "website_url", value)?;
+        }
+        if let Some(value) = &self.description {
+            crate::validate::str_len("description", value, Some(40usize), None)?;
+            request.body("description", "description", value)?;
+        }
+        if let Some(value) = &self.use_cases {
+            crate::validate::list_len("use_cases", value.len(), Some(1usize), Some(5usize))?;
+            request.body("use_cases", "use_cases", value)?;
+        }
+        if let Some(value) = &self.volume {
+            crate::validate::known_value("volume", value.as_str(), value.is_known(), Volume::KNOWN)?;
+            request.body("volume", "volume", value)?;
+        }
+        if let Some(value) = &self.message_samples {
+            crate::validate::list_len("message_samples", value.len(), Some(2usize), Some(5usize))?;
+            request.body("message_samples", "message_samples", value)?;
+        }
+        if let Some(value) = &self.consent_flow {
+            crate::validate::str_len("consent_flow", value, Some(40usize), None)?;
+            request.body("consent_flow", "consent_flow", value)?;
+        }
+        if let Some(value) = &self.privacy_policy_url {
+            crate::validate::url("privacy_policy_url", value)?;
+            request.body("privacy_policy_url", "privacy_policy_url", value)?;
+        }
+        if let Some(value) = &self.terms_of_service_url {
+            crate::validate::url("terms_of_service_url", value)?;
+            request.body("terms_of_service_url", "terms_of_service_url", value)?;
+        }
+        if let Some(value) = &self.opt_in_image_url {
+            crate::validate::url("opt_in_image_url", value)?;
+            request.body("opt_in_image_url", "opt_in_image_url", value)?;
+        }
+        if let Some(value) = &self.includes {
+            request.body("includes", "includes", value)?;
+        }
+        if let Some(value) = &self.link_sample {
+            request.body("link_sample", "link_sample", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for UpdateRegistrationParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sub_accounts.list`: List sub-accounts."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSubAccountsParams {
+    #[doc = "Page size. Server default: `20`."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[doc = "Items to skip. Server default: `0`."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+}
+
+impl Request for ListSubAccountsParams {
+    fn operation(&self) -> &'static Operation {
+        &LIST_SUB_ACCOUNTS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&LIST_SUB_ACCOUNTS, "/v1/sub-accounts".to_owned());
+        if let Some(value) = &self.limit {
+            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.offset {
+            crate::validate::range("offset", *value, Some(0i64), None)?;
+            request.query("offset", value);
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for ListSubAccountsParams {
+    type Output = SubAccountList;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sub_accounts.create`: Create a sub-account."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSubAccountParams {
+    #[doc = "Name. Required."]
+    pub name: String,
+}
+
+impl Request for CreateSubAccountParams {
+    fn operation(&self) -> &'static Operation {
+        &CREATE_SUB_ACCOUNT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&CREATE_SUB_ACCOUNT, "/v1/sub-accounts".to_owned());
+        {
+            let value = &self.name;
+            crate::validate::str_len("name", value, Some(1usize), None)?;
+            request.body("name", "name", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for CreateSubAccountParams {
+    type Output = SubAccount;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sub_accounts.update`: Rename a sub-account."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSubAccountParams {
+    #[doc = "The id of the sub account. Required."]
+    #[serde(alias = "subAccountId")]
+    pub sub_account_id: String,
+    #[doc = "New name. Required."]
+    pub name: String,
+}
+
+impl Request for UpdateSubAccountParams {
+    fn operation(&self) -> &'static Operation {
+        &UPDATE_SUB_ACCOUNT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request =
+            RequestParts::new(&UPDATE_SUB_ACCOUNT, format!("/v1/sub-accounts/{}", path_segment("sub_account_id", &self.sub_account_id)?));
+        {
+            let value = &self.name;
+            crate::validate::str_len("name", value, Some(1usize), None)?;
+            request.body("name", "name", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for UpdateSubAccountParams {
+    type Output = SubAccount;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sub_accounts.delete`: Delete a sub-account."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteSubAccountParams {
+    #[doc = "The id of the sub account. Required."]
+    #[serde(alias = "subAccountId")]
+    pub sub_account_id: String,
+}
+
+impl Request for DeleteSubAccountParams {
+    fn operation(&self) -> &'static Operation {
+        &DELETE_SUB_ACCOUNT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request =
+            RequestParts::new(&DELETE_SUB_ACCOUNT, format!("/v1/sub-accounts/{}", path_segment("sub_account_id", &self.sub_account_id)?));
+        Ok(request)
+    }
+}
+
+impl Endpoint for DeleteSubAccountParams {
+    type Output = SuccessResponse;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `location.get`: The last known location of a number's device."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetLocationParams {
+    #[doc = "The id of the phone number. Required."]
+    #[serde(alias = "phoneNumber")]
+    pub phone_number: String,
+}
+
+impl Request for GetLocationParams {
+    fn operation(&self) -> &'static Operation {
+        &GET_LOCATION
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&GET_LOCATION, format!("/v1/location/{}", path_segment("phone_number", &self.phone_number)?));
+        Ok(request)
+    }
+}
+
+impl Endpoint for GetLocationParams {
+    type Output = Location;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `location.refresh`: Ask devices for fresh locations; poll get after the given seconds."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshLocationsParams {}
+
+impl Request for RefreshLocationsParams {
+    fn operation(&self) -> &'static Operation {
+        &REFRESH_LOCATIONS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&REFRESH_LOCATIONS, "/v1/location/refresh".to_owned());
+        Ok(request)
+    }
+}
+
+impl Endpoint for RefreshLocationsParams {
+    type Output = LocationRefresh;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sip_trunks.list`: List SIP trunks."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSipTrunksParams {}
+
+impl Request for ListSipTrunksParams {
+    fn operation(&self) -> &'static Operation {
+        &LIST_SIP_TRUNKS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&LIST_SIP_TRUNKS, "/v1/sip-trunks".to_owned());
+        Ok(request)
+    }
+}
+
+impl Endpoint for ListSipTrunksParams {
+    type Output = SipTrunkList;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sip_trunks.create`: Create a SIP trunk; its password is shown only in this answer."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSipTrunkParams {}
+
+impl Request for CreateSipTrunkParams {
+    fn operation(&self) -> &'static Operation {
+        &CREATE_SIP_TRUNK
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&CREATE_SIP_TRUNK, "/v1/sip-trunks".to_owned());
+        Ok(request)
+    }
+}
+
+impl Endpoint for CreateSipTrunkParams {
+    type Output = SipTrunk;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sip_trunks.get`: Get a SIP trunk."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetSipTrunkParams {
+    #[doc = "The id of the trunk. Required."]
+    #[serde(alias = "trunkId")]
+    pub trunk_id: String,
+}
+
+impl Request for GetSipTrunkParams {
+    fn operation(&self) -> &'static Operation {
+        &GET_SIP_TRUNK
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&GET_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
+        Ok(request)
+    }
+}
+
+impl Endpoint for GetSipTrunkParams {
+    type Output = SipTrunk;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sip_trunks.update`: Update a SIP trunk; with no fields, rotate its credentials."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSipTrunkParams {
+    #[doc = "The id of the trunk. Required."]
+    #[serde(alias = "trunkId")]
+    pub trunk_id: String,
+    #[doc = "Name."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[doc = "Which transfers are allowed."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfers: Option<SipTransfers>,
+    #[doc = "Whose number transferred calls show."]
+    #[serde(alias = "transferCallerId", default, skip_serializing_if = "Option::is_none")]
+    pub transfer_caller_id: Option<TransferCallerId>,
+    #[doc = "Where inbound calls go (`uris`)."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origination: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Request for UpdateSipTrunkParams {
+    fn operation(&self) -> &'static Operation {
+        &UPDATE_SIP_TRUNK
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&UPDATE_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
+        if let Some(value) = &self.name {
+            crate::validate::str_len("name", value, Some(1usize), None)?;
+            request.body("name", "name", value)?;
+        }
+        if let Some(value) = &self.transfers {
+            crate::validate::known_value("transfers", value.as_str(), value.is_known(), SipTransfers::KNOWN)?;
+            request.body("transfers", "transfers", value)?;
+        }
+        if let Some(value) = &self.transfer_caller_id {
+            crate::validate::known_value("transfer_caller_id", value.as_str(), value.is_known(), TransferCallerId::KNOWN)?;
+            request.body("transfer_caller_id", "transfer_caller_id", value)?;
+        }
+        if let Some(value) = &self.origination {
+            request.body("origination", "origination", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for UpdateSipTrunkParams {
+    type Output = SipTrunk;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `sip_trunks.delete`: Delete a SIP trunk."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteSipTrunkParams {
+    #[doc = "The id of the trunk. Required."]
+    #[serde(alias = "trunkId")]
+    pub trunk_id: String,
+}
+
+impl Request for DeleteSipTrunkParams {
+    fn operation(&self) -> &'static Operation {
+        &DELETE_SIP_TRUNK
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&DELETE_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
+        Ok(request)
+    }
+}
+
+impl Endpoint for DeleteSipTrunkParams {
+    type Output = SuccessResponse;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `verification.send_verification`: Text a one-time code to a phone number."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendVerificationParams {
+    #[doc = "Where to send the code. Required."]
+    #[serde(alias = "phoneNumber")]
+    pub phone_number: String,
+}
+
+impl Request for SendVerificationParams {
+    fn operation(&self) -> &'static Operation {
+        &SEND_VERIFICATION
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&SEND_VERIFICATION, "/v1/verify/send".to_owned());
+        {
+            let value = &self.phone_number;
+            let value = &crate::normalize_e164("phone_number", value)?;
+            request.body("phone_number", "phone_number", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for SendVerificationParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `verification.check_verification`: Check a one-time code."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckVerificationParams {
+    #[doc = "From send_verification. Required."]
+    #[serde(alias = "verificationId")]
+    pub verification_id: String,
+    #[doc = "The code the person received. Required."]
+    pub code: String,
+}
+
+impl Request for CheckVerificationParams {
+    fn operation(&self) -> &'static Operation {
+        &CHECK_VERIFICATION
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&CHECK_VERIFICATION, "/v1/verify/check".to_owned());
+        {
+            let value = &self.verification_id;
+            crate::validate::str_len("verification_id", value, Some(1usize), None)?;
+            request.body("verification_id", "verification_id", value)?;
+        }
+        {
+            let value = &self.code;
+            crate::validate::str_len("code", value, Some(1usize), None)?;
+            request.body("code", "code", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for CheckVerificationParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `feedback.submit`: Send feedback to the AgentPhone team."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitFeedbackParams {
+    #[doc = "bug, feature, question or other. Required."]
+    pub category: String,
+    #[doc = "What happened or what you need. Required."]
+    pub note: String,
+    #[doc = "A request id it is about."]
+    #[serde(alias = "requestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[doc = "A page it is about."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[doc = "Tags."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Request for SubmitFeedbackParams {
+    fn operation(&self) -> &'static Operation {
+        &SUBMIT_FEEDBACK
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&SUBMIT_FEEDBACK, "/v1/feedback".to_owned());
+        {
+            let value = &self.category;
+            crate::validate::str_len("category", value, Some(1usize), None)?;
+            request.body("category", "category", value)?;
+        }
+        {
+            let value = &self.note;
+            crate::validate::str_len("note", value, Some(1usize), None)?;
+            request.body("note", "note", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            request.body("request_id", "request_id", value)?;
+        }
+        if let Some(value) = &self.url {
+            request.body("url", "url", value)?;
+        }
+        if let Some(value) = &self.tags {
+            request.body("tags", "tags", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for SubmitFeedbackParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_connect`: Connect a WhatsApp Business account (from Meta's embedded signup)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappConnectParams {
+    #[doc = "The signup code. Required."]
+    pub code: String,
+    #[doc = "WhatsApp Business account id."]
+    #[serde(alias = "wabaId", default, skip_serializing_if = "Option::is_none")]
+    pub waba_id: Option<String>,
+    #[doc = "Meta phone number id."]
+    #[serde(alias = "phoneNumberId", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_id: Option<String>,
+    #[doc = "Meta business id."]
+    #[serde(alias = "businessId", default, skip_serializing_if = "Option::is_none")]
+    pub business_id: Option<String>,
+    #[doc = "Agent that answers."]
+    #[serde(alias = "agentId", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+impl Request for WhatsappConnectParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_CONNECT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(&WHATSAPP_CONNECT, "/integrations/whatsapp/connect".to_owned());
+        {
+            let value = &self.code;
+            crate::validate::str_len("code", value, Some(1usize), None)?;
+            request.body("code", "code", value)?;
+        }
+        if let Some(value) = &self.waba_id {
+            request.body("waba_id", "waba_id", value)?;
+        }
+        if let Some(value) = &self.phone_number_id {
+            request.body("phone_number_id", "phone_number_id", value)?;
+        }
+        if let Some(value) = &self.business_id {
+            request.body("business_id", "business_id", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            request.body("agent_id", "agent_id", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappConnectParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_available_numbers`: Numbers of a connection that can be attached."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappAvailableNumbersParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+}
+
+impl Request for WhatsappAvailableNumbersParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_AVAILABLE_NUMBERS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(
+            &WHATSAPP_AVAILABLE_NUMBERS,
+            format!("/integrations/whatsapp/{}/available-numbers", path_segment("connection_id", &self.connection_id)?),
+        );
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappAvailableNumbersParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_connect_number`: Attach a WhatsApp number to an agent."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappConnectNumberParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+    #[doc = "Meta phone number id. Required."]
+    #[serde(alias = "phoneNumberId")]
+    pub phone_number_id: String,
+    #[doc = "Agent that answers."]
+    #[serde(alias = "agentId", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+impl Request for WhatsappConnectNumberParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_CONNECT_NUMBER
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(
+            &WHATSAPP_CONNECT_NUMBER,
+            format!("/integrations/whatsapp/{}/numbers", path_segment("connection_id", &self.connection_id)?),
+        );
+        {
+            let value = &self.phone_number_id;
+            crate::validate::str_len("phone_number_id", value, Some(1usize), None)?;
+            request.body("phone_number_id", "phone_number_id", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            request.body("agent_id", "agent_id", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappConnectNumberParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_list_templates`: List message templates."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappListTemplatesParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+    #[doc = "Only templates with this name."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[doc = "APPROVED, PENDING or REJECTED."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[doc = "UTILITY, MARKETING or AUTHENTICATION."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[doc = "Language code, e.g. en_US."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+impl Request for WhatsappListTemplatesParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_LIST_TEMPLATES
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(
+            &WHATSAPP_LIST_TEMPLATES,
+            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
+        );
+        if let Some(value) = &self.name {
+            request.query("name", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        if let Some(value) = &self.category {
+            request.query("category", value);
+        }
+        if let Some(value) = &self.language {
+            request.query("language", value);
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappListTemplatesParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_create_template`: Create a message template (Meta reviews it)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappCreateTemplateParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+    #[doc = "Template name. Required."]
+    pub name: String,
+    #[doc = "Language code. Server default: `\"en_US\"`."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[doc = "UTILITY, MARKETING or AUTHENTICATION. Required."]
+    pub category: String,
+    #[doc = "POSITIONAL or NAMED."]
+    #[serde(alias = "parameterFormat", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_format: Option<String>,
+    #[doc = "Header, body, footer and buttons."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<serde_json::Value>,
+    #[doc = "Start from this library template."]
+    #[serde(alias = "libraryTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub library_template_name: Option<String>,
+    #[doc = "Library template button inputs."]
+    #[serde(alias = "libraryTemplateButtonInputs", default, skip_serializing_if = "Option::is_none")]
+    pub library_template_button_inputs: Option<serde_json::Value>,
+    #[doc = "Library template body inputs."]
+    #[serde(alias = "libraryTemplateBodyInputs", default, skip_serializing_if = "Option::is_none")]
+    pub library_template_body_inputs: Option<serde_json::Value>,
+}
+
+impl Request for WhatsappCreateTemplateParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_CREATE_TEMPLATE
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(
+            &WHATSAPP_CREATE_TEMPLATE,
+            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
+        );
+        {
+            let value = &self.name;
+            crate::validate::str_len("name", value, Some(1usize), None)?;
+            request.body("name", "name", value)?;
+        }
+        if let Some(value) = &self.language {
+            request.body("language", "language", value)?;
+        }
+        {
+            let value = &self.category;
+            crate::validate::str_len("category", value, Some(1usize), None)?;
+            request.body("category", "category", value)?;
+        }
+        if let Some(value) = &self.parameter_format {
+            request.body("parameter_format", "parameter_format", value)?;
+        }
+        if let Some(value) = &self.components {
+            request.body("components", "components", value)?;
+        }
+        if let Some(value) = &self.library_template_name {
+            request.body("library_template_name", "library_template_name", value)?;
+        }
+        if let Some(value) = &self.library_template_button_inputs {
+            request.body("library_template_button_inputs", "library_template_button_inputs", value)?;
+        }
+        if let Some(value) = &self.library_template_body_inputs {
+            request.body("library_template_body_inputs", "library_template_body_inputs", value)?;
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappCreateTemplateParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_delete_template`: Delete a message template."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappDeleteTemplateParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+    #[doc = "Template name. Required."]
+    pub name: String,
+    #[doc = "One language version of it."]
+    #[serde(alias = "hsmId", default, skip_serializing_if = "Option::is_none")]
+    pub hsm_id: Option<String>,
+}
+
+impl Request for WhatsappDeleteTemplateParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_DELETE_TEMPLATE
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let mut request = RequestParts::new(
+            &WHATSAPP_DELETE_TEMPLATE,
+            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
+        );
+        {
+            let value = &self.name;
+            crate::validate::str_len("name", value, Some(1usize), None)?;
+            request.query("name", value);
+        }
+        if let Some(value) = &self.hsm_id {
+            request.query("hsm_id", value);
+        }
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappDeleteTemplateParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_status`: WhatsApp connections of the project."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappStatusParams {}
+
+impl Request for WhatsappStatusParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_STATUS
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(&WHATSAPP_STATUS, "/integrations/whatsapp/status".to_owned());
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappStatusParams {
+    type Output = JsonObject;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `whatsapp.whatsapp_disconnect`: Disconnect a WhatsApp Business account."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappDisconnectParams {
+    #[doc = "The id of the connection. Required."]
+    #[serde(alias = "connectionId")]
+    pub connection_id: String,
+}
+
+impl Request for WhatsappDisconnectParams {
+    fn operation(&self) -> &'static Operation {
+        &WHATSAPP_DISCONNECT
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        let request = RequestParts::new(
+            &WHATSAPP_DISCONNECT,
+            format!("/integrations/whatsapp/{}", path_segment("connection_id", &self.connection_id)?),
+        );
+        Ok(request)
+    }
+}
+
+impl Endpoint for WhatsappDisconnectParams {
+    type Output = JsonObject;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()

@@ -495,3 +495,238 @@ impl UsageResource<'_> {
         self.client.send(params).await
     }
 }
+
+#[doc = "A2P 10DLC registration, required to message US numbers."]
+#[derive(Debug, Clone, Copy)]
+pub struct RegistrationResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "A2P 10DLC registration, required to message US numbers."]
+    pub fn registration(&self) -> RegistrationResource<'_> {
+        RegistrationResource { client: self }
+    }
+}
+
+impl RegistrationResource<'_> {
+    #[doc = "Submit an A2P 10DLC brand and campaign registration (billed)."]
+    pub async fn register(&self, params: &RegisterA2pParams) -> Result<RegistrationResponse> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Where the registration stands."]
+    pub async fn get_status(&self) -> Result<CampaignStatus> {
+        self.client.send(&GetRegistrationStatusParams { ..Default::default() }).await
+    }
+
+    #[doc = "The registration with its brand and campaign."]
+    pub async fn get(&self) -> Result<JsonObject> {
+        self.client.send(&GetRegistrationParams {}).await
+    }
+
+    #[doc = "Correct a registration; only the fields given change."]
+    pub async fn update(&self, params: &UpdateRegistrationParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+}
+
+#[doc = "Sub-accounts: separate projects under this one, selected with X-Sub-Account-Id."]
+#[derive(Debug, Clone, Copy)]
+pub struct SubAccountsResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "Sub-accounts: separate projects under this one, selected with X-Sub-Account-Id."]
+    pub fn sub_accounts(&self) -> SubAccountsResource<'_> {
+        SubAccountsResource { client: self }
+    }
+}
+
+impl SubAccountsResource<'_> {
+    #[doc = "List sub-accounts."]
+    pub async fn list(&self, params: &ListSubAccountsParams) -> Result<SubAccountList> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Create a sub-account."]
+    pub async fn create(&self, params: &CreateSubAccountParams) -> Result<SubAccount> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Rename a sub-account."]
+    pub async fn update(&self, params: &UpdateSubAccountParams) -> Result<SubAccount> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Delete a sub-account."]
+    pub async fn delete(&self, sub_account_id: &str) -> Result<SuccessResponse> {
+        self.client.send(&DeleteSubAccountParams { sub_account_id: sub_account_id.to_owned() }).await
+    }
+}
+
+#[doc = "Device location of phone numbers."]
+#[derive(Debug, Clone, Copy)]
+pub struct LocationResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "Device location of phone numbers."]
+    pub fn location(&self) -> LocationResource<'_> {
+        LocationResource { client: self }
+    }
+}
+
+impl LocationResource<'_> {
+    #[doc = "The last known location of a number's device."]
+    pub async fn get(&self, phone_number: &str) -> Result<Location> {
+        self.client.send(&GetLocationParams { phone_number: phone_number.to_owned() }).await
+    }
+
+    #[doc = "Ask devices for fresh locations; poll get after the given seconds."]
+    pub async fn refresh(&self) -> Result<LocationRefresh> {
+        self.client.send(&RefreshLocationsParams {}).await
+    }
+}
+
+#[doc = "SIP trunks connecting your own telephony."]
+#[derive(Debug, Clone, Copy)]
+pub struct SipTrunksResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "SIP trunks connecting your own telephony."]
+    pub fn sip_trunks(&self) -> SipTrunksResource<'_> {
+        SipTrunksResource { client: self }
+    }
+}
+
+impl SipTrunksResource<'_> {
+    #[doc = "List SIP trunks."]
+    pub async fn list(&self) -> Result<SipTrunkList> {
+        self.client.send(&ListSipTrunksParams {}).await
+    }
+
+    #[doc = "Create a SIP trunk; its password is shown only in this answer."]
+    pub async fn create(&self) -> Result<SipTrunk> {
+        self.client.send(&CreateSipTrunkParams {}).await
+    }
+
+    #[doc = "Get a SIP trunk."]
+    pub async fn get(&self, trunk_id: &str) -> Result<SipTrunk> {
+        self.client.send(&GetSipTrunkParams { trunk_id: trunk_id.to_owned() }).await
+    }
+
+    #[doc = "Update a SIP trunk; with no fields, rotate its credentials."]
+    pub async fn update(&self, params: &UpdateSipTrunkParams) -> Result<SipTrunk> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Delete a SIP trunk."]
+    pub async fn delete(&self, trunk_id: &str) -> Result<SuccessResponse> {
+        self.client.send(&DeleteSipTrunkParams { trunk_id: trunk_id.to_owned() }).await
+    }
+}
+
+#[doc = "One-time codes sent to a phone number."]
+#[derive(Debug, Clone, Copy)]
+pub struct VerificationResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "One-time codes sent to a phone number."]
+    pub fn verification(&self) -> VerificationResource<'_> {
+        VerificationResource { client: self }
+    }
+}
+
+impl VerificationResource<'_> {
+    #[doc = "Text a one-time code to a phone number."]
+    pub async fn send_verification(&self, params: &SendVerificationParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Check a one-time code."]
+    pub async fn check_verification(&self, params: &CheckVerificationParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+}
+
+#[doc = "Feedback to the AgentPhone team."]
+#[derive(Debug, Clone, Copy)]
+pub struct FeedbackResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "Feedback to the AgentPhone team."]
+    pub fn feedback(&self) -> FeedbackResource<'_> {
+        FeedbackResource { client: self }
+    }
+}
+
+impl FeedbackResource<'_> {
+    #[doc = "Send feedback to the AgentPhone team."]
+    pub async fn submit(&self, params: &SubmitFeedbackParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+}
+
+#[doc = "WhatsApp Business connections and message templates (these paths have no /v1)."]
+#[derive(Debug, Clone, Copy)]
+pub struct WhatsappResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "WhatsApp Business connections and message templates (these paths have no /v1)."]
+    pub fn whatsapp(&self) -> WhatsappResource<'_> {
+        WhatsappResource { client: self }
+    }
+}
+
+impl WhatsappResource<'_> {
+    #[doc = "Connect a WhatsApp Business account (from Meta's embedded signup)."]
+    pub async fn whatsapp_connect(&self, params: &WhatsappConnectParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Numbers of a connection that can be attached."]
+    pub async fn whatsapp_available_numbers(&self, connection_id: &str) -> Result<JsonObject> {
+        self.client.send(&WhatsappAvailableNumbersParams { connection_id: connection_id.to_owned() }).await
+    }
+
+    #[doc = "Attach a WhatsApp number to an agent."]
+    pub async fn whatsapp_connect_number(&self, params: &WhatsappConnectNumberParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "List message templates."]
+    pub async fn whatsapp_list_templates(&self, params: &WhatsappListTemplatesParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Create a message template (Meta reviews it)."]
+    pub async fn whatsapp_create_template(&self, params: &WhatsappCreateTemplateParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Delete a message template."]
+    pub async fn whatsapp_delete_template(&self, params: &WhatsappDeleteTemplateParams) -> Result<JsonObject> {
+        self.client.send(params).await
+    }
+
+    #[doc = "WhatsApp connections of the project."]
+    pub async fn whatsapp_status(&self) -> Result<JsonObject> {
+        self.client.send(&WhatsappStatusParams {}).await
+    }
+
+    #[doc = "Disconnect a WhatsApp Business account."]
+    pub async fn whatsapp_disconnect(&self, connection_id: &str) -> Result<JsonObject> {
+        self.client.send(&WhatsappDisconnectParams { connection_id: connection_id.to_owned() }).await
+    }
+}
