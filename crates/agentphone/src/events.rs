@@ -187,6 +187,14 @@ pub fn events<P: Request>(client: Client, params: P) -> impl Stream<Item = Resul
             if state.body.is_none()
                 && let Err(error) = connect(&mut state).await
             {
+                // A GET that did not get through is safe to try again; an answer (404, 401) is final.
+                let policy = &state.client.inner().retry;
+                let transient = matches!(error.kind(), crate::ErrorKind::Connection | crate::ErrorKind::Timeout);
+                if transient && state.reconnects < policy.max_retries {
+                    state.reconnects += 1;
+                    sleep(state.parser.retry.unwrap_or(policy.initial_backoff)).await;
+                    continue;
+                }
                 state.done = true;
                 return Some((Err(error), Some(Ok(state))));
             }
