@@ -9,7 +9,9 @@ Models and webhook helpers load on first use, so importing the package stays fas
 """
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+# typing costs several ms to import; annotations are never evaluated here, so only type checkers load it.
+TYPE_CHECKING = False
 
 from ._args import NOT_GIVEN, NotGiven
 from ._client import AgentPhone, AsyncAgentPhone
@@ -19,6 +21,8 @@ from ._names import MODELS as _MODELS
 from ._native import USER_AGENT, __version__, normalize_e164
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._model import Model as Model
     from ._models import *  # noqa: F403
     from ._recording import Recording as Recording
@@ -45,7 +49,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
+    if name in ("webhooks", "resources"):  # submodules, as `agentphone_rs.webhooks.verify_webhook`
+        return import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'agentphone_rs' has no attribute {name!r}")

@@ -5,19 +5,21 @@ iteration, and lifecycle.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
+TYPE_CHECKING = False
 
 from . import _native
 from ._errors import AgentPhoneError
 from ._recording import Recording
 from ._resources import AsyncResources, Resources
 
-if TYPE_CHECKING:  # asyncio costs ~50 ms to import; sync-only programs never pay it
+if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type checkers
     import asyncio
+    from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
+
+    T = TypeVar("T")
 
 __all__ = ["AgentPhone", "AsyncAgentPhone"]
 
-T = TypeVar("T")
 
 
 def _resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:

@@ -7,7 +7,10 @@ subclass per status family; ``may_have_acted`` says whether the request may have
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+# typing costs several ms to import; annotations are strings here, so it loads only for type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 __all__ = [
     "AgentPhoneError",

@@ -6,7 +6,10 @@ unknown fields stay in ``raw``; open enums are plain strings.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple
+# typing costs several ms to import; annotations are strings here, so it loads only for type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple
 
 _REPR_FIELDS = 6
 

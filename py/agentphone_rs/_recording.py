@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
-
-if TYPE_CHECKING:  # pathlib costs ~5 ms to import; only save() needs it
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and pathlib cost ms to import; only type checkers and save() need them
     import os
     from pathlib import Path
+    from typing import Union
 
 
 class Recording:

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# typing costs several ms to import; it loads only for type checkers.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .resources.agents import AsyncAgentsResource, AgentsResource
     from .resources.numbers import AsyncNumbersResource, NumbersResource
     from .resources.contacts import AsyncContactsResource, ContactsResource

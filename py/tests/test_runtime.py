@@ -61,3 +61,5 @@ def test_importing_the_package_loads_neither_asyncio_nor_the_models() -> None:
     code = "import sys, agentphone_rs; print(sorted(m for m in ('asyncio', 'agentphone_rs._models', 'agentphone_rs.resources.agents') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+    # ... and still reaches everything on first use.
+    assert ap.webhooks.verify_webhook is ap.verify_webhook and ap.Agent.__name__ == "Agent"

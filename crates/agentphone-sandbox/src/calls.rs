@@ -187,7 +187,7 @@ fn hosted_reply(agent: Option<&Agent>, utterance: &str, turn: usize) -> AgentTur
     let text = if turn == 0 {
         format!("Hi, this is {name}. How can I help you today?")
     } else {
-        format!("Got it: \"{utterance}\". Anything else I can do?")
+        format!("Got it: \"{}\". Anything else I can do?", utterance.trim_end_matches(['.', '!', '?']))
     };
     AgentTurn { text: Some(text), ..AgentTurn::default() }
 }

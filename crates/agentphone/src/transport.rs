@@ -14,9 +14,26 @@ use crate::secret::ApiKey;
 /// Largest body read into memory; a bigger one is refused rather than exhausting memory.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// The reqwest client shared by every call of a [`crate::Client`].
+/// The reqwest client behind a [`crate::Client`]. Building one loads the system's root
+/// certificates (about 3 ms), so clients with the same settings share one, and with it the
+/// connection pool. Keyed by process too: a forked child must not use its parent's connections.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
+    type Key = (u32, String, Duration);
+    static SHARED: std::sync::Mutex<Vec<(Key, reqwest::Client)>> = std::sync::Mutex::new(Vec::new());
+    let key = (std::process::id(), user_agent.to_owned(), connect_timeout);
+    let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, client)) = shared.iter().find(|(k, _)| *k == key) {
+        return Ok(client.clone());
+    }
+    let client = build_http_client(user_agent, connect_timeout)?;
+    shared.retain(|((pid, _, _), _)| *pid == key.0);
+    shared.push((key, client.clone()));
+    Ok(client)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn build_http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
     // Follow redirects only within the same origin: the API never redirects elsewhere, and a
     // request that did would carry the caller's intent (and, without reqwest's own stripping,
     // the key) to a host nobody configured.

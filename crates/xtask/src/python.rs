@@ -265,9 +265,10 @@ pub fn resources(spec: &Spec) -> String {
     let mut out = format!(
         "{HEADER}\n\"\"\"The resource attributes of both clients; each resource module loads on first use.\"\"\"\n\n\
          from __future__ import annotations\n\n\
-         import importlib\n\
-         from typing import TYPE_CHECKING, Any\n\n\
-         if TYPE_CHECKING:\n"
+         import importlib\n\n\
+         # typing costs several ms to import; it loads only for type checkers.\n\
+         TYPE_CHECKING = False\n\
+         if TYPE_CHECKING:\n    from typing import Any\n\n"
     );
     for resource in &spec.resources {
         let class = resource.name.to_upper_camel_case();
