@@ -54,9 +54,18 @@ function verifyWebhook(payload, headers, { secret, signature, timestamp, toleran
 }
 
 /** Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn, ... }`. */
-function constructEvent(payload, headers, options) {
-  verifyWebhook(payload, headers, options);
-  const parsed = call(() => native.parseEvent(toBuffer(payload)));
+function constructEvent(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
+  const secrets = Array.isArray(secret) ? secret : [secret];
+  const parsed = call(() =>
+    native.constructEvent(
+      toBuffer(payload),
+      signature ?? header(headers, SIGNATURE_HEADER),
+      timestamp ?? header(headers, TIMESTAMP_HEADER),
+      secrets,
+      tolerance === null ? undefined : tolerance,
+      now,
+    ),
+  );
   const envelope = parsed.envelope;
   return {
     event: envelope.event,

@@ -129,8 +129,17 @@ def construct_event(
     now: Optional[int] = None,
 ) -> WebhookEvent:
     """Verifies a delivery (see ``verify_webhook``), then parses it."""
-    verify_webhook(payload, headers, secret=secret, signature=signature, timestamp=timestamp, tolerance=tolerance, now=now)
-    return WebhookEvent(_native.parse_event(_bytes(payload)))
+    secrets = [secret] if isinstance(secret, str) else list(secret)
+    return WebhookEvent(
+        _native.construct_event(
+            _bytes(payload),
+            signature if signature is not None else _header(headers, SIGNATURE_HEADER),
+            timestamp if timestamp is not None else _header(headers, TIMESTAMP_HEADER),
+            secrets,
+            tolerance,
+            now,
+        )
+    )
 
 
 def sign_webhook(payload: Payload, *, secret: str, timestamp: int) -> str:

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
-use agentphone::webhook::{self, EventData, Verifier, WebhookEvent};
+use agentphone::webhook::{self, Verifier, WebhookEvent};
 use agentphone::{Client, Error as CoreError, RequestOptions, RetryPolicy, VoiceReply};
 use futures_util::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Buffer, Either};
@@ -202,16 +202,24 @@ pub fn sign(secret: String, timestamp: i64, payload: Buffer) -> String {
 /// Parses a delivery: `{envelope, kind, data, raw}`.
 #[napi]
 pub fn parse_event(payload: Buffer) -> napi::Result<Value> {
-    let event = WebhookEvent::parse(&payload).map_err(|e| verification_error(&e))?;
-    let (kind, data) = match &event.data {
-        EventData::Message(data) => ("message", serde_json::to_value(data)),
-        EventData::CallEnded(data) => ("call_ended", serde_json::to_value(data)),
-        EventData::Reaction(data) => ("reaction", serde_json::to_value(data)),
-        EventData::Other(data) => ("other", Ok(data.clone())),
-    };
-    Ok(
-        json!({"envelope": serde_json::to_value(&event.envelope).unwrap_or_default(), "kind": kind, "data": data.unwrap_or_default(), "raw": event.raw}),
-    )
+    Ok(WebhookEvent::parse(&payload).map_err(|e| verification_error(&e))?.to_json())
+}
+
+/// Verifies, then parses, in one call.
+#[napi]
+pub fn construct_event(
+    payload: Buffer,
+    signature: Option<String>,
+    timestamp: Option<String>,
+    secrets: Vec<String>,
+    tolerance: Option<f64>,
+    now: Option<i64>,
+) -> napi::Result<Value> {
+    let verifier = Verifier::with_secrets(secrets).tolerance(tolerance.map(Duration::from_secs_f64));
+    verifier
+        .verify_at(&payload, signature.as_deref(), timestamp.as_deref(), now.unwrap_or_else(webhook::unix_now))
+        .map_err(|e| verification_error(&e))?;
+    Ok(WebhookEvent::parse(&payload).map_err(|e| verification_error(&e))?.to_json())
 }
 
 fn reply_of(value: Value) -> napi::Result<VoiceReply> {

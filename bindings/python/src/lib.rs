@@ -20,6 +20,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(webhooks::verify, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::sign, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::parse_event, module)?)?;
+    module.add_function(wrap_pyfunction!(webhooks::construct_event, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::voice_json, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::voice_ndjson, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::parse_voice_reply, module)?)?;

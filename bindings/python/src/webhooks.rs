@@ -1,10 +1,9 @@
 //! The core's webhook toolkit for Python: verify, sign, parse events, voice replies.
 
 use agentphone::VoiceReply;
-use agentphone::webhook::{self, EventData, Verifier, WebhookError, WebhookEvent};
+use agentphone::webhook::{self, Verifier, WebhookError, WebhookEvent};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::json;
 
 use crate::convert::{to_json, to_py};
 
@@ -42,15 +41,23 @@ pub(crate) fn sign(secret: &str, timestamp: i64, payload: &[u8]) -> String {
 #[pyfunction]
 pub(crate) fn parse_event(py: Python<'_>, payload: &[u8]) -> PyResult<Py<PyAny>> {
     let event = WebhookEvent::parse(payload).map_err(|e| verification_error(py, &e))?;
-    let (kind, data) = match &event.data {
-        EventData::Message(data) => ("message", serde_json::to_value(data)),
-        EventData::CallEnded(data) => ("call_ended", serde_json::to_value(data)),
-        EventData::Reaction(data) => ("reaction", serde_json::to_value(data)),
-        EventData::Other(data) => ("other", Ok(data.clone())),
-    };
-    let envelope = serde_json::to_value(&event.envelope).unwrap_or_default();
-    let parsed = json!({"envelope": envelope, "kind": kind, "data": data.unwrap_or_default(), "raw": event.raw});
-    to_py(py, &parsed)
+    to_py(py, &event.to_json())
+}
+
+/// Verifies, then parses, in one call.
+#[pyfunction]
+#[pyo3(signature = (payload, signature, timestamp, secrets, tolerance = Some(300.0), now = None))]
+pub(crate) fn construct_event(
+    py: Python<'_>,
+    payload: &[u8],
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    secrets: Vec<String>,
+    tolerance: Option<f64>,
+    now: Option<i64>,
+) -> PyResult<Py<PyAny>> {
+    verify(py, payload, signature, timestamp, secrets, tolerance, now)?;
+    parse_event(py, payload)
 }
 
 fn reply_of(value: &Bound<'_, PyAny>, path: &str) -> PyResult<VoiceReply> {

@@ -175,6 +175,23 @@ impl WebhookEvent {
         Ok(Self { envelope, data, raw })
     }
 
+    /// The event as one JSON document for the bindings: `envelope`, `kind` (`message`,
+    /// `call_ended`, `reaction` or `other`), the typed `data` with canonical wire names, and `raw`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (kind, data) = match &self.data {
+            EventData::Message(data) => ("message", serde_json::to_value(data)),
+            EventData::CallEnded(data) => ("call_ended", serde_json::to_value(data)),
+            EventData::Reaction(data) => ("reaction", serde_json::to_value(data)),
+            EventData::Other(data) => ("other", Ok(data.clone())),
+        };
+        serde_json::json!({
+            "envelope": serde_json::to_value(&self.envelope).unwrap_or_default(),
+            "kind": kind,
+            "data": data.unwrap_or_default(),
+            "raw": self.raw,
+        })
+    }
+
     /// True for a caller's turn on a live call: answer it with a [`VoiceReply`].
     pub fn is_voice_turn(&self) -> bool {
         self.envelope.channel.as_ref().is_some_and(|c| c.as_str() == "voice") && matches!(self.data, EventData::Message(_))
