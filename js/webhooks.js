@@ -39,33 +39,25 @@ function call(fn) {
  * Checks a delivery's signature and freshness; throws WebhookVerificationError.
  * `secret` may be a list (the secret changes each time the webhook is set).
  */
-function verifyWebhook(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
-  const secrets = Array.isArray(secret) ? secret : [secret];
-  call(() =>
-    native.verify(
-      toBuffer(payload),
-      signature ?? header(headers, SIGNATURE_HEADER),
-      timestamp ?? header(headers, TIMESTAMP_HEADER),
-      secrets,
-      tolerance === null ? undefined : tolerance,
-      now,
-    ),
-  );
+function verifyWebhook(payload, headers, options) {
+  call(() => native.verify(...verificationArgs(payload, headers, options)));
+}
+
+/** The native verifier's arguments: raw body, the two headers, the secrets, tolerance, clock. */
+function verificationArgs(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
+  return [
+    toBuffer(payload),
+    signature ?? header(headers, SIGNATURE_HEADER),
+    timestamp ?? header(headers, TIMESTAMP_HEADER),
+    Array.isArray(secret) ? secret : [secret],
+    tolerance === null ? undefined : tolerance,
+    now,
+  ];
 }
 
 /** Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn, ... }`. */
-function constructEvent(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
-  const secrets = Array.isArray(secret) ? secret : [secret];
-  const parsed = call(() =>
-    native.constructEvent(
-      toBuffer(payload),
-      signature ?? header(headers, SIGNATURE_HEADER),
-      timestamp ?? header(headers, TIMESTAMP_HEADER),
-      secrets,
-      tolerance === null ? undefined : tolerance,
-      now,
-    ),
-  );
+function constructEvent(payload, headers, options) {
+  const parsed = call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
   const envelope = parsed.envelope;
   return {
     event: envelope.event,

@@ -35,7 +35,7 @@ step "Python package: build into .venv, then pytest (against the sandbox binary 
 bash scripts/python-env.sh
 cargo build -q -p agentphone-cli --locked
 (cd py && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
-.venv/bin/mypy --strict --no-incremental py/tests/typed_example.py
+.venv/bin/mypy --strict --no-incremental py/tests/typed_example.py py/agentphone_rs/webhooks.py
 
 step "Node package: build the addon, node --test (against the sandbox binary), tsc --strict on a typed example"
 bash scripts/node-build.sh

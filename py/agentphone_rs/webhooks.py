@@ -6,7 +6,7 @@ Works with the raw body of any framework (FastAPI ``await request.body()``, Flas
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._errors import WebhookVerificationError
@@ -75,12 +75,24 @@ def verify_webhook(
         tolerance: Seconds the timestamp may be off, either way (None skips the check).
         now: Unix time to check against (for tests).
     """
-    secrets = [secret] if isinstance(secret, str) else list(secret)
-    _native.verify(
+    _native.verify(*_verification_args(payload, headers, secret, signature, timestamp, tolerance, now))
+
+
+def _verification_args(
+    payload: Payload,
+    headers: Optional[Mapping[str, str]],
+    secret: Union[str, Sequence[str]],
+    signature: Optional[str],
+    timestamp: Optional[str],
+    tolerance: Optional[float],
+    now: Optional[int],
+) -> Tuple[bytes, Optional[str], Optional[str], List[str], Optional[float], Optional[int]]:
+    """The native verifier's arguments: raw body, the two headers, the secrets, tolerance, clock."""
+    return (
         _bytes(payload),
         signature if signature is not None else _header(headers, SIGNATURE_HEADER),
         timestamp if timestamp is not None else _header(headers, TIMESTAMP_HEADER),
-        secrets,
+        [secret] if isinstance(secret, str) else list(secret),
         tolerance,
         now,
     )
@@ -105,7 +117,7 @@ class WebhookEvent:
         self.recent_history: List[HistoryItem] = [HistoryItem(item) for item in envelope.get("recentHistory") or []]
         self.test: bool = bool(envelope.get("test"))
         self.raw: Dict[str, Any] = parsed["raw"]
-        kinds = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
+        kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
         model = kinds.get(parsed["kind"])
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
 
@@ -129,17 +141,7 @@ def construct_event(
     now: Optional[int] = None,
 ) -> WebhookEvent:
     """Verifies a delivery (see ``verify_webhook``), then parses it."""
-    secrets = [secret] if isinstance(secret, str) else list(secret)
-    return WebhookEvent(
-        _native.construct_event(
-            _bytes(payload),
-            signature if signature is not None else _header(headers, SIGNATURE_HEADER),
-            timestamp if timestamp is not None else _header(headers, TIMESTAMP_HEADER),
-            secrets,
-            tolerance,
-            now,
-        )
-    )
+    return WebhookEvent(_native.construct_event(*_verification_args(payload, headers, secret, signature, timestamp, tolerance, now)))
 
 
 def sign_webhook(payload: Payload, *, secret: str, timestamp: int) -> str:

@@ -177,6 +177,22 @@ fn verification_error(error: &webhook::WebhookError) -> napi::Error {
     js_error("WebhookVerification", error.to_string(), json!({}))
 }
 
+fn verify_bytes(
+    payload: &[u8],
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    secrets: Vec<String>,
+    tolerance: Option<f64>,
+    now: Option<i64>,
+) -> napi::Result<()> {
+    let verifier = Verifier::with_secrets(secrets).tolerance(tolerance.map(Duration::from_secs_f64));
+    verifier.verify_at(payload, signature, timestamp, now.unwrap_or_else(webhook::unix_now)).map_err(|e| verification_error(&e))
+}
+
+fn parse_bytes(payload: &[u8]) -> napi::Result<Value> {
+    Ok(WebhookEvent::parse(payload).map_err(|e| verification_error(&e))?.to_json())
+}
+
 /// Verifies a delivery; throws when it does not verify.
 #[napi]
 pub fn verify(
@@ -187,10 +203,7 @@ pub fn verify(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<()> {
-    let verifier = Verifier::with_secrets(secrets).tolerance(tolerance.map(Duration::from_secs_f64));
-    verifier
-        .verify_at(&payload, signature.as_deref(), timestamp.as_deref(), now.unwrap_or_else(webhook::unix_now))
-        .map_err(|e| verification_error(&e))
+    verify_bytes(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now)
 }
 
 /// The signature header value for a payload.
@@ -202,7 +215,7 @@ pub fn sign(secret: String, timestamp: i64, payload: Buffer) -> String {
 /// Parses a delivery: `{envelope, kind, data, raw}`.
 #[napi]
 pub fn parse_event(payload: Buffer) -> napi::Result<Value> {
-    Ok(WebhookEvent::parse(&payload).map_err(|e| verification_error(&e))?.to_json())
+    parse_bytes(&payload)
 }
 
 /// Verifies, then parses, in one call.
@@ -215,11 +228,8 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<Value> {
-    let verifier = Verifier::with_secrets(secrets).tolerance(tolerance.map(Duration::from_secs_f64));
-    verifier
-        .verify_at(&payload, signature.as_deref(), timestamp.as_deref(), now.unwrap_or_else(webhook::unix_now))
-        .map_err(|e| verification_error(&e))?;
-    Ok(WebhookEvent::parse(&payload).map_err(|e| verification_error(&e))?.to_json())
+    verify_bytes(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now)?;
+    parse_bytes(&payload)
 }
 
 fn reply_of(value: Value) -> napi::Result<VoiceReply> {
