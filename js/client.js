@@ -1,10 +1,9 @@
-'use strict';
 // The client. Its resources and methods are generated from the operation table (resources.js);
 // this file holds what they share: settings, calls into the native core, iteration, aborting.
 
-const native = require('./native');
-const { AgentPhoneError, toError } = require('./errors');
-const { attachResources } = require('./resources');
+import { native, env, writeFile } from '#backend';
+import { toError } from './errors.js';
+import { attachResources } from './resources.js';
 
 /** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
 function clean(params) {
@@ -34,7 +33,7 @@ function withSignal(promise, signal) {
   });
 }
 
-class Recording {
+export class Recording {
   constructor(contentType, data) {
     this.contentType = contentType;
     this.data = data;
@@ -42,14 +41,14 @@ class Recording {
 
   /** Writes the recording to `path`. */
   async save(path) {
-    await require('node:fs/promises').writeFile(path, this.data);
+    await writeFile(path, this.data);
     return path;
   }
 }
 
 const NATIVE = Symbol('native');
 
-class AgentPhone {
+export class AgentPhone {
   /**
    * @param {object} [options] `apiKey` (default: AGENTPHONE_API_KEY), `baseUrl` (default:
    *   AGENTPHONE_BASE_URL, then https://api.agentphone.ai), `timeout` (ms per attempt, default
@@ -57,8 +56,8 @@ class AgentPhone {
    */
   constructor(options = {}) {
     const settings = {
-      apiKey: options.apiKey ?? process.env.AGENTPHONE_API_KEY,
-      baseUrl: options.baseUrl ?? process.env.AGENTPHONE_BASE_URL,
+      apiKey: options.apiKey ?? env.AGENTPHONE_API_KEY,
+      baseUrl: options.baseUrl ?? env.AGENTPHONE_BASE_URL,
       timeout: options.timeout === undefined ? undefined : options.timeout / 1000,
       maxRetries: options.maxRetries,
       headers: options.defaultHeaders,
@@ -83,7 +82,7 @@ class AgentPhone {
     } catch (error) {
       throw toError(error);
     }
-    if (answer && answer.data instanceof Buffer && typeof answer.contentType === 'string') {
+    if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
       return new Recording(answer.contentType, answer.data);
     }
     return answer;
@@ -113,6 +112,7 @@ class AgentPhone {
     };
   }
 
+  // Node's console.log and util.inspect.
   [Symbol.for('nodejs.util.inspect.custom')]() {
     return `AgentPhone { baseUrl: '${this.baseUrl}' }`;
   }
@@ -121,5 +121,3 @@ class AgentPhone {
     return { baseUrl: this.baseUrl };
   }
 }
-
-module.exports = { AgentPhone, Recording, AgentPhoneError };

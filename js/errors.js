@@ -1,9 +1,8 @@
-'use strict';
 // The errors of agentphone-rs. Every error is an AgentPhoneError; answers of the server are
 // APIError subclasses by status family; `mayHaveActed` says whether a failed request may still
 // have taken effect (a message sent, a call placed): check before repeating it.
 
-class AgentPhoneError extends Error {
+export class AgentPhoneError extends Error {
   constructor(message, attributes = {}) {
     super(message);
     this.name = new.target.name;
@@ -11,22 +10,22 @@ class AgentPhoneError extends Error {
     Object.assign(this, attributes);
   }
 }
-class ConfigurationError extends AgentPhoneError {}
-class ValidationError extends AgentPhoneError {}
-class APIError extends AgentPhoneError {}
-class BadRequestError extends APIError {}
-class AuthenticationError extends APIError {}
-class PaymentRequiredError extends APIError {}
-class PermissionDeniedError extends APIError {}
-class NotFoundError extends APIError {}
-class ConflictError extends APIError {}
-class UnprocessableEntityError extends APIError {}
-class RateLimitError extends APIError {}
-class InternalServerError extends APIError {}
-class APITimeoutError extends AgentPhoneError {}
-class APIConnectionError extends AgentPhoneError {}
-class APIResponseValidationError extends AgentPhoneError {}
-class WebhookVerificationError extends AgentPhoneError {}
+export class ConfigurationError extends AgentPhoneError {}
+export class ValidationError extends AgentPhoneError {}
+export class APIError extends AgentPhoneError {}
+export class BadRequestError extends APIError {}
+export class AuthenticationError extends APIError {}
+export class PaymentRequiredError extends APIError {}
+export class PermissionDeniedError extends APIError {}
+export class NotFoundError extends APIError {}
+export class ConflictError extends APIError {}
+export class UnprocessableEntityError extends APIError {}
+export class RateLimitError extends APIError {}
+export class InternalServerError extends APIError {}
+export class APITimeoutError extends AgentPhoneError {}
+export class APIConnectionError extends AgentPhoneError {}
+export class APIResponseValidationError extends AgentPhoneError {}
+export class WebhookVerificationError extends AgentPhoneError {}
 
 const BY_KIND = {
   Validation: ValidationError,
@@ -48,7 +47,11 @@ const BY_KIND = {
 };
 
 /** The package's error for what the native layer threw. */
-function toError(error) {
+export function toError(error) {
+  // A trap in the wasm module (it aborts where the addon would have caught a panic).
+  if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) {
+    return new AgentPhoneError(`internal error in agentphone-rs (please report it): ${error.message}`);
+  }
   let described;
   try {
     described = JSON.parse(error && error.message).agentphone;
@@ -63,23 +66,3 @@ function toError(error) {
   return converted;
 }
 
-module.exports = {
-  AgentPhoneError,
-  ConfigurationError,
-  ValidationError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PaymentRequiredError,
-  PermissionDeniedError,
-  NotFoundError,
-  ConflictError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APITimeoutError,
-  APIConnectionError,
-  APIResponseValidationError,
-  WebhookVerificationError,
-  toError,
-};

@@ -2,9 +2,12 @@
 // table (generated.d.ts); the client, errors and webhook helpers are declared here.
 
 import type { Readable } from 'node:stream';
-import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated';
+import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated.js';
 
-export * from './generated';
+export * from './generated.js';
+
+/** Which build is running: the native addon (Node) or the wasm module (browsers, Deno, workers). */
+export declare const BUILD: 'native' | 'wasm';
 
 /** Settings of a client. */
 export interface ClientOptions {
@@ -33,7 +36,8 @@ export interface RequestOptions {
 /** A call recording. */
 export declare class Recording {
   readonly contentType: string;
-  readonly data: Buffer;
+  /** The audio (a Buffer on the native build, which is a Uint8Array). */
+  readonly data: Uint8Array;
   save(path: string): Promise<string>;
 }
 
@@ -93,7 +97,8 @@ export declare class APIResponseValidationError extends AgentPhoneError {
 export declare class WebhookVerificationError extends AgentPhoneError {}
 
 export type HeadersLike = Record<string, string | string[] | undefined> | { get(name: string): string | null };
-export type Payload = Buffer | Uint8Array | string;
+/** The raw body: a Buffer or Uint8Array (Node), an ArrayBuffer, or the text (`await request.text()`). */
+export type Payload = Uint8Array | ArrayBuffer | string;
 
 export interface VerifyOptions {
   /** The webhook secret, or several during a rotation. */
@@ -139,4 +144,8 @@ export declare function voiceReply(text?: string, options?: { hangup?: boolean; 
 export declare function voiceNdjson(replies: ReplyInput[]): string;
 export declare function voiceStream(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): Readable;
 export declare function voiceReadableStream(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): ReadableStream<Uint8Array>;
+/** A voice reply as a web `Response` (JSON), for fetch-style handlers (Workers, Deno, Bun). */
+export declare function voiceResponse(text?: string, options?: { hangup?: boolean; action?: 'transfer' | 'hangup'; digits?: string }): Response;
+/** Replies as they come, streamed as an NDJSON web `Response`. */
+export declare function voiceStreamResponse(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): Response;
 export declare function operations(): Array<{ id: string; resource: string; method: string; isList: boolean }>;

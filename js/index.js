@@ -1,18 +1,36 @@
-'use strict';
-// agentphone-rs: the AgentPhone API (telephony for AI agents) for Node, on a Rust core.
+// agentphone-rs: the AgentPhone API (telephony for AI agents) for Node, browsers, Deno and edge
+// workers, on a Rust core. One module for every runtime: package.json's `#backend` import map
+// picks the native addon on Node and the wasm build elsewhere.
+import { native } from '#backend';
 
-const { AgentPhone, Recording } = require('./client');
-const errors = require('./errors');
-const webhooks = require('./webhooks');
-const native = require('./native');
+export { BUILD } from '#backend';
 
-const { toError, ...errorClasses } = errors;
+export { AgentPhone, Recording } from './client.js';
+export {
+  AgentPhoneError,
+  ConfigurationError,
+  ValidationError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PaymentRequiredError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APITimeoutError,
+  APIConnectionError,
+  APIResponseValidationError,
+  WebhookVerificationError,
+} from './errors.js';
+export * from './webhooks.js';
 
-module.exports = {
-  AgentPhone,
-  Recording,
-  ...errorClasses,
-  ...webhooks,
-  USER_AGENT: native.userAgent(),
-  operations: () => native.operations().map(([id, resource, method, isList]) => ({ id, resource, method, isList: isList === 'true' })),
-};
+/** The user agent the client sends. */
+export const USER_AGENT = native.userAgent();
+
+/** The operation table: `{ id, resource, method, isList }` per operation. */
+export function operations() {
+  return native.operations().map(([id, resource, method, isList]) => ({ id, resource, method, isList: isList === 'true' }));
+}

@@ -1,21 +1,13 @@
-'use strict';
 // Webhooks: verify deliveries, parse events, answer voice turns. Works with the raw body of
 // node:http, Express (`express.raw()`), Fastify, or a web Request (`await request.text()`).
 
-const native = require('./native');
-const { toError } = require('./errors');
+import { native, nodeReadable, toBytes } from '#backend';
+import { toError } from './errors.js';
 
-const SIGNATURE_HEADER = 'x-webhook-signature';
-const TIMESTAMP_HEADER = 'x-webhook-timestamp';
-const VOICE_JSON = 'application/json';
-const VOICE_NDJSON = 'application/x-ndjson';
-
-function toBuffer(payload) {
-  if (Buffer.isBuffer(payload)) return payload;
-  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  throw new TypeError('payload must be the raw body: a Buffer, Uint8Array or string');
-}
+export const SIGNATURE_HEADER = 'x-webhook-signature';
+export const TIMESTAMP_HEADER = 'x-webhook-timestamp';
+export const VOICE_JSON = 'application/json';
+export const VOICE_NDJSON = 'application/x-ndjson';
 
 /** A header from a plain object (any case), a node:http IncomingHttpHeaders, or a web Headers. */
 function header(headers, name) {
@@ -39,14 +31,14 @@ function call(fn) {
  * Checks a delivery's signature and freshness; throws WebhookVerificationError.
  * `secret` may be a list (the secret changes each time the webhook is set).
  */
-function verifyWebhook(payload, headers, options) {
+export function verifyWebhook(payload, headers, options) {
   call(() => native.verify(...verificationArgs(payload, headers, options)));
 }
 
 /** The native verifier's arguments: raw body, the two headers, the secrets, tolerance, clock. */
 function verificationArgs(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
   return [
-    toBuffer(payload),
+    toBytes(payload),
     signature ?? header(headers, SIGNATURE_HEADER),
     timestamp ?? header(headers, TIMESTAMP_HEADER),
     Array.isArray(secret) ? secret : [secret],
@@ -56,7 +48,7 @@ function verificationArgs(payload, headers, { secret, signature, timestamp, tole
 }
 
 /** Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn, ... }`. */
-function constructEvent(payload, headers, options) {
+export function constructEvent(payload, headers, options) {
   const parsed = call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
   const envelope = parsed.envelope;
   return {
@@ -75,8 +67,8 @@ function constructEvent(payload, headers, options) {
 }
 
 /** The `X-Webhook-Signature` for a payload (to test your own endpoint). */
-function signWebhook(payload, { secret, timestamp }) {
-  return native.sign(secret, timestamp, toBuffer(payload));
+export function signWebhook(payload, { secret, timestamp }) {
+  return native.sign(secret, timestamp, toBytes(payload));
 }
 
 function reply(value) {
@@ -84,13 +76,13 @@ function reply(value) {
 }
 
 /** One voice reply as a JSON body. */
-function voiceReply(text, { hangup, action, digits } = {}) {
+export function voiceReply(text, { hangup, action, digits } = {}) {
   const fields = { text, hangup, action, digits };
   return call(() => native.voiceJson(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))));
 }
 
 /** Several replies as one NDJSON body; all but the last are `interim`. */
-function voiceNdjson(replies) {
+export function voiceNdjson(replies) {
   return call(() => native.voiceNdjson(replies.map(reply)));
 }
 
@@ -105,13 +97,12 @@ async function* voiceLines(replies) {
 }
 
 /** A Node Readable of NDJSON voice lines: `voiceStream(replies).pipe(res)`. */
-function voiceStream(replies) {
-  const { Readable } = require('node:stream');
-  return Readable.from(voiceLines(replies));
+export function voiceStream(replies) {
+  return nodeReadable(voiceLines(replies));
 }
 
 /** A web ReadableStream of NDJSON voice lines, for `new Response(stream)`. */
-function voiceReadableStream(replies) {
+export function voiceReadableStream(replies) {
   const lines = voiceLines(replies);
   const encoder = new TextEncoder();
   return new ReadableStream({
@@ -123,16 +114,12 @@ function voiceReadableStream(replies) {
   });
 }
 
-module.exports = {
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  VOICE_JSON,
-  VOICE_NDJSON,
-  verifyWebhook,
-  constructEvent,
-  signWebhook,
-  voiceReply,
-  voiceNdjson,
-  voiceStream,
-  voiceReadableStream,
-};
+/** A voice reply as a web `Response` (JSON), for fetch-style handlers (Workers, Deno, Bun). */
+export function voiceResponse(text, options) {
+  return new Response(voiceReply(text, options), { headers: { 'content-type': VOICE_JSON } });
+}
+
+/** Replies as they come, streamed as an NDJSON web `Response`. */
+export function voiceStreamResponse(replies) {
+  return new Response(voiceReadableStream(replies), { headers: { 'content-type': VOICE_NDJSON } });
+}

@@ -19,10 +19,6 @@ cargo xtask codegen --check
 step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "core builds for wasm32 (Debian rustc-web with build-std)"
-RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTUP_DIST_SERVER=http://127.0.0.1:9 \
-  /usr/bin/cargo check -p agentphone --locked --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/wasm
-
 step "Rust tests"
 cargo test --workspace --doc --locked
 if command -v cargo-nextest >/dev/null; then
@@ -40,3 +36,11 @@ cargo build -q -p agentphone-cli --locked
 step "Node package: build the addon, node --test (against the sandbox binary), tsc --strict on a typed example"
 bash scripts/node-build.sh
 (cd js && npm ci --no-audit --no-fund --loglevel=error && node --test test/*.test.mjs && npx --no-install tsc -p tsconfig.json)
+
+step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size"
+bash scripts/wasm-build.sh
+bash scripts/wasm-size.sh --report
+
+step "the package on wasm: in Node, in headless Chromium, in workerd"
+(cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/readme.test.mjs \
+  && node --test test/web/*.test.mjs)

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import util from 'node:util';
-import * as ap from '../index.mjs';
+import * as ap from '../index.js';
 import { startSandbox, control, newKey } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import * as ap from '../index.mjs';
+import * as ap from '../index.js';
 import { startSandbox, control, newKey, ROOT } from './helpers.mjs';
 
 const KINDS = {
@@ -75,7 +75,7 @@ async function call(client, operation, args) {
     return { events };
   }
   const result = await resource[method](...callArgs);
-  if (result instanceof ap.Recording) return { contentType: result.contentType, size: result.data.length, magic: result.data.subarray(0, 4).toString('latin1') };
+  if (result instanceof ap.Recording) return { contentType: result.contentType, size: result.data.length, magic: new TextDecoder('latin1').decode(result.data.subarray(0, 4)) };
   return result === undefined ? null : result;
 }
 

@@ -35,3 +35,14 @@ test('the ESM and CommonJS quickstarts run as written', () => {
   assert.equal(esmOut.at(-1), '404 Agent not found');
   assert.equal(run(cjs, 'cjs').trim(), 'sandbox 0');
 });
+
+test('the browser and Workers examples are the pages and workers the web tests run', () => {
+  const blocks = [...readme.matchAll(/```(?:js|html)\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const normalize = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean).join('\n');
+  const page = normalize(readFileSync(path.join(here, 'web', 'page.html'), 'utf8'));
+  const worker = normalize(readFileSync(path.join(here, 'web', 'worker.js'), 'utf8'));
+  const browserBlock = blocks.find((b) => b.includes('importmap'));
+  const workerBlock = blocks.find((b) => b.includes('voiceStreamResponse'));
+  assert.ok(page.includes(normalize(browserBlock)), 'README browser example differs from test/web/page.html');
+  assert.ok(worker.includes(normalize(workerBlock)), 'README worker example differs from test/web/worker.js');
+});

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import * as ap from '../index.mjs';
+import * as ap from '../index.js';
 import { startSandbox, control, newKey } from './helpers.mjs';
 
 let sandbox;

@@ -29,6 +29,7 @@ pub mod dynamic;
 mod error;
 mod error_body;
 pub mod events;
+pub mod interop;
 #[doc(hidden)]
 pub mod open_enum;
 pub mod pagination;

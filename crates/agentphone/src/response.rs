@@ -6,6 +6,9 @@ use serde::de::DeserializeOwned;
 use crate::error::{DecodeError, Error, Result, excerpt};
 use crate::request::Operation;
 
+/// Characters of a body that a decode error quotes.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
 /// Status, the headers the SDK reads, and the body.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
@@ -31,7 +34,7 @@ impl RawResponse {
             operation: self.operation.id,
             status: self.status,
             message,
-            excerpt: excerpt(&text, 200),
+            excerpt: excerpt(&text, EXCERPT_CHARS),
             may_have_acted: self.operation.acts,
         }))
     }

@@ -157,7 +157,29 @@ pub(crate) async fn start(
     if op.response != ResponseKind::EventStream {
         request = request.timeout(options.timeout.unwrap_or(inner.timeout));
     }
-    request.send().await.map_err(|e| transport_failure(inner, parts, &e))
+    let response = request.send().await.map_err(|e| transport_failure(inner, parts, &e))?;
+    #[cfg(target_arch = "wasm32")]
+    refuse_other_origins(inner, parts, &response)?;
+    Ok(response)
+}
+
+/// fetch follows redirects by itself (dropping the Authorization header when the origin
+/// changes): an answer from another origin is refused, as the native client refuses to go there.
+#[cfg(target_arch = "wasm32")]
+fn refuse_other_origins(inner: &ClientInner, parts: &RequestParts, response: &reqwest::Response) -> Result<(), Failure> {
+    if response.url().origin() == inner.base_url.origin() {
+        return Ok(());
+    }
+    let detail = crate::error::TransportError {
+        operation: parts.operation.id,
+        message: format!(
+            "the server redirected to another origin ({}); its answer is refused",
+            response.url().origin().ascii_serialization()
+        ),
+        sent: true,
+        may_have_acted: parts.operation.acts,
+    };
+    Err(Failure { attempt: Attempt::Lost, error: Error::Connection(detail) })
 }
 
 fn too_large(parts: &RequestParts, status: u16) -> Failure {

@@ -134,7 +134,7 @@ fn ts_arguments(op: &Operation) -> String {
 
 pub fn declarations(spec: &Spec) -> String {
     let mut out = format!(
-        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ RequestOptions, Recording }} from './index';\n\n"
+        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ RequestOptions, Recording }} from './index.js';\n\n"
     );
     for e in &spec.enums {
         out.push_str(&jsdoc(&e.doc, ""));
@@ -176,7 +176,7 @@ pub fn declarations(spec: &Spec) -> String {
 }
 
 pub fn resources(spec: &Spec) -> String {
-    let mut out = format!("{HEADER}\n'use strict';\n// The resources of the client: one method per operation of the table.\n\n");
+    let mut out = format!("{HEADER}\n// The resources of the client: one method per operation of the table.\n\n");
     for resource in &spec.resources {
         let class = format!("{}Resource", resource.name.to_upper_camel_case());
         out.push_str(&jsdoc(&resource.doc, ""));
@@ -212,7 +212,7 @@ pub fn resources(spec: &Spec) -> String {
         }
         out.push_str("}\n\n");
     }
-    out.push_str("/** Attaches every resource to a client. */\nfunction attachResources(client) {\n");
+    out.push_str("/** Attaches every resource to a client. */\nexport function attachResources(client) {\n");
     for resource in &spec.resources {
         let _ = writeln!(
             out,
@@ -221,6 +221,6 @@ pub fn resources(spec: &Spec) -> String {
             resource.name.to_upper_camel_case()
         );
     }
-    out.push_str("}\n\nmodule.exports = { attachResources };\n");
+    out.push_str("}\n");
     out
 }

@@ -1,0 +1,192 @@
+//! The wasm half of the `agentphone-rs` npm package, for browsers, Deno and edge workers. It
+//! exports the same functions as the Node addon (`bindings/node`), so the package's JavaScript
+//! runs unchanged on either; like the addon, it only converts: requests go through the core's
+//! by-name dispatcher and settings, webhooks and errors through `agentphone::interop`.
+
+// These types are JavaScript objects; none of them holds the API key in a printable form.
+#![allow(missing_debug_implementations)]
+
+use std::rc::Rc;
+
+use agentphone::dynamic::{Answer, ItemStream};
+use agentphone::generated::dispatch;
+use agentphone::interop::{self, CallOptions, ClientSettings, Described};
+use agentphone::{Client, Error as CoreError};
+use futures_util::StreamExt;
+use futures_util::lock::Mutex;
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// An Error whose message is the JSON description `errors.js` reads.
+fn js_error(described: &Value) -> JsValue {
+    js_sys::Error::new(&described.to_string()).into()
+}
+
+fn core_error(error: &CoreError) -> JsValue {
+    js_error(&interop::describe_error(error))
+}
+
+fn described<T>(result: Described<T>) -> Result<T, JsValue> {
+    result.map_err(|described| js_error(&described))
+}
+
+/// A JavaScript value as JSON (`undefined` is `null`); what cannot be JSON is refused, naming `what`.
+fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
+    if value.is_undefined() {
+        return Ok(Value::Null);
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| core_error(&CoreError::Config(format!("{what}: {e}"))))
+}
+
+/// JSON as a plain JavaScript value (objects, not Maps).
+fn to_js(value: &Value) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| core_error(&CoreError::Config(format!("cannot convert an answer: {e}"))))
+}
+
+fn answer_to_js(answer: Answer) -> Result<JsValue, JsValue> {
+    match answer {
+        Answer::Json(value) => to_js(&value),
+        Answer::Binary(content) => {
+            let object = Object::new();
+            Reflect::set(&object, &"contentType".into(), &content.content_type.into())?;
+            Reflect::set(&object, &"data".into(), &Uint8Array::from(content.data.as_ref()).into())?;
+            Ok(object.into())
+        }
+    }
+}
+
+#[wasm_bindgen]
+pub struct NativeClient {
+    client: Client,
+}
+
+#[wasm_bindgen]
+impl NativeClient {
+    /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(settings: JsValue) -> Result<NativeClient, JsValue> {
+        let settings = from_js(settings, "client options")?;
+        let builder = ClientSettings::from_json(settings).and_then(|s| s.builder(concat!("wasm/", env!("CARGO_PKG_VERSION"))));
+        Ok(Self { client: builder.and_then(|b| b.build()).map_err(|e| core_error(&e))? })
+    }
+
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.client.base_url().trim_end_matches('/').to_owned()
+    }
+
+    /// Calls an operation by name with its arguments (snake_case or camelCase names).
+    pub fn call(&self, operation: String, args: JsValue, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let args = from_js(args, "arguments");
+        let options = from_js(options, "options");
+        future_to_promise(async move {
+            let options = CallOptions::from_json(options?).and_then(CallOptions::into_request_options).map_err(|e| core_error(&e))?;
+            let answer = dispatch::call(&client, &operation, args?, &options).await.map_err(|e| core_error(&e))?;
+            answer_to_js(answer)
+        })
+    }
+
+    /// The items of a list (page by page) or the events of an event stream.
+    pub fn stream(&self, operation: String, args: JsValue) -> Result<NativeStream, JsValue> {
+        let stream = dispatch::stream(&self.client, &operation, from_js(args, "arguments")?).map_err(|e| core_error(&e))?;
+        Ok(NativeStream { stream: Rc::new(Mutex::new(stream)) })
+    }
+}
+
+#[wasm_bindgen]
+pub struct NativeStream {
+    stream: Rc<Mutex<ItemStream>>,
+}
+
+#[wasm_bindgen]
+impl NativeStream {
+    /// The next item, or `null` after the last.
+    pub fn next(&self) -> Promise {
+        let stream = self.stream.clone();
+        future_to_promise(async move {
+            match stream.lock().await.next().await {
+                Some(item) => to_js(&item.map_err(|e| core_error(&e))?),
+                None => Ok(JsValue::NULL),
+            }
+        })
+    }
+}
+
+// JavaScript numbers are f64; Unix seconds fit exactly.
+#[allow(clippy::cast_possible_truncation)]
+fn unix_seconds(value: f64) -> i64 {
+    value as i64
+}
+
+/// Verifies a delivery; throws when it does not verify.
+#[wasm_bindgen]
+pub fn verify(
+    payload: &[u8],
+    signature: Option<String>,
+    timestamp: Option<String>,
+    secrets: Vec<String>,
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> Result<(), JsValue> {
+    described(interop::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
+}
+
+/// The signature header value for a payload.
+#[wasm_bindgen]
+pub fn sign(secret: &str, timestamp: f64, payload: &[u8]) -> String {
+    agentphone::webhook::sign(secret, unix_seconds(timestamp), payload)
+}
+
+/// Parses a delivery: `{envelope, kind, data, raw}`.
+#[wasm_bindgen(js_name = parseEvent)]
+pub fn parse_event(payload: &[u8]) -> Result<JsValue, JsValue> {
+    to_js(&described(interop::parse_delivery(payload))?)
+}
+
+/// Verifies, then parses, in one call.
+#[wasm_bindgen(js_name = constructEvent)]
+pub fn construct_event(
+    payload: &[u8],
+    signature: Option<String>,
+    timestamp: Option<String>,
+    secrets: Vec<String>,
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    verify(payload, signature, timestamp, secrets, tolerance, now)?;
+    parse_event(payload)
+}
+
+/// One voice reply as its JSON body.
+#[wasm_bindgen(js_name = voiceJson)]
+pub fn voice_json(reply: JsValue) -> Result<String, JsValue> {
+    described(interop::voice_json(from_js(reply, "reply")?))
+}
+
+/// Replies as NDJSON, all but the last `interim`.
+#[wasm_bindgen(js_name = voiceNdjson)]
+pub fn voice_ndjson(replies: JsValue) -> Result<String, JsValue> {
+    let replies = match from_js(replies, "replies")? {
+        Value::Array(replies) => replies,
+        _ => return Err(core_error(&CoreError::Config("replies: expected an array".into()))),
+    };
+    described(interop::voice_ndjson(replies))
+}
+
+/// The operation table: `[id, resource, method, isList]`.
+#[wasm_bindgen]
+pub fn operations() -> Result<JsValue, JsValue> {
+    to_js(&Value::from(interop::operations()))
+}
+
+/// The user agent the client sends.
+#[wasm_bindgen(js_name = userAgent)]
+pub fn user_agent() -> String {
+    agentphone::USER_AGENT.to_owned()
+}
