@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 
 python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "pytest==9.2.0" "mypy==2.4.1"
+.venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "pytest==9.2.0" "mypy==2.4.1" "mcp==2.3.0" "jsonschema==4.26.0"
 (cd py && ../.venv/bin/maturin develop --quiet 2>&1 | grep -vE '^(📦|🔗|✏️|🛠|🐍|⚠️)' || true)
 .venv/bin/python -c "import agentphone_rs" || { echo "error: the Python package did not build" >&2; exit 1; }

@@ -6,6 +6,7 @@
 mod demo;
 #[allow(clippy::all)]
 mod generated;
+mod mcp;
 mod output;
 mod run;
 mod table;
@@ -80,6 +81,24 @@ fn cli() -> Command {
             ),
     )
     .subcommand(
+        Command::new("mcp")
+            .about("Serve every operation as a tool over the Model Context Protocol (stdio), for AI agents")
+            .arg(
+                Arg::new("resources")
+                    .long("resources")
+                    .value_name("LIST")
+                    .value_delimiter(',')
+                    .help("Only the tools of these resources (e.g. messages,calls,account)"),
+            )
+            .arg(Arg::new("read_only").long("read-only").action(ArgAction::SetTrue).help("Only tools that read"))
+            .arg(
+                Arg::new("exclude_world_acting")
+                    .long("exclude-world-acting")
+                    .action(ArgAction::SetTrue)
+                    .help("Leave out tools that reach people or the carrier, or spend money"),
+            ),
+    )
+    .subcommand(
         Command::new("demo")
             .about("A guided tour against an embedded sandbox: agent, number, SMS, signed webhook, call, transcript, usage"),
     )
@@ -136,6 +155,25 @@ async fn sandbox(matches: &ArgMatches) -> ExitCode {
     }
 }
 
+async fn mcp_server(client: Client, matches: &ArgMatches) -> ExitCode {
+    let filter = serde_json::json!({
+        "resources": matches.get_many::<String>("resources").map(|r| r.cloned().collect::<Vec<_>>()),
+        "read_only": matches.get_flag("read_only"),
+        "exclude_world_acting": matches.get_flag("exclude_world_acting"),
+    });
+    let filter = match agentphone::tools::ToolFilter::from_json(filter) {
+        Ok(filter) => filter,
+        Err(e) => return fail(&e.into()),
+    };
+    match mcp::serve(client, filter).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn fail(error: &agentphone::Error) -> ExitCode {
     eprintln!("error: {error}");
     match error.kind() {
@@ -166,6 +204,9 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(e) => return fail(&e),
     };
+    if name == "mcp" {
+        return mcp_server(client, sub).await;
+    }
     let (verb, args) = sub.subcommand().expect("a subcommand is required");
     let resource = RESOURCES.iter().find(|r| r.name == name).expect("clap only accepts known resources");
     let spec = resource.commands.iter().find(|c| c.name == verb);

@@ -38,6 +38,7 @@ pub mod request;
 mod response;
 mod retry;
 mod secret;
+pub mod tools;
 mod transport;
 pub mod validate;
 pub mod webhook;

@@ -10,6 +10,7 @@ mod rust_cli;
 mod rust_core;
 mod rust_sandbox;
 mod spec;
+mod tools;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,7 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("js/generated.d.ts"), node::declarations(&spec)),
         (root.join("py/agentphone_rs/_names.py"), python::model_names(&spec)),
         (root.join("py/agentphone_rs/resources/__init__.py"), format!("{}\n\"\"\"One module per resource of the API.\"\"\"\n", python::HEADER)),
+        (core.join("tools.json"), format!("{}\n", serde_json::to_string_pretty(&tools::document(&spec)).map_err(|e| e.to_string())?)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
     for (name, content) in python::resource_modules(&spec) {

@@ -79,6 +79,9 @@ struct RawOperation {
     nullable: bool,
     status: Option<u16>,
     acts: Option<bool>,
+    /// Reaches people or the carrier, or spends money (a tool that needs a human's consent).
+    #[serde(default)]
+    world: bool,
     pages: Option<Paging>,
     items: Option<String>,
     #[serde(default)]
@@ -220,6 +223,8 @@ pub struct Operation {
     pub nullable: bool,
     pub status: u16,
     pub acts: bool,
+    /// Reaches people or the carrier, or spends money.
+    pub world: bool,
     pub auth: bool,
     pub paging: Option<Paging>,
     pub items: String,
@@ -403,6 +408,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
             nullable: raw.nullable,
             status: raw.status.unwrap_or(200),
             acts,
+            world: raw.world,
             auth: raw.auth,
             paging: raw.pages,
             items: raw.items.clone().unwrap_or_else(|| "data".into()),
