@@ -48,6 +48,11 @@ export class Recording {
 
 const NATIVE = Symbol('native');
 
+/** The native client behind an AgentPhone (for the package's own modules). */
+export function clientCore(client) {
+  return client[NATIVE];
+}
+
 export class AgentPhone {
   /**
    * @param {object} [options] `apiKey` (default: AGENTPHONE_API_KEY), `baseUrl` (default:

@@ -149,3 +149,36 @@ export declare function voiceResponse(text?: string, options?: { hangup?: boolea
 /** Replies as they come, streamed as an NDJSON web `Response`. */
 export declare function voiceStreamResponse(replies: Iterable<ReplyInput> | AsyncIterable<ReplyInput>): Response;
 export declare function operations(): Array<{ id: string; resource: string; method: string; isList: boolean }>;
+
+/** Which tools to offer a model. */
+export interface AgentToolsOptions {
+  /** Only tools of these resources ('messages', 'calls', ..., 'account'). */
+  resources?: string[];
+  /** Only tools that read. */
+  readOnly?: boolean;
+  /** Leave out the tools that reach people or the carrier, or spend money. */
+  excludeWorldActing?: boolean;
+}
+
+/** An OpenAI Chat Completions function tool. */
+export interface OpenAITool {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+/** An Anthropic Messages tool. */
+export interface AnthropicTool {
+  name: string;
+  description: string;
+  input_schema: Record<string, unknown>;
+}
+
+/** The operations as tools for an LLM, and a dispatcher that answers the model's calls with JSON text. */
+export declare class AgentTools {
+  constructor(client: AgentPhone, options?: AgentToolsOptions);
+  openai(): OpenAITool[];
+  anthropic(): AnthropicTool[];
+  readonly names: string[];
+  /** The result as JSON text, or `{"error": ...}` written for the model; never rejects for the model's mistakes. */
+  dispatch(name: string, args?: string | Record<string, unknown> | null): Promise<string>;
+}

@@ -26,6 +26,7 @@ export {
   WebhookVerificationError,
 } from './errors.js';
 export * from './webhooks.js';
+export { AgentTools } from './tools.js';
 
 /** The user agent the client sends. */
 export const USER_AGENT = native.userAgent();

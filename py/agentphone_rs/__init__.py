@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ._model import Model as Model
     from ._models import *  # noqa: F403
     from ._recording import Recording as Recording
+    from .tools import AgentTools as AgentTools
     from .webhooks import WebhookEvent as WebhookEvent
     from .webhooks import construct_event as construct_event
     from .webhooks import verify_webhook as verify_webhook
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .webhooks import voice_stream as voice_stream
 
 _WEBHOOKS = ("WebhookEvent", "construct_event", "verify_webhook", "voice_reply", "voice_ndjson", "voice_stream")
-_LAZY = {"Model": "._model", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._models" for name in _MODELS}}
+_LAZY = {"AgentTools": ".tools", "Model": "._model", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._models" for name in _MODELS}}
 
 __all__ = [
     "AgentPhone",
@@ -50,7 +51,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> "Any":
-    if name in ("webhooks", "resources"):  # submodules, as `agentphone_rs.webhooks.verify_webhook`
+    if name in ("webhooks", "resources", "tools"):  # submodules, as `agentphone_rs.webhooks.verify_webhook`
         return import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:

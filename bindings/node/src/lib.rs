@@ -13,6 +13,7 @@ use std::sync::Arc;
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
 use agentphone::interop::{self, CallOptions, ClientSettings};
+use agentphone::tools::{self, ToolFilter};
 use agentphone::{Client, Error as CoreError};
 use futures_util::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Buffer, Either};
@@ -71,6 +72,13 @@ impl NativeClient {
                 Ok(Either::B(BinaryAnswer { content_type: content.content_type, data: content.data.to_vec().into() }))
             }
         }
+    }
+
+    /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake).
+    #[napi]
+    pub async fn call_tool(&self, name: String, arguments: Value, filter: Value) -> napi::Result<String> {
+        let filter = ToolFilter::from_json(filter).map_err(|e| core_error(e.into()))?;
+        Ok(tools::call(&self.client, &filter, &name, arguments).await.content.to_string())
     }
 
     /// The items of a list (page by page) or the events of an event stream.
@@ -155,6 +163,13 @@ pub fn voice_ndjson(replies: Vec<Value>) -> napi::Result<String> {
 #[napi]
 pub fn operations() -> Vec<Vec<String>> {
     interop::operations()
+}
+
+/// The tools a filter offers, in `format` (`openai` or `anthropic`).
+#[napi]
+pub fn tool_definitions(format: String, filter: Value) -> napi::Result<Value> {
+    let filter = ToolFilter::from_json(filter).map_err(|e| core_error(e.into()))?;
+    tools::definitions(&format, &filter).map_err(|e| core_error(e.into()))
 }
 
 /// The user agent the client sends.

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
+use agentphone::tools::{self, ToolFilter};
 use agentphone::{Client, RequestOptions, RetryPolicy};
 use futures_util::{FutureExt, StreamExt};
 use pyo3::prelude::*;
@@ -187,6 +188,29 @@ impl NativeClient {
         spawn_awaitable(py, async move { dispatch::call(&client, &operation, args, &options).await }, answer_to_py)
     }
 
+    /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake), GIL released.
+    fn call_tool(&self, py: Python<'_>, name: &str, arguments: &Bound<'_, PyAny>, filter: &Bound<'_, PyAny>) -> PyResult<String> {
+        let (arguments, filter) = tool_inputs(py, arguments, filter)?;
+        let client = self.core(py)?;
+        let output = block_on_detached(py, async move { tools::call(&client, &filter, name, arguments).await })?;
+        Ok(output.content.to_string())
+    }
+
+    /// `call_tool`, awaitable on the running asyncio loop.
+    fn call_tool_async<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        arguments: &Bound<'py, PyAny>,
+        filter: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (arguments, filter) = tool_inputs(py, arguments, filter)?;
+        let client = self.core(py)?;
+        spawn_awaitable(py, async move { tools::call(&client, &filter, &name, arguments).await.content.to_string() }, |py, text| {
+            Ok(text.into_pyobject(py)?.into_any().unbind())
+        })
+    }
+
     /// The items of a list operation (fetched page by page) or the events of an event stream, as they are read.
     #[pyo3(signature = (operation, args, timeout = None, extra_headers = None))]
     fn pages(
@@ -236,6 +260,21 @@ impl NativePages {
         let stream = self.stream.clone();
         spawn_awaitable(py, async move { stream.lock().await.next().await }, item_to_py)
     }
+}
+
+/// A tool call's arguments (a dict or the model's JSON text) and the tool filter, as JSON.
+fn tool_inputs(py: Python<'_>, arguments: &Bound<'_, PyAny>, filter: &Bound<'_, PyAny>) -> PyResult<(serde_json::Value, ToolFilter)> {
+    let arguments = to_json(arguments, "arguments")?;
+    let filter = ToolFilter::from_json(to_json(filter, "filter")?).map_err(|e| to_py_err(py, e.into()))?;
+    Ok((arguments, filter))
+}
+
+/// The tools a filter offers, in `format` (`openai` or `anthropic`).
+#[pyfunction]
+pub(crate) fn tool_definitions(py: Python<'_>, format: &str, filter: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let filter = ToolFilter::from_json(to_json(filter, "filter")?).map_err(|e| to_py_err(py, e.into()))?;
+    let definitions = tools::definitions(format, &filter).map_err(|e| to_py_err(py, e.into()))?;
+    to_py(py, &definitions)
 }
 
 /// The operation table as the package needs it: id, resource, method name, and whether it is a

@@ -26,5 +26,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(webhooks::parse_voice_reply, module)?)?;
     module.add_function(wrap_pyfunction!(convert::normalize_e164, module)?)?;
     module.add_function(wrap_pyfunction!(client::operations, module)?)?;
+    module.add_function(wrap_pyfunction!(client::tool_definitions, module)?)?;
     Ok(())
 }

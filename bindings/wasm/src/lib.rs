@@ -11,6 +11,7 @@ use std::rc::Rc;
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
 use agentphone::interop::{self, CallOptions, ClientSettings, Described};
+use agentphone::tools::{self, ToolFilter};
 use agentphone::{Client, Error as CoreError};
 use futures_util::StreamExt;
 use futures_util::lock::Mutex;
@@ -89,6 +90,17 @@ impl NativeClient {
             let options = CallOptions::from_json(options?).and_then(CallOptions::into_request_options).map_err(|e| core_error(&e))?;
             let answer = dispatch::call(&client, &operation, args?, &options).await.map_err(|e| core_error(&e))?;
             answer_to_js(answer)
+        })
+    }
+
+    /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake).
+    #[wasm_bindgen(js_name = callTool)]
+    pub fn call_tool(&self, name: String, arguments: JsValue, filter: JsValue) -> Promise {
+        let client = self.client.clone();
+        let inputs = from_js(arguments, "arguments").and_then(|a| Ok((a, tool_filter(filter)?)));
+        future_to_promise(async move {
+            let (arguments, filter) = inputs?;
+            Ok(tools::call(&client, &filter, &name, arguments).await.content.to_string().into())
         })
     }
 
@@ -183,6 +195,16 @@ pub fn voice_ndjson(replies: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn operations() -> Result<JsValue, JsValue> {
     to_js(&Value::from(interop::operations()))
+}
+
+fn tool_filter(filter: JsValue) -> Result<ToolFilter, JsValue> {
+    ToolFilter::from_json(from_js(filter, "filter")?).map_err(|e| core_error(&e.into()))
+}
+
+/// The tools a filter offers, in `format` (`openai` or `anthropic`).
+#[wasm_bindgen(js_name = toolDefinitions)]
+pub fn tool_definitions(format: &str, filter: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&tools::definitions(format, &tool_filter(filter)?).map_err(|e| core_error(&e.into()))?)
 }
 
 /// The user agent the client sends.

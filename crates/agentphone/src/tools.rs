@@ -130,6 +130,16 @@ pub fn anthropic(tools: &[&Tool]) -> Value {
     tools.iter().map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.input_schema})).collect()
 }
 
+/// The tools `filter` offers in `format` (`openai` or `anthropic`).
+pub fn definitions(format: &str, filter: &ToolFilter) -> Result<Value, ValidationError> {
+    let tools = filter.select();
+    match format {
+        "openai" => Ok(openai(&tools)),
+        "anthropic" => Ok(anthropic(&tools)),
+        other => Err(ValidationError::new("format", format!("{other:?} is not a tool format; expected \"openai\" or \"anthropic\""))),
+    }
+}
+
 /// What a tool call answers: always a JSON object (MCP's structured content must be one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolOutput {
@@ -196,12 +206,13 @@ pub async fn call(client: &Client, filter: &ToolFilter, name: &str, arguments: V
 
 async fn account_overview(client: &Client) -> Result<Value, Error> {
     let options = RequestOptions::default();
-    let (agents, numbers, webhook, usage) = futures_util::join!(
+    let (agents, numbers, webhook, usage) = futures_util::future::join4(
         dispatch::call(client, "list_agents", json!({"limit": 100}), &options),
         dispatch::call(client, "list_numbers", json!({"limit": 100}), &options),
         dispatch::call(client, "get_webhook", json!({}), &options),
         dispatch::call(client, "get_usage", json!({}), &options),
-    );
+    )
+    .await;
     let json = |answer: Answer| match answer {
         Answer::Json(value) => value,
         Answer::Binary(_) => Value::Null,
@@ -215,7 +226,7 @@ async fn events_so_far(client: &Client, name: &str, arguments: Value) -> Result<
     let mut events = Vec::new();
     let mut complete = false;
     let deadline = crate::client::sleep(STREAM_WINDOW);
-    futures_util::pin_mut!(deadline);
+    let mut deadline = std::pin::pin!(deadline);
     while events.len() < STREAM_EVENTS {
         match futures_util::future::select(stream.next(), deadline.as_mut()).await {
             futures_util::future::Either::Left((Some(event), _)) => events.push(event?),

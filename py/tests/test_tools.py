@@ -1,0 +1,77 @@
+"""Tool schemas for LLM function calling and the dispatcher: valid JSON Schemas in both formats,
+subsets, and valid and invalid model arguments for every tool (sync and async)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import agentphone_rs as ap
+from agentphone_rs.tools import AgentTools
+
+WORLD_ACTING = {"send_message", "send_reaction", "create_call", "end_call", "buy_number", "release_number", "send_verification", "register_a2p"}
+
+
+def test_both_formats_carry_every_tool_with_a_valid_schema(client: ap.AgentPhone) -> None:
+    tools = AgentTools(client)
+    openai, anthropic = tools.openai(), tools.anthropic()
+    assert len(openai) == len(anthropic) == len(ap._native.operations()) + 1
+    for o, a in zip(openai, anthropic):
+        assert o["type"] == "function" and o["function"]["name"] == a["name"]
+        assert o["function"]["parameters"] == a["input_schema"]
+        Draft202012Validator.check_schema(a["input_schema"])
+        assert a["description"]
+
+
+def test_subsets(client: ap.AgentPhone) -> None:
+    assert set(AgentTools(client, resources=["messages", "account"]).names) == {"send_message", "send_reaction", "account_overview"}
+    assert "create_agent" not in AgentTools(client, read_only=True).names
+    assert not set(AgentTools(client, exclude_world_acting=True).names) & WORLD_ACTING
+    with pytest.raises(ap.ValidationError, match="expected one of") as raised:
+        AgentTools(client, resources=["mesages"])
+    assert raised.value.field == "resources"
+
+
+def test_every_tool_answers_invalid_arguments_for_the_model(client: ap.AgentPhone) -> None:
+    tools = AgentTools(client)
+    for name in tools.names:
+        # Not an object, not JSON, and a field no tool has: each a message, never an exception.
+        for arguments in ("[1, 2]", "{not json", {"no_such_field": 1}):
+            if name == "account_overview" and arguments == {"no_such_field": 1}:
+                continue  # takes no arguments and ignores none: checked below
+            answer = json.loads(tools.dispatch(name, arguments))
+            assert "error" in answer, (name, arguments, answer)
+            assert name in answer["error"] or "no_such_field" in answer["error"], answer
+    answer = json.loads(tools.dispatch("teleport", {}))
+    assert "no tool" in answer["error"] and "send_message" in answer["error"]
+
+
+def test_valid_arguments_run_end_to_end(client: ap.AgentPhone) -> None:
+    tools = AgentTools(client)
+    agent = json.loads(tools.dispatch("create_agent", '{"name": "Tool agent"}'))
+    number = json.loads(tools.dispatch("buy_number", {"agent_id": agent["id"]}))
+    sent = json.loads(tools.dispatch("send_message", {"agent_id": agent["id"], "to_number": "+14155550100", "body": "Hi"}))
+    assert sent["status"] and number["phoneNumber"].startswith("+1")
+    assert json.loads(tools.dispatch("list_agents", None))["data"][0]["id"] == agent["id"]
+    overview = json.loads(tools.dispatch("account_overview"))
+    assert overview["usage"]["numbers"]["used"] == 1
+    wrong = json.loads(tools.dispatch("create_agent", {"name": 5}))
+    assert wrong["field"] == "name" and "Fix it" in wrong["error"]
+    missing = json.loads(tools.dispatch("get_agent", {"agent_id": "agt_missing"}))
+    assert missing["status"] == 404 and missing["may_have_acted"] is False
+    refused = json.loads(AgentTools(client, exclude_world_acting=True).dispatch("send_message", {"agent_id": agent["id"]}))
+    assert "no tool" in refused["error"]
+
+
+def test_the_async_dispatcher(sandbox_url: str, api_key: str) -> None:
+    async def run() -> Any:
+        async with ap.AsyncAgentPhone(api_key, base_url=sandbox_url) as client:
+            tools = AgentTools(client, read_only=True)
+            return json.loads(await tools.dispatch_async("list_agents", {"limit": 500}))
+
+    answer = asyncio.run(run())
+    assert answer["field"] == "limit" and "list_agents" in answer["error"]
