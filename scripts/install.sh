@@ -44,3 +44,12 @@ if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${binaryen%%.*}"
   npm install -q --prefix /opt/wasm-tools "binaryen@$binaryen" --no-audit --no-fund --loglevel=error
   ln -sfn /opt/wasm-tools/node_modules/binaryen/bin/wasm-opt /usr/local/bin/wasm-opt
 fi
+
+# workerd (the Workers runtime) for the edge test; kept out of the package's lockfile, whose
+# optional per-platform binaries this registry does not all serve.
+workerd=1.20261117.1
+if [ "$(node -p "require('/opt/wasm-tools/node_modules/workerd/package.json').version" 2>/dev/null)" != "$workerd" ]; then
+  log "npm workerd@$workerd"
+  mkdir -p /opt/wasm-tools
+  npm install -q --prefix /opt/wasm-tools "workerd@$workerd" --no-audit --no-fund --loglevel=error
+fi

@@ -5,7 +5,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,8 @@ import { AgentPhone, signWebhook } from 'agentphone-rs';
 import { startSandbox, newKey } from '../helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const WORKERD = path.join(path.dirname(createRequire(import.meta.url).resolve('workerd/package.json')), 'bin', 'workerd');
+// Installed by scripts/install.sh beside wasm-opt (not a dependency of the package).
+const WORKERD = process.env.WORKERD ?? '/opt/wasm-tools/node_modules/workerd/bin/workerd';
 
 let sandbox;
 let workerd;
