@@ -75,3 +75,35 @@ def test_the_async_dispatcher(sandbox_url: str, api_key: str) -> None:
 
     answer = asyncio.run(run())
     assert answer["field"] == "limit" and "list_agents" in answer["error"]
+
+
+def sample(schema: dict[str, Any]) -> Any:
+    """A value the schema accepts, as a model following it would write."""
+    if "anyOf" in schema:
+        return sample(schema["anyOf"][0])
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "integer" or kind == "number":
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return [sample(schema.get("items", {"type": "string"}))] * schema.get("minItems", 1)
+    if kind == "object":
+        required = schema.get("required", []) + (schema["oneOf"][0]["required"] if "oneOf" in schema else [])
+        return {name: sample(schema["properties"][name]) for name in required}
+    if schema.get("format") == "uri":
+        return "https://example.com/hook"
+    if "phone" in schema.get("description", "").lower():
+        return "+14155550100"
+    return "x" * max(1, schema.get("minLength", 1))
+
+
+def test_every_tool_accepts_arguments_that_follow_its_schema(client: ap.AgentPhone) -> None:
+    tools = AgentTools(client)
+    for tool in tools.anthropic():
+        arguments = sample(tool["input_schema"])
+        answer = json.loads(tools.dispatch(tool["name"], arguments))
+        # The arguments pass validation: the answer is a result or the API's own refusal (an unknown id).
+        assert "Invalid argument" not in answer.get("error", ""), (tool["name"], arguments, answer)

@@ -36,7 +36,12 @@ fn input_schema(op: &Operation, spec: &Spec) -> Value {
         properties.insert(param.name.clone(), param_schema(param, spec));
     }
     let required: Vec<&str> = op.params.iter().filter(|p| p.required).map(|p| p.name.as_str()).collect();
-    json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+    let mut schema = json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false });
+    // "Exactly one of" (send_message: to_number or recipients) is part of the contract too.
+    if !op.one_of.is_empty() {
+        schema["oneOf"] = op.one_of.iter().map(|field| json!({ "required": [field] })).collect();
+    }
+    schema
 }
 
 fn param_schema(p: &Param, spec: &Spec) -> Value {
@@ -58,7 +63,12 @@ fn param_schema(p: &Param, spec: &Spec) -> Value {
     if let Some(default) = &p.default {
         object.insert("default".into(), default.clone());
     }
-    object.insert("description".into(), json!(p.doc));
+    // The parameter's own words first, then what its type adds (how phone numbers are written).
+    let described = match object.get("description").and_then(Value::as_str) {
+        Some(note) => format!("{} {note}", p.doc),
+        None => p.doc.clone(),
+    };
+    object.insert("description".into(), json!(described));
     if p.nullable {
         return json!({ "anyOf": [schema, { "type": "null" }], "description": p.doc });
     }
