@@ -2,7 +2,7 @@
 // this file holds what they share: settings, calls into the native core, iteration, aborting.
 
 import { native, env, writeFile } from '#backend';
-import { toError } from './errors.js';
+import { toError } from './failure.js';
 import { attachResources } from './resources.js';
 
 /** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
@@ -12,6 +12,11 @@ function clean(params) {
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/** A method's `{ timeout (ms), headers }` as the core takes them (`signal` stays here). */
+function callOptions({ timeout, headers } = {}) {
+  return clean({ timeout: timeout === undefined ? undefined : timeout / 1000, headers });
 }
 
 function abortError(signal) {
@@ -60,13 +65,15 @@ export class AgentPhone {
    *   30000), `maxRetries` (default 2), `defaultHeaders`.
    */
   constructor(options = {}) {
-    const settings = {
-      apiKey: options.apiKey ?? env.AGENTPHONE_API_KEY,
-      baseUrl: options.baseUrl ?? env.AGENTPHONE_BASE_URL,
-      timeout: options.timeout === undefined ? undefined : options.timeout / 1000,
-      maxRetries: options.maxRetries,
-      headers: options.defaultHeaders,
-    };
+    // Everything but `timeout` (ms here, seconds in the core) goes to the core as given, so a
+    // misspelt option (`baseURL`) is refused by name rather than ignored.
+    const { timeout, ...rest } = options;
+    const settings = clean({
+      ...rest,
+      apiKey: rest.apiKey ?? env.AGENTPHONE_API_KEY,
+      baseUrl: rest.baseUrl ?? (env.AGENTPHONE_BASE_URL || undefined),
+      timeout: timeout === undefined ? undefined : timeout / 1000,
+    });
     let client;
     try {
       client = new native.NativeClient(settings);
@@ -80,10 +87,9 @@ export class AgentPhone {
   }
 
   async _request(operation, params, options = {}) {
-    const callOptions = { timeout: options.timeout === undefined ? undefined : options.timeout / 1000, headers: options.headers };
     let answer;
     try {
-      answer = await withSignal(this[NATIVE].call(operation, clean(params), callOptions), options.signal);
+      answer = await withSignal(this[NATIVE].call(operation, clean(params), callOptions(options)), options.signal);
     } catch (error) {
       throw toError(error);
     }
@@ -99,7 +105,7 @@ export class AgentPhone {
       async *[Symbol.asyncIterator]() {
         let stream;
         try {
-          stream = client.stream(operation, clean(params));
+          stream = client.stream(operation, clean(params), callOptions(options));
         } catch (error) {
           throw toError(error);
         }

@@ -1787,7 +1787,7 @@ export interface WhatsappDeleteTemplateParams {
 }
 
 /** AI agents: their settings, numbers, calls, conversations and per-agent webhooks. */
-export declare class AgentsResource {
+export interface AgentsResource {
   /** List agents. */
   list(params?: ListAgentsParams, options?: RequestOptions): Promise<AgentList>;
   /** Every item of `list`, fetching pages as they are consumed. */
@@ -1827,7 +1827,7 @@ export declare class AgentsResource {
 }
 
 /** Phone numbers: buy, list, release, inbox, calls and iMessage contact cards. */
-export declare class NumbersResource {
+export interface NumbersResource {
   /** List active phone numbers (released ones are left out). */
   list(params?: ListNumbersParams, options?: RequestOptions): Promise<PhoneNumberList>;
   /** Every item of `list`, fetching pages as they are consumed. */
@@ -1861,7 +1861,7 @@ export declare class NumbersResource {
 }
 
 /** The project's address book. */
-export declare class ContactsResource {
+export interface ContactsResource {
   /** List contacts, optionally filtered by name or phone. */
   list(params?: ListContactsParams, options?: RequestOptions): Promise<ContactList>;
   /** Every item of `list`, fetching pages as they are consumed. */
@@ -1879,7 +1879,7 @@ export declare class ContactsResource {
 }
 
 /** Voice calls: place, list, inspect, end, transcripts and recordings. */
-export declare class CallsResource {
+export interface CallsResource {
   /** List calls, newest first. */
   list(params?: ListCallsParams, options?: RequestOptions): Promise<CallList>;
   /** Every item of `list`, fetching pages as they are consumed. */
@@ -1901,7 +1901,7 @@ export declare class CallsResource {
 }
 
 /** Send SMS, MMS and iMessage; react to messages. */
-export declare class MessagesResource {
+export interface MessagesResource {
   /** Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out. */
   send(params?: SendMessageParams, options?: RequestOptions): Promise<SendMessageResponse>;
   /** React to an iMessage (tapback or emoji). */
@@ -1909,7 +1909,7 @@ export declare class MessagesResource {
 }
 
 /** Message threads and their metadata. */
-export declare class ConversationsResource {
+export interface ConversationsResource {
   /** List conversations, most recent activity first. */
   list(params?: ListConversationsParams, options?: RequestOptions): Promise<ConversationList>;
   /** Every item of `list`, fetching pages as they are consumed. */
@@ -1931,7 +1931,7 @@ export declare class ConversationsResource {
 }
 
 /** The project webhook: configuration, deliveries and tests. */
-export declare class WebhooksResource {
+export interface WebhooksResource {
   /** Get the project webhook, or null when none is set. */
   get(params?: GetWebhookParams, options?: RequestOptions): Promise<Webhook | null>;
   /** Create or replace the project webhook; a new signing secret is returned every time. */
@@ -1951,7 +1951,7 @@ export declare class WebhooksResource {
 }
 
 /** Plan limits and activity counters. */
-export declare class UsageResource {
+export interface UsageResource {
   /** Plan, limits and activity counters. */
   get(options?: RequestOptions): Promise<Usage>;
   /** Activity per day. */
@@ -1965,7 +1965,7 @@ export declare class UsageResource {
 }
 
 /** A2P 10DLC registration, required to message US numbers. */
-export declare class RegistrationResource {
+export interface RegistrationResource {
   /** Submit an A2P 10DLC brand and campaign registration (billed). */
   register(params: RegisterA2pParams, options?: RequestOptions): Promise<RegistrationResponse>;
   /** Where the registration stands. */
@@ -1977,7 +1977,7 @@ export declare class RegistrationResource {
 }
 
 /** Sub-accounts: separate projects under this one, selected with X-Sub-Account-Id. */
-export declare class SubAccountsResource {
+export interface SubAccountsResource {
   /** List sub-accounts. */
   list(params?: ListSubAccountsParams, options?: RequestOptions): Promise<SubAccountList>;
   /** Create a sub-account. */
@@ -1989,7 +1989,7 @@ export declare class SubAccountsResource {
 }
 
 /** Device location of phone numbers. */
-export declare class LocationResource {
+export interface LocationResource {
   /** The last known location of a number's device. */
   get(phoneNumber: string, options?: RequestOptions): Promise<Location>;
   /** Ask devices for fresh locations; poll get after the given seconds. */
@@ -1997,7 +1997,7 @@ export declare class LocationResource {
 }
 
 /** SIP trunks connecting your own telephony. */
-export declare class SipTrunksResource {
+export interface SipTrunksResource {
   /** List SIP trunks. */
   list(options?: RequestOptions): Promise<SipTrunkList>;
   /** Create a SIP trunk; its password is shown only in this answer. */
@@ -2011,7 +2011,7 @@ export declare class SipTrunksResource {
 }
 
 /** One-time codes sent to a phone number. */
-export declare class VerificationResource {
+export interface VerificationResource {
   /** Text a one-time code to a phone number. */
   sendVerification(params: SendVerificationParams, options?: RequestOptions): Promise<JsonObject>;
   /** Check a one-time code. */
@@ -2019,13 +2019,13 @@ export declare class VerificationResource {
 }
 
 /** Feedback to the AgentPhone team. */
-export declare class FeedbackResource {
+export interface FeedbackResource {
   /** Send feedback to the AgentPhone team. */
   submit(params: SubmitFeedbackParams, options?: RequestOptions): Promise<JsonObject>;
 }
 
 /** WhatsApp Business connections and message templates (these paths have no /v1). */
-export declare class WhatsappResource {
+export interface WhatsappResource {
   /** Connect a WhatsApp Business account (from Meta's embedded signup). */
   whatsappConnect(params: WhatsappConnectParams, options?: RequestOptions): Promise<JsonObject>;
   /** Numbers of a connection that can be attached. */

@@ -6,25 +6,7 @@ import { native } from '#backend';
 export { BUILD } from '#backend';
 
 export { AgentPhone, Recording } from './client.js';
-export {
-  AgentPhoneError,
-  ConfigurationError,
-  ValidationError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PaymentRequiredError,
-  PermissionDeniedError,
-  NotFoundError,
-  ConflictError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APITimeoutError,
-  APIConnectionError,
-  APIResponseValidationError,
-  WebhookVerificationError,
-} from './errors.js';
+export * from './errors.js';
 export * from './webhooks.js';
 export { AgentTools } from './tools.js';
 
@@ -33,5 +15,5 @@ export const USER_AGENT = native.userAgent();
 
 /** The operation table: `{ id, resource, method, isList }` per operation. */
 export function operations() {
-  return native.operations().map(([id, resource, method, isList]) => ({ id, resource, method, isList: isList === 'true' }));
+  return native.operations();
 }

@@ -3,7 +3,7 @@
 // result, or `{"error": ...}` written for the model (which field, what was expected, whether the
 // action may have happened), never a thrown error.
 import { native } from '#backend';
-import { toError } from './errors.js';
+import { toError } from './failure.js';
 import { clientCore } from './client.js';
 
 export class AgentTools {

@@ -2,7 +2,7 @@
 // node:http, Express (`express.raw()`), Fastify, or a web Request (`await request.text()`).
 
 import { native, nodeReadable, toBytes } from '#backend';
-import { toError } from './errors.js';
+import { toError } from './failure.js';
 
 export const SIGNATURE_HEADER = 'x-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-webhook-timestamp';

@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
-[ -x .venv/bin/python ] || python3 -m venv .venv
+# `venv` itself ships with Python; `ensurepip`, which it needs, is Debian's python3-venv.
+python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
+# A venv without pip (a failed earlier attempt) is rebuilt.
+[ -x .venv/bin/pip ] || { rm -rf .venv && python3 -m venv .venv; }
 .venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "pytest==9.2.0" "mypy==2.4.1" "mcp==2.3.0" "jsonschema==4.26.0"
-(cd py && ../.venv/bin/maturin develop --quiet 2>&1 | grep -vE '^(📦|🔗|✏️|🛠|🐍|⚠️)' || true)
+# maturin's progress lines are noise; its failure is not (pipefail keeps its status; grep's
+# "nothing left to print" is not a failure).
+(cd py && ../.venv/bin/maturin develop --quiet 2>&1 | { grep -vE '^(📦|🔗|✏️|🛠|🐍|⚠️)' || true; })
 .venv/bin/python -c "import agentphone_rs" || { echo "error: the Python package did not build" >&2; exit 1; }

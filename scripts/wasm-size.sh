@@ -12,7 +12,7 @@ raw_wasm=$(wc -c < "$wasm"); gz_wasm=$(gz "$wasm")
 raw_glue=$(wc -c < "$glue"); gz_glue=$(gz "$glue")
 total=$((gz_wasm + gz_glue))
 printf 'wasm build: module %d B (%d B gzipped), glue %d B (%d B gzipped): %d B = %.1f KiB gzipped (budget %d KiB)\n' \
-  "$raw_wasm" "$gz_wasm" "$raw_glue" "$gz_glue" "$total" "$(echo "$total / 1024" | bc -l)" $((budget / 1024))
+  "$raw_wasm" "$gz_wasm" "$raw_glue" "$gz_glue" "$total" "$(awk "BEGIN { print $total / 1024 }")" $((budget / 1024))
 if [ "$total" -gt "$budget" ]; then
   echo "the wasm build is $(( (total - budget) / 1024 )) KiB over its size budget" >&2
   [ "${1:-}" = "--report" ] || exit 1

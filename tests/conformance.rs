@@ -109,8 +109,11 @@ impl Scenario<'_> {
         let client = self.client(key);
         if dispatch::EVENT_STREAMS.contains(&operation) {
             // An event stream: follow it to its end and list the events.
-            let events: Vec<Value> =
-                dispatch::stream(&client, operation, args)?.collect::<Vec<_>>().await.into_iter().collect::<Result<_, _>>()?;
+            let events: Vec<Value> = dispatch::stream(&client, operation, args, &RequestOptions::default())?
+                .collect::<Vec<_>>()
+                .await
+                .into_iter()
+                .collect::<Result<_, _>>()?;
             return Ok(json!({ "events": events.iter().map(|e| e["event"].clone()).collect::<Vec<_>>() }));
         }
         match dispatch::call(&client, operation, args, &RequestOptions::default()).await? {

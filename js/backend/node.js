@@ -16,6 +16,8 @@ try {
 export const BUILD = 'native';
 export const native = addon;
 export const env = process.env;
+/** The addon turns panics into errors; nothing traps. */
+export const isTrap = () => false;
 export const nodeReadable = (lines) => Readable.from(lines);
 export { writeFile };
 

@@ -8,6 +8,9 @@ export const native = glue;
 // Edge runtimes pass secrets explicitly (a Worker's `env`); Deno and Bun have `process.env`.
 export const env = globalThis.process?.env ?? {};
 
+/** A panic in the wasm module aborts it: the runtime throws a RuntimeError. */
+export const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
+
 const encoder = new TextEncoder();
 
 /** The raw body as the wasm module takes it. */

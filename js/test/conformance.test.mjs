@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as ap from '../index.js';
-import { startSandbox, control, newKey, ROOT } from './helpers.mjs';
+import { startSandbox, control, newKey, ROOT, camel } from './helpers.mjs';
 
 const KINDS = {
   ValidationError: 'validation', BadRequestError: 'bad_request', AuthenticationError: 'authentication',
@@ -13,7 +13,6 @@ const KINDS = {
   ConflictError: 'conflict', UnprocessableEntityError: 'unprocessable_entity', RateLimitError: 'rate_limit',
   InternalServerError: 'server', APITimeoutError: 'timeout', APIConnectionError: 'connection', APIResponseValidationError: 'decode',
 };
-const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const OPERATIONS = Object.fromEntries(ap.operations().map((op) => [op.id, op]));
 const dir = path.join(ROOT, 'tests', 'scenarios');
 const scenarios = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()

@@ -45,3 +45,33 @@ export async function control(url, method, target, body, apiKey) {
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
+
+/** `send_message` as `sendMessage`. */
+export const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+/** The call once it is no longer in progress; fails after `ms`. */
+export async function waitForCallEnd(client, callId, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const call = await client.calls.get(callId);
+    if (call.status !== 'in-progress') return call;
+    if (Date.now() > deadline) throw new Error(`call ${callId} still in progress after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A value `schema` accepts, as a model following it would write (the first of any alternatives). */
+export function sample(schema) {
+  if (schema.type === 'object') {
+    const required = [...(schema.required ?? []), ...(schema.oneOf?.[0].required ?? []), ...(schema.anyOf?.[0].required ?? [])];
+    return Object.fromEntries(required.map((name) => [name, sample(schema.properties[name])]));
+  }
+  if (schema.anyOf) return sample(schema.anyOf[0]);
+  if (schema.enum) return schema.enum[0];
+  if (schema.type === 'integer' || schema.type === 'number') return schema.minimum ?? 1;
+  if (schema.type === 'boolean') return false;
+  if (schema.type === 'array') return Array(schema.minItems ?? 1).fill(sample(schema.items ?? { type: 'string' }));
+  if (schema.format === 'uri') return 'https://example.com/hook';
+  if (/phone number/i.test(schema.description ?? '')) return '+14155550100';
+  return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
+}

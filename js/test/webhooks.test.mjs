@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import * as ap from '../index.js';
-import { startSandbox, control, newKey } from './helpers.mjs';
+import { startSandbox, control, newKey, waitForCallEnd } from './helpers.mjs';
 
 let sandbox;
 before(async () => { sandbox = await startSandbox(); });
@@ -72,12 +72,7 @@ test('the voice loop answered in NDJSON from node:http', async () => {
   await client.numbers.buy({ agentId: agent.id });
   hook.secrets = [(await client.agents.setWebhook(agent.id, { url })).secret];
   const call = await client.calls.make({ agentId: agent.id, toNumber: '+14155550100' });
-  const deadline = Date.now() + 5000;
-  let current = call;
-  while (current.status === 'in-progress' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    current = await client.calls.get(call.id);
-  }
+  const current = await waitForCallEnd(client, call.id);
   assert.equal(current.transcripts[0].response, 'One moment. You said Hello?');
   assert.equal(current.transcripts.length, 3);
   const events = [];

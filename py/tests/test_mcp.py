@@ -6,17 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tomllib
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
-from conftest import ROOT, _binary
-
-WORLD_ACTING = {"send_message", "send_reaction", "create_call", "end_call", "buy_number", "release_number", "send_verification", "register_a2p"}
-
+from conftest import _binary
+from support import OPERATION_IDS, WORLD_ACTING
 
 def session(sandbox_url: str, api_key: str, *flags: str) -> StdioServerParameters:
     # The client passes only a few variables on; the server gets its settings from these.
@@ -38,10 +35,8 @@ def run(params: StdioServerParameters, work: Any) -> Any:
 def test_every_operation_is_a_tool_with_a_valid_schema_and_hints(sandbox_url: str, api_key: str) -> None:
     tools = run(session(sandbox_url, api_key), lambda c: c.list_tools())
     by_name = {tool.name: tool for tool in tools.tools}
-    with open(ROOT / "spec" / "operations.toml", "rb") as table:
-        operations = [op["id"] for op in tomllib.load(table)["operation"]]
-    assert len(by_name) == len(operations) + 1  # and account_overview
-    assert set(operations) | {"account_overview"} == set(by_name)
+    assert len(by_name) == len(OPERATION_IDS) + 1  # and account_overview
+    assert set(OPERATION_IDS) | {"account_overview"} == set(by_name)
     for tool in by_name.values():
         Draft202012Validator.check_schema(tool.input_schema)
         assert tool.input_schema["type"] == "object"

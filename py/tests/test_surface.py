@@ -8,13 +8,15 @@ import pytest
 
 import agentphone_rs
 from agentphone_rs import _native
+from support import OPERATION_IDS
 
 
 @pytest.mark.parametrize("cls", [agentphone_rs.AgentPhone, agentphone_rs.AsyncAgentPhone])
 def test_every_operation_is_reachable(cls: type, sandbox_url: str) -> None:
     client = cls("sk_test_surface", base_url=sandbox_url)
     missing = []
-    for op_id, resource, name, paged in _native.operations():
+    for op in _native.operations():
+        op_id, resource, name, paged = op["id"], op["resource"], op["method"], op["isList"]
         methods = [name, f"{name}_all"] if paged else [name]
         for method in methods:
             target = getattr(getattr(client, resource, None), method, None)
@@ -25,6 +27,7 @@ def test_every_operation_is_reachable(cls: type, sandbox_url: str) -> None:
             assert "timeout" in parameters and "extra_headers" in parameters, f"{resource}.{method}"
             assert target.__doc__, f"{resource}.{method} has a docstring from the table"
     assert missing == []
+    assert [op["id"] for op in _native.operations()] == OPERATION_IDS
 
 
 def test_async_methods_are_awaitable_and_lists_are_async_iterators(sandbox_url: str) -> None:

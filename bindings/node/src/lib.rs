@@ -36,6 +36,10 @@ async fn guarded<T>(work: impl Future<Output = agentphone::Result<T>>) -> napi::
     }
 }
 
+fn request_options(options: Option<Value>) -> napi::Result<agentphone::RequestOptions> {
+    CallOptions::from_json(options.unwrap_or(Value::Null)).and_then(CallOptions::into_request_options).map_err(core_error)
+}
+
 #[napi(object)]
 pub struct BinaryAnswer {
     pub content_type: String,
@@ -52,20 +56,19 @@ impl NativeClient {
     /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers }`.
     #[napi(constructor)]
     pub fn new(settings: Value) -> napi::Result<Self> {
-        let builder = ClientSettings::from_json(settings).and_then(|s| s.builder(concat!("node/", env!("CARGO_PKG_VERSION"))));
-        Ok(Self { client: builder.and_then(|b| b.build()).map_err(core_error)? })
+        let client = ClientSettings::from_json(settings).and_then(|s| s.build(concat!("node/", env!("CARGO_PKG_VERSION"))));
+        Ok(Self { client: client.map_err(core_error)? })
     }
 
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.client.base_url().trim_end_matches('/').to_owned()
+        self.client.base_url().to_owned()
     }
 
     /// Calls an operation by name with its arguments (snake_case or camelCase names).
     #[napi]
     pub async fn call(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<Either<Value, BinaryAnswer>> {
-        let options = CallOptions::from_json(options.unwrap_or(Value::Null)).and_then(CallOptions::into_request_options);
-        let options = options.map_err(core_error)?;
+        let options = request_options(options)?;
         match guarded(dispatch::call(&self.client, &operation, args, &options)).await? {
             Answer::Json(value) => Ok(Either::A(value)),
             Answer::Binary(content) => {
@@ -78,13 +81,13 @@ impl NativeClient {
     #[napi]
     pub async fn call_tool(&self, name: String, arguments: Value, filter: Value) -> napi::Result<String> {
         let filter = ToolFilter::from_json(filter).map_err(|e| core_error(e.into()))?;
-        Ok(tools::call(&self.client, &filter, &name, arguments).await.content.to_string())
+        guarded(async { Ok(tools::call(&self.client, &filter, &name, arguments).await.content.to_string()) }).await
     }
 
     /// The items of a list (page by page) or the events of an event stream.
     #[napi]
-    pub fn stream(&self, operation: String, args: Value) -> napi::Result<NativeStream> {
-        let stream = dispatch::stream(&self.client, &operation, args).map_err(core_error)?;
+    pub fn stream(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<NativeStream> {
+        let stream = dispatch::stream(&self.client, &operation, args, &request_options(options)?).map_err(core_error)?;
         Ok(NativeStream { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
     }
 }
@@ -104,8 +107,8 @@ impl NativeStream {
     }
 }
 
-fn described<T>(result: interop::Described<T>) -> napi::Result<T> {
-    result.map_err(|described| js_error(&described))
+fn helper<T>(result: Result<T, interop::HelperError>) -> napi::Result<T> {
+    result.map_err(|refusal| js_error(&refusal.describe()))
 }
 
 /// Verifies a delivery; throws when it does not verify.
@@ -118,19 +121,13 @@ pub fn verify(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<()> {
-    described(interop::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
+    helper(interop::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
 }
 
 /// The signature header value for a payload.
 #[napi]
 pub fn sign(secret: String, timestamp: i64, payload: Buffer) -> String {
     agentphone::webhook::sign(&secret, timestamp, &payload)
-}
-
-/// Parses a delivery: `{envelope, kind, data, raw}`.
-#[napi]
-pub fn parse_event(payload: Buffer) -> napi::Result<Value> {
-    described(interop::parse_delivery(&payload))
 }
 
 /// Verifies, then parses, in one call.
@@ -143,25 +140,24 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<Value> {
-    described(interop::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))?;
-    described(interop::parse_delivery(&payload))
+    helper(interop::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
 }
 
 /// One voice reply as its JSON body.
 #[napi]
 pub fn voice_json(reply: Value) -> napi::Result<String> {
-    described(interop::voice_json(reply))
+    helper(interop::voice_json(reply))
 }
 
 /// Replies as NDJSON, all but the last `interim`.
 #[napi]
 pub fn voice_ndjson(replies: Vec<Value>) -> napi::Result<String> {
-    described(interop::voice_ndjson(replies))
+    helper(interop::voice_ndjson(replies))
 }
 
-/// The operation table: `[id, resource, method, isList]`.
+/// The operation table: `{id, resource, method, isList}` per operation.
 #[napi]
-pub fn operations() -> Vec<Vec<String>> {
+pub fn operations() -> Value {
     interop::operations()
 }
 

@@ -1,15 +1,16 @@
 //! `NativeClient`: calls operations by name, blocking (with the GIL released) or as asyncio
 //! awaitables, and walks list operations page by page.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
+use agentphone::interop::{self, CallOptions, ClientSettings};
 use agentphone::tools::{self, ToolFilter};
-use agentphone::{Client, RequestOptions, RetryPolicy};
+use agentphone::{Client, RequestOptions};
 use futures_util::{FutureExt, StreamExt};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
@@ -18,47 +19,20 @@ use crate::convert::{to_json, to_py};
 use crate::errors::{panic_to_py_err, to_py_err};
 use crate::runtime::runtime;
 
-/// How to build the core client, kept so that a forked child can build its own.
-#[derive(Clone)]
-struct Settings {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    timeout: Option<f64>,
-    max_retries: Option<u32>,
-    headers: Vec<(String, String)>,
-}
-
-impl Settings {
-    fn build(&self) -> agentphone::Result<Client> {
-        let mut builder = Client::builder().user_agent_suffix(concat!("python/", env!("CARGO_PKG_VERSION")));
-        if let Some(key) = &self.api_key {
-            builder = builder.api_key(key);
-        }
-        if let Some(url) = &self.base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(Duration::from_secs_f64(timeout));
-        }
-        if let Some(max_retries) = self.max_retries {
-            builder = builder.retry_policy(RetryPolicy { max_retries, ..RetryPolicy::default() });
-        }
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
-        }
-        builder.build()
-    }
-}
+const RUNTIME: &str = concat!("python/", env!("CARGO_PKG_VERSION"));
 
 #[pyclass(frozen, module = "agentphone_rs._native")]
 pub(crate) struct NativeClient {
-    settings: Settings,
+    /// Kept so that a forked child can build its own client.
+    settings: ClientSettings,
     /// The core client and the process it was built in (connection pools do not survive fork).
     client: Mutex<Option<(u32, Client)>>,
 }
 
-fn headers_of(headers: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<(String, String)>> {
-    headers.map(|h| h.iter().map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<String>()?))).collect()).unwrap_or_else(|| Ok(Vec::new()))
+fn headers_of(headers: Option<&Bound<'_, PyDict>>) -> PyResult<BTreeMap<String, String>> {
+    headers
+        .map(|h| h.iter().map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<String>()?))).collect())
+        .unwrap_or_else(|| Ok(BTreeMap::new()))
 }
 
 fn answer_to_py(py: Python<'_>, answer: agentphone::Result<Answer>) -> PyResult<Py<PyAny>> {
@@ -113,8 +87,8 @@ where
     Ok(future)
 }
 
-fn options(timeout: Option<f64>, extra_headers: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
-    Ok(RequestOptions { timeout: timeout.map(Duration::from_secs_f64), max_retries: None, headers: headers_of(extra_headers)? })
+fn options(py: Python<'_>, timeout: Option<f64>, extra_headers: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
+    CallOptions { timeout, headers: headers_of(extra_headers)? }.into_request_options().map_err(|e| to_py_err(py, e))
 }
 
 impl NativeClient {
@@ -124,7 +98,7 @@ impl NativeClient {
         match slot.as_ref() {
             Some((owner, client)) if *owner == pid => Ok(client.clone()),
             _ => {
-                let client = self.settings.build().map_err(|e| to_py_err(py, e))?;
+                let client = self.settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
                 *slot = Some((pid, client.clone()));
                 Ok(client)
             }
@@ -144,15 +118,15 @@ impl NativeClient {
         max_retries: Option<u32>,
         headers: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let settings = Settings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)? };
+        let settings = ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)? };
         // Built now so that a missing key or a bad URL fails at construction, not at the first call.
-        let client = settings.build().map_err(|e| to_py_err(py, e))?;
+        let client = settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
         Ok(Self { settings, client: Mutex::new(Some((std::process::id(), client))) })
     }
 
     #[getter]
     fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(self.core(py)?.base_url().trim_end_matches('/').to_owned())
+        Ok(self.core(py)?.base_url().to_owned())
     }
 
     /// Calls an operation and waits, with the GIL released.
@@ -166,7 +140,7 @@ impl NativeClient {
         extra_headers: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
-        let options = options(timeout, extra_headers)?;
+        let options = options(py, timeout, extra_headers)?;
         let client = self.core(py)?;
         let answer = block_on_detached(py, async move { dispatch::call(&client, operation, args, &options).await })?;
         answer_to_py(py, answer)
@@ -183,7 +157,7 @@ impl NativeClient {
         extra_headers: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
-        let options = options(timeout, extra_headers)?;
+        let options = options(py, timeout, extra_headers)?;
         let client = self.core(py)?;
         spawn_awaitable(py, async move { dispatch::call(&client, &operation, args, &options).await }, answer_to_py)
     }
@@ -222,13 +196,8 @@ impl NativeClient {
         extra_headers: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<NativePages> {
         let args = to_json(args.as_any(), "arguments")?;
-        // Per-call options apply to every page: a client with them folded in.
-        let mut settings = self.settings.clone();
-        settings.timeout = timeout.or(settings.timeout);
-        settings.headers.extend(headers_of(extra_headers)?);
-        let client =
-            if timeout.is_none() && extra_headers.is_none() { self.core(py)? } else { settings.build().map_err(|e| to_py_err(py, e))? };
-        let stream = dispatch::stream(&client, operation, args).map_err(|e| to_py_err(py, e))?;
+        let options = options(py, timeout, extra_headers)?;
+        let stream = dispatch::stream(&self.core(py)?, operation, args, &options).map_err(|e| to_py_err(py, e))?;
         Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
     }
 }
@@ -277,9 +246,8 @@ pub(crate) fn tool_definitions(py: Python<'_>, format: &str, filter: &Bound<'_, 
     to_py(py, &definitions)
 }
 
-/// The operation table as the package needs it: id, resource, method name, and whether it is a
-/// list (which also has a `<method>_all` iterator).
+/// The operation table: `{id, resource, method, isList}` per operation.
 #[pyfunction]
-pub(crate) fn operations() -> Vec<(&'static str, &'static str, &'static str, bool)> {
-    agentphone::OPERATIONS.iter().map(|op| (op.id, op.resource, op.name, dispatch::PAGED.contains(&op.id))).collect()
+pub(crate) fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &interop::operations())
 }

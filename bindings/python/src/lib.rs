@@ -19,7 +19,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativePages>()?;
     module.add_function(wrap_pyfunction!(webhooks::verify, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::sign, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::parse_event, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::construct_event, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::voice_json, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::voice_ndjson, module)?)?;

@@ -1,21 +1,15 @@
-//! The core's webhook toolkit for Python: verify, sign, parse events, voice replies.
+//! The core's webhook toolkit for Python: verify, sign, parse events, voice replies. The checks
+//! live in `agentphone::interop`, shared with the JavaScript bindings.
 
-use agentphone::VoiceReply;
-use agentphone::webhook::{self, Verifier, WebhookError, WebhookEvent};
+use agentphone::interop;
+use agentphone::webhook::{self, WebhookError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::{to_json, to_py};
+use crate::errors::helper_to_py_err;
 
-fn verification_error(py: Python<'_>, error: &WebhookError) -> PyErr {
-    let build = || -> PyResult<PyErr> {
-        let class = py.import("agentphone_rs._errors")?.getattr("WebhookVerificationError")?;
-        Ok(PyErr::from_value(class.call1((error.to_string(),))?))
-    };
-    build().unwrap_or_else(|e| e)
-}
-
-/// Verifies a delivery; raises `WebhookVerificationError`.
+/// Verifies a delivery; raises `WebhookVerificationError` (`ValidationError` for a bad tolerance).
 #[pyfunction]
 #[pyo3(signature = (payload, signature, timestamp, secrets, tolerance = Some(300.0), now = None))]
 pub(crate) fn verify(
@@ -27,8 +21,7 @@ pub(crate) fn verify(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> PyResult<()> {
-    let verifier = Verifier::with_secrets(secrets).tolerance(tolerance.map(std::time::Duration::from_secs_f64));
-    verifier.verify_at(payload, signature, timestamp, now.unwrap_or_else(webhook::unix_now)).map_err(|e| verification_error(py, &e))
+    interop::verify_delivery(payload, signature, timestamp, secrets, tolerance, now).map_err(|e| helper_to_py_err(py, e))
 }
 
 /// The signature header value for a payload (for tests of your own endpoint).
@@ -37,14 +30,7 @@ pub(crate) fn sign(secret: &str, timestamp: i64, payload: &[u8]) -> String {
     webhook::sign(secret, timestamp, payload)
 }
 
-/// Parses a delivery: `{"envelope", "kind", "data", "raw"}` with canonical wire names.
-#[pyfunction]
-pub(crate) fn parse_event(py: Python<'_>, payload: &[u8]) -> PyResult<Py<PyAny>> {
-    let event = WebhookEvent::parse(payload).map_err(|e| verification_error(py, &e))?;
-    to_py(py, &event.to_json())
-}
-
-/// Verifies, then parses, in one call.
+/// Verifies, then parses: `{"envelope", "kind", "data", "raw"}` with canonical wire names.
 #[pyfunction]
 #[pyo3(signature = (payload, signature, timestamp, secrets, tolerance = Some(300.0), now = None))]
 pub(crate) fn construct_event(
@@ -56,32 +42,27 @@ pub(crate) fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> PyResult<Py<PyAny>> {
-    verify(py, payload, signature, timestamp, secrets, tolerance, now)?;
-    parse_event(py, payload)
-}
-
-fn reply_of(value: &Bound<'_, PyAny>, path: &str) -> PyResult<VoiceReply> {
-    serde_json::from_value(to_json(value, path)?)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("{path}: not a voice reply: {e}")))
+    let event = interop::construct_delivery(payload, signature, timestamp, secrets, tolerance, now).map_err(|e| helper_to_py_err(py, e))?;
+    to_py(py, &event)
 }
 
 /// One voice reply as its JSON body.
 #[pyfunction]
-pub(crate) fn voice_json(reply: &Bound<'_, PyDict>) -> PyResult<String> {
-    Ok(reply_of(reply.as_any(), "reply")?.to_json())
+pub(crate) fn voice_json(py: Python<'_>, reply: &Bound<'_, PyDict>) -> PyResult<String> {
+    interop::voice_json(to_json(reply.as_any(), "reply")?).map_err(|e| helper_to_py_err(py, e))
 }
 
 /// Replies as NDJSON: all but the last marked `interim`.
 #[pyfunction]
-pub(crate) fn voice_ndjson(replies: Vec<Bound<'_, PyAny>>) -> PyResult<String> {
-    let replies = replies.iter().enumerate().map(|(i, r)| reply_of(r, &format!("replies[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    Ok(webhook::voice_ndjson(&replies))
+pub(crate) fn voice_ndjson(py: Python<'_>, replies: Vec<Bound<'_, PyAny>>) -> PyResult<String> {
+    let replies = replies.iter().enumerate().map(|(i, r)| to_json(r, &format!("replies[{i}]"))).collect::<PyResult<Vec<_>>>()?;
+    interop::voice_ndjson(replies).map_err(|e| helper_to_py_err(py, e))
 }
 
 /// Reads a voice webhook's answer (JSON or NDJSON) into reply dicts.
 #[pyfunction]
 #[pyo3(signature = (body, content_type = None))]
 pub(crate) fn parse_voice_reply(py: Python<'_>, body: &[u8], content_type: Option<&str>) -> PyResult<Py<PyAny>> {
-    let replies = webhook::parse_voice_reply(content_type, body).map_err(|e| verification_error(py, &e))?;
+    let replies = webhook::parse_voice_reply(content_type, body).map_err(|e: WebhookError| helper_to_py_err(py, e.into()))?;
     to_py(py, &serde_json::to_value(replies).unwrap_or_default())
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use agentphone::dynamic::{Answer, ItemStream};
 use agentphone::generated::dispatch;
-use agentphone::interop::{self, CallOptions, ClientSettings, Described};
+use agentphone::interop::{self, CallOptions, ClientSettings, HelperError};
 use agentphone::tools::{self, ToolFilter};
 use agentphone::{Client, Error as CoreError};
 use futures_util::StreamExt;
@@ -30,8 +30,12 @@ fn core_error(error: &CoreError) -> JsValue {
     js_error(&interop::describe_error(error))
 }
 
-fn described<T>(result: Described<T>) -> Result<T, JsValue> {
-    result.map_err(|described| js_error(&described))
+fn helper<T>(result: Result<T, HelperError>) -> Result<T, JsValue> {
+    result.map_err(|refusal| js_error(&refusal.describe()))
+}
+
+fn request_options(options: JsValue) -> Result<agentphone::RequestOptions, JsValue> {
+    CallOptions::from_json(from_js(options, "options")?).and_then(CallOptions::into_request_options).map_err(|e| core_error(&e))
 }
 
 /// A JavaScript value as JSON (`undefined` is `null`); what cannot be JSON is refused, naming `what`.
@@ -72,23 +76,22 @@ impl NativeClient {
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<NativeClient, JsValue> {
         let settings = from_js(settings, "client options")?;
-        let builder = ClientSettings::from_json(settings).and_then(|s| s.builder(concat!("wasm/", env!("CARGO_PKG_VERSION"))));
-        Ok(Self { client: builder.and_then(|b| b.build()).map_err(|e| core_error(&e))? })
+        let client = ClientSettings::from_json(settings).and_then(|s| s.build(concat!("wasm/", env!("CARGO_PKG_VERSION"))));
+        Ok(Self { client: client.map_err(|e| core_error(&e))? })
     }
 
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.client.base_url().trim_end_matches('/').to_owned()
+        self.client.base_url().to_owned()
     }
 
     /// Calls an operation by name with its arguments (snake_case or camelCase names).
     pub fn call(&self, operation: String, args: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        let args = from_js(args, "arguments");
-        let options = from_js(options, "options");
+        let inputs = from_js(args, "arguments").and_then(|args| Ok((args, request_options(options)?)));
         future_to_promise(async move {
-            let options = CallOptions::from_json(options?).and_then(CallOptions::into_request_options).map_err(|e| core_error(&e))?;
-            let answer = dispatch::call(&client, &operation, args?, &options).await.map_err(|e| core_error(&e))?;
+            let (args, options) = inputs?;
+            let answer = dispatch::call(&client, &operation, args, &options).await.map_err(|e| core_error(&e))?;
             answer_to_js(answer)
         })
     }
@@ -105,8 +108,9 @@ impl NativeClient {
     }
 
     /// The items of a list (page by page) or the events of an event stream.
-    pub fn stream(&self, operation: String, args: JsValue) -> Result<NativeStream, JsValue> {
-        let stream = dispatch::stream(&self.client, &operation, from_js(args, "arguments")?).map_err(|e| core_error(&e))?;
+    pub fn stream(&self, operation: String, args: JsValue, options: JsValue) -> Result<NativeStream, JsValue> {
+        let stream = dispatch::stream(&self.client, &operation, from_js(args, "arguments")?, &request_options(options)?)
+            .map_err(|e| core_error(&e))?;
         Ok(NativeStream { stream: Rc::new(Mutex::new(stream)) })
     }
 }
@@ -146,19 +150,13 @@ pub fn verify(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Result<(), JsValue> {
-    described(interop::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
+    helper(interop::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
 }
 
 /// The signature header value for a payload.
 #[wasm_bindgen]
 pub fn sign(secret: &str, timestamp: f64, payload: &[u8]) -> String {
     agentphone::webhook::sign(secret, unix_seconds(timestamp), payload)
-}
-
-/// Parses a delivery: `{envelope, kind, data, raw}`.
-#[wasm_bindgen(js_name = parseEvent)]
-pub fn parse_event(payload: &[u8]) -> Result<JsValue, JsValue> {
-    to_js(&described(interop::parse_delivery(payload))?)
 }
 
 /// Verifies, then parses, in one call.
@@ -171,14 +169,20 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Result<JsValue, JsValue> {
-    verify(payload, signature, timestamp, secrets, tolerance, now)?;
-    parse_event(payload)
+    to_js(&helper(interop::construct_delivery(
+        payload,
+        signature.as_deref(),
+        timestamp.as_deref(),
+        secrets,
+        tolerance,
+        now.map(unix_seconds),
+    ))?)
 }
 
 /// One voice reply as its JSON body.
 #[wasm_bindgen(js_name = voiceJson)]
 pub fn voice_json(reply: JsValue) -> Result<String, JsValue> {
-    described(interop::voice_json(from_js(reply, "reply")?))
+    helper(interop::voice_json(from_js(reply, "reply")?))
 }
 
 /// Replies as NDJSON, all but the last `interim`.
@@ -188,13 +192,13 @@ pub fn voice_ndjson(replies: JsValue) -> Result<String, JsValue> {
         Value::Array(replies) => replies,
         _ => return Err(core_error(&CoreError::Config("replies: expected an array".into()))),
     };
-    described(interop::voice_ndjson(replies))
+    helper(interop::voice_ndjson(replies))
 }
 
 /// The operation table: `[id, resource, method, isList]`.
 #[wasm_bindgen]
 pub fn operations() -> Result<JsValue, JsValue> {
-    to_js(&Value::from(interop::operations()))
+    to_js(&interop::operations())
 }
 
 fn tool_filter(filter: JsValue) -> Result<ToolFilter, JsValue> {

@@ -29,7 +29,7 @@ fn mcp_tool(tool: &tools::Tool) -> Tool {
     };
     let annotations = ToolAnnotations::with_title(tool.title.clone())
         .read_only(tool.read_only)
-        .destructive(tool.destructive || tool.world_acting)
+        .destructive(tool.destructive)
         .idempotent(tool.idempotent)
         .open_world(tool.world_acting);
     Tool::new(tool.name.clone(), tool.description.clone(), Arc::new(schema)).with_title(tool.title.clone()).with_annotations(annotations)

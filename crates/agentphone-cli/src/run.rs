@@ -57,7 +57,7 @@ pub(crate) async fn follow(client: &Client, spec: &CommandSpec, matches: &ArgMat
     use futures_util::StreamExt;
 
     let args = arguments(spec, matches).map_err(|problem| agentphone::ValidationError::new("arguments", problem))?;
-    let mut events = dispatch::stream(client, spec.operation, args)?;
+    let mut events = dispatch::stream(client, spec.operation, args, &RequestOptions::default())?;
     while let Some(event) = events.next().await {
         let event = event?;
         if json {

@@ -82,9 +82,9 @@ impl Client {
         Self { inner: Arc::new(inner) }
     }
 
-    /// The base URL requests go to.
+    /// The base URL requests go to, without a trailing slash (`https://api.agentphone.ai`).
     pub fn base_url(&self) -> &str {
-        self.inner.base_url.as_str()
+        self.inner.base_url.as_str().trim_end_matches('/')
     }
 
     /// Sends a typed request with the client's settings.
@@ -149,6 +149,16 @@ impl Client {
             retry_after,
             op.acts,
         )))
+    }
+}
+
+/// `work`'s output, or `None` if it takes longer than `limit` (on every target).
+pub(crate) async fn within<T>(limit: Duration, work: impl Future<Output = T>) -> Option<T> {
+    let work = std::pin::pin!(work);
+    let deadline = std::pin::pin!(sleep(limit));
+    match futures_util::future::select(work, deadline).await {
+        futures_util::future::Either::Left((output, _)) => Some(output),
+        futures_util::future::Either::Right(_) => None,
     }
 }
 

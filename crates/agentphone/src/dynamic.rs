@@ -45,7 +45,7 @@ fn item_to_json<T: Serialize>(item: Result<T>) -> Result<serde_json::Value> {
     item.and_then(|item| serde_json::to_value(item).map_err(|e| Error::Config(format!("cannot re-encode an item: {e}"))))
 }
 
-pub(crate) fn offset_stream<P>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+pub(crate) fn offset_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
     P: OffsetPaged + DeserializeOwned + MaybeSend + Sync + 'static,
     P::Item: Serialize + MaybeSend,
@@ -53,10 +53,10 @@ where
 {
     let params = parse_args::<P>(args)?;
     params.to_request()?;
-    Ok(Box::pin(crate::pagination::offset_items(client.clone(), params).map(item_to_json)))
+    Ok(Box::pin(crate::pagination::offset_items_with(client.clone(), params, options.clone()).map(item_to_json)))
 }
 
-pub(crate) fn cursor_stream<P>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+pub(crate) fn cursor_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
     P: CursorPaged + DeserializeOwned + MaybeSend + Sync + 'static,
     P::Item: Serialize + MaybeSend,
@@ -64,17 +64,17 @@ where
 {
     let params = parse_args::<P>(args)?;
     params.to_request()?;
-    Ok(Box::pin(crate::pagination::cursor_items(client.clone(), params).map(item_to_json)))
+    Ok(Box::pin(crate::pagination::cursor_items_with(client.clone(), params, options.clone()).map(item_to_json)))
 }
 
-pub(crate) fn event_stream<P, M>(client: &Client, args: serde_json::Value) -> Result<ItemStream>
+pub(crate) fn event_stream<P, M>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
     P: Request + DeserializeOwned + MaybeSend + 'static,
     M: From<crate::events::SseEvent> + Serialize + MaybeSend,
 {
     let params = parse_args::<P>(args)?;
     params.to_request()?;
-    Ok(Box::pin(crate::events::events(client.clone(), params).map(|event| item_to_json(event.map(M::from)))))
+    Ok(Box::pin(crate::events::events_with(client.clone(), params, options.clone()).map(|event| item_to_json(event.map(M::from)))))
 }
 
 pub(crate) fn not_streamed(id: &str) -> Error {

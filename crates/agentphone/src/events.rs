@@ -106,6 +106,8 @@ impl SseParser {
 struct State {
     client: Client,
     parts: RequestParts,
+    /// Per-call options: headers for every (re)connection; `timeout` is the longest silence.
+    options: RequestOptions,
     body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
     parser: SseParser,
     ready: VecDeque<SseEvent>,
@@ -116,9 +118,8 @@ struct State {
 /// Opens the stream: connects, checks the status, and hands back the body.
 async fn connect(state: &mut State) -> Result<()> {
     let inner = state.client.inner();
-    let response = transport::start(inner, &state.parts, &RequestOptions::default(), state.parser.last_event_id.as_deref())
-        .await
-        .map_err(|f| f.error)?;
+    let response =
+        transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref()).await.map_err(|f| f.error)?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -139,33 +140,31 @@ async fn connect(state: &mut State) -> Result<()> {
 /// The next chunk, or `None` at the end; a gap longer than the client's timeout (heartbeats come
 /// every 15 s) is a timeout.
 async fn next_chunk(state: &mut State) -> Option<Result<Bytes>> {
+    let idle = state.options.timeout.unwrap_or(state.client.inner().timeout);
     let body = state.body.as_mut()?;
-    #[cfg(not(target_arch = "wasm32"))]
-    let chunk = {
-        let idle = state.client.inner().timeout;
-        match tokio::time::timeout(idle, body.next()).await {
-            Ok(chunk) => chunk,
-            Err(_) => {
-                return Some(Err(Error::Timeout(crate::error::TransportError {
-                    operation: state.parts.operation.id,
-                    message: format!("nothing arrived for {} s", idle.as_secs()),
-                    sent: true,
-                    may_have_acted: false,
-                })));
-            }
-        }
+    let Some(chunk) = crate::client::within(idle, body.next()).await else {
+        return Some(Err(Error::Timeout(crate::error::TransportError {
+            operation: state.parts.operation.id,
+            message: format!("nothing arrived for {} s", idle.as_secs()),
+            sent: true,
+            may_have_acted: false,
+        })));
     };
-    #[cfg(target_arch = "wasm32")]
-    let chunk = body.next().await;
     Some(chunk?.map_err(|e| transport::transport_failure(state.client.inner(), &state.parts, &e).error))
 }
 
 /// Every event of the stream `params` opens, as it arrives.
 pub fn events<P: Request>(client: Client, params: P) -> impl Stream<Item = Result<SseEvent>> {
+    events_with(client, params, RequestOptions::default())
+}
+
+/// [`events`] with per-call options: headers, and `timeout` as the longest silence.
+pub fn events_with<P: Request>(client: Client, params: P, options: RequestOptions) -> impl Stream<Item = Result<SseEvent>> {
     let parts = params.to_request();
     let state = parts.map(|parts| State {
         client,
         parts,
+        options,
         body: None,
         parser: SseParser::default(),
         ready: VecDeque::new(),

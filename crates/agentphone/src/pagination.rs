@@ -5,7 +5,7 @@ use std::collections::{HashSet, VecDeque};
 
 use futures_core::Stream;
 
-use crate::client::Client;
+use crate::client::{Client, RequestOptions};
 use crate::error::Result;
 use crate::request::Endpoint;
 
@@ -40,6 +40,8 @@ pub trait CursorPaged: Endpoint + Clone {
 struct Walk<P: Endpoint, I, S> {
     client: Client,
     params: P,
+    /// Per-call options, for every page.
+    options: RequestOptions,
     buffer: VecDeque<I>,
     done: bool,
     paging: S,
@@ -48,13 +50,19 @@ struct Walk<P: Endpoint, I, S> {
 /// Yields buffered items, fetching the next page when the buffer is empty; `absorb` files a page
 /// into the walk (items, the next request, whether it was the last). An error is yielded once
 /// and ends the stream.
-fn walk<P, I, S>(client: Client, params: P, paging: S, absorb: fn(&mut Walk<P, I, S>, P::Output)) -> impl Stream<Item = Result<I>>
+fn walk<P, I, S>(
+    client: Client,
+    params: P,
+    options: RequestOptions,
+    paging: S,
+    absorb: fn(&mut Walk<P, I, S>, P::Output),
+) -> impl Stream<Item = Result<I>>
 where
     P: Endpoint + 'static,
     I: 'static,
     S: 'static,
 {
-    let state = Walk { client, params, buffer: VecDeque::new(), done: false, paging };
+    let state = Walk { client, params, options, buffer: VecDeque::new(), done: false, paging };
     futures_util::stream::unfold(state, move |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -63,7 +71,7 @@ where
             if state.done {
                 return None;
             }
-            match state.client.send(&state.params).await {
+            match state.client.send_with(&state.params, &state.options).await {
                 Ok(output) => absorb(&mut state, output),
                 Err(error) => {
                     state.done = true;
@@ -77,7 +85,16 @@ where
 /// Every item of an offset-paged list. Stops on `hasMore: false`, on reaching `total`, or on an
 /// empty page.
 pub fn offset_items<P: OffsetPaged + 'static>(client: Client, params: P) -> impl Stream<Item = Result<P::Item>> {
-    walk(client, params, (), |walk, output| {
+    offset_items_with(client, params, RequestOptions::default())
+}
+
+/// [`offset_items`] with per-call options for every page.
+pub fn offset_items_with<P: OffsetPaged + 'static>(
+    client: Client,
+    params: P,
+    options: RequestOptions,
+) -> impl Stream<Item = Result<P::Item>> {
+    walk(client, params, options, (), |walk, output| {
         let page = P::into_page(output);
         let next = walk.params.offset() + page.items.len() as i64;
         walk.done = page.items.is_empty() || page.has_more == Some(false) || page.total.is_some_and(|total| next >= total);
@@ -96,7 +113,16 @@ struct CursorState {
 /// Every item of a cursor-paged list, newest first. Each next page asks for items before the
 /// oldest one seen; items repeated across a page boundary (same timestamp) are yielded once.
 pub fn cursor_items<P: CursorPaged + 'static>(client: Client, params: P) -> impl Stream<Item = Result<P::Item>> {
-    walk(client, params, CursorState::default(), |walk, output| {
+    cursor_items_with(client, params, RequestOptions::default())
+}
+
+/// [`cursor_items`] with per-call options for every page.
+pub fn cursor_items_with<P: CursorPaged + 'static>(
+    client: Client,
+    params: P,
+    options: RequestOptions,
+) -> impl Stream<Item = Result<P::Item>> {
+    walk(client, params, options, CursorState::default(), |walk, output| {
         let page = P::into_page(output);
         let next_cursor = page.items.last().and_then(P::cursor).map(str::to_owned);
         let previous_page = std::mem::take(&mut walk.paging.seen);

@@ -18,6 +18,8 @@ use crate::client::{Client, RequestOptions};
 use crate::dynamic::Answer;
 use crate::error::{Error, ValidationError};
 use crate::generated::dispatch;
+use crate::request::ResponseKind;
+use crate::{ListAgentsParams, ListNumbersParams};
 
 /// The composite tool: agents, numbers, the webhook and usage in one call.
 pub const ACCOUNT_OVERVIEW: &str = "account_overview";
@@ -38,7 +40,7 @@ pub struct Tool {
     pub resource: String,
     /// Only reads.
     pub read_only: bool,
-    /// Deletes or gives something up.
+    /// Deletes, or acts in the world: cannot be taken back.
     pub destructive: bool,
     /// Repeating it has no further effect.
     pub idempotent: bool,
@@ -93,8 +95,8 @@ impl ToolFilter {
         };
         for resource in filter.resources.iter().flatten() {
             if !all().iter().any(|t| &t.resource == resource) {
-                let mut known: Vec<&str> = all().iter().map(|t| t.resource.as_str()).collect();
-                known.dedup();
+                let known: std::collections::BTreeSet<&str> = all().iter().map(|t| t.resource.as_str()).collect();
+                let known: Vec<&str> = known.into_iter().collect();
                 return Err(ValidationError::new(
                     "resources",
                     format!("{resource:?} is not a resource; expected one of: {}", known.join(", ")),
@@ -188,7 +190,7 @@ pub async fn call(client: &Client, filter: &ToolFilter, name: &str, arguments: V
     }
     let result = if tool.name == ACCOUNT_OVERVIEW {
         account_overview(client).await
-    } else if dispatch::EVENT_STREAMS.contains(&name) {
+    } else if crate::OPERATIONS.iter().any(|op| op.id == name && op.response == ResponseKind::EventStream) {
         events_so_far(client, name, arguments).await
     } else {
         match dispatch::call(client, name, arguments, &RequestOptions::default()).await {
@@ -205,38 +207,38 @@ pub async fn call(client: &Client, filter: &ToolFilter, name: &str, arguments: V
 }
 
 async fn account_overview(client: &Client) -> Result<Value, Error> {
-    let options = RequestOptions::default();
-    let (agents, numbers, webhook, usage) = futures_util::future::join4(
-        dispatch::call(client, "list_agents", json!({"limit": 100}), &options),
-        dispatch::call(client, "list_numbers", json!({"limit": 100}), &options),
-        dispatch::call(client, "get_webhook", json!({}), &options),
-        dispatch::call(client, "get_usage", json!({}), &options),
+    // Typed calls: renaming one of these operations in the table breaks the build, not this tool.
+    let page = Some(100);
+    let (agents, numbers, webhook, usage) = futures_util::future::try_join4(
+        client.agents().list(&ListAgentsParams { limit: page, ..Default::default() }),
+        client.numbers().list(&ListNumbersParams { limit: page, ..Default::default() }),
+        client.webhooks().get(),
+        client.usage().get(),
     )
-    .await;
-    let json = |answer: Answer| match answer {
-        Answer::Json(value) => value,
-        Answer::Binary(_) => Value::Null,
-    };
-    Ok(json!({"agents": json(agents?), "numbers": json(numbers?), "webhook": json(webhook?), "usage": json(usage?)}))
+    .await?;
+    let json = |value: Result<Value, serde_json::Error>| value.map_err(|e| Error::Config(format!("cannot re-encode the overview: {e}")));
+    Ok(json!({
+        "agents": json(serde_json::to_value(agents))?,
+        "numbers": json(serde_json::to_value(numbers))?,
+        "webhook": json(serde_json::to_value(webhook))?,
+        "usage": json(serde_json::to_value(usage))?,
+    }))
 }
 
 /// A live stream as a tool: the events that arrive within a window.
 async fn events_so_far(client: &Client, name: &str, arguments: Value) -> Result<Value, Error> {
-    let mut stream = dispatch::stream(client, name, arguments)?;
+    let mut stream = dispatch::stream(client, name, arguments, &RequestOptions::default())?;
     let mut events = Vec::new();
-    let mut complete = false;
-    let deadline = crate::client::sleep(STREAM_WINDOW);
-    let mut deadline = std::pin::pin!(deadline);
-    while events.len() < STREAM_EVENTS {
-        match futures_util::future::select(stream.next(), deadline.as_mut()).await {
-            futures_util::future::Either::Left((Some(event), _)) => events.push(event?),
-            futures_util::future::Either::Left((None, _)) => {
-                complete = true;
-                break;
+    let window = crate::client::within(STREAM_WINDOW, async {
+        while events.len() < STREAM_EVENTS {
+            match stream.next().await {
+                Some(event) => events.push(event?),
+                None => return Ok(true),
             }
-            futures_util::future::Either::Right(_) => break,
         }
-    }
+        Ok::<_, Error>(false)
+    });
+    let complete = window.await.transpose()?.unwrap_or(false);
     Ok(json!({"events": events, "complete": complete}))
 }
 
@@ -299,11 +301,18 @@ mod tests {
     #[test]
     fn formats_carry_name_description_and_schema() {
         let tools = ToolFilter::default().select();
-        let openai = openai(&tools);
-        assert_eq!(openai[0]["type"], "function");
-        assert_eq!(openai[0]["function"]["parameters"]["type"], "object");
-        let anthropic = anthropic(&tools);
-        assert!(anthropic.as_array().unwrap().iter().all(|t| t["input_schema"]["type"] == "object"));
+        let (openai, anthropic) = (openai(&tools), anthropic(&tools));
+        for (i, tool) in tools.iter().enumerate() {
+            let (o, a) = (&openai[i], &anthropic[i]);
+            assert_eq!(
+                (o["type"].as_str(), o["function"]["name"].as_str(), a["name"].as_str()),
+                (Some("function"), Some(&*tool.name), Some(&*tool.name))
+            );
+            assert_eq!(o["function"]["description"], tool.description.as_str());
+            assert!(!tool.description.is_empty(), "{}", tool.name);
+            assert_eq!(o["function"]["parameters"], a["input_schema"]);
+            assert_eq!(a["input_schema"]["type"], "object", "{}", tool.name);
+        }
     }
 
     #[test]

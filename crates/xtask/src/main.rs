@@ -9,6 +9,7 @@ mod python;
 mod rust_cli;
 mod rust_core;
 mod rust_sandbox;
+mod schema;
 mod spec;
 mod tools;
 

@@ -150,7 +150,7 @@ pub fn declarations(spec: &Spec) -> String {
     }
     for resource in &spec.resources {
         out.push_str(&jsdoc(&resource.doc, ""));
-        let _ = writeln!(out, "export declare class {}Resource {{", resource.name.to_upper_camel_case());
+        let _ = writeln!(out, "export interface {}Resource {{", resource.name.to_upper_camel_case());
         for op in spec.operations_of(&resource.name) {
             out.push_str(&jsdoc(&op.doc, "  "));
             let name = op.method.to_lower_camel_case();

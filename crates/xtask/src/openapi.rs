@@ -2,13 +2,14 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::{Location, Model, Operation, Param, Response, Spec, Ty};
+use crate::schema::{Dialect, model_schema, param_schema};
+use crate::spec::{Location, Operation, Param, Response, Spec, Ty};
 
 pub fn document(spec: &Spec) -> Value {
     let mut paths = Map::new();
     for op in &spec.operations {
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
-        item[op.http_method.to_lowercase()] = operation(op, spec);
+        item[op.http_method.to_lowercase()] = operation(op);
     }
     let mut schemas = Map::new();
     for e in &spec.enums {
@@ -21,7 +22,7 @@ pub fn document(spec: &Spec) -> Value {
         schemas.insert(e.name.clone(), schema);
     }
     for model in &spec.models {
-        schemas.insert(model.name.clone(), model_schema(model));
+        schemas.insert(model.name.clone(), model_schema(model, Dialect::OpenApi));
     }
     schemas.insert("Error".into(), error_schema());
     json!({
@@ -43,7 +44,7 @@ pub fn document(spec: &Spec) -> Value {
     })
 }
 
-fn operation(op: &Operation, spec: &Spec) -> Value {
+fn operation(op: &Operation) -> Value {
     let mut parameters = Vec::new();
     for p in op.params.iter().filter(|p| p.location != Location::Body) {
         let location = match p.location {
@@ -52,7 +53,7 @@ fn operation(op: &Operation, spec: &Spec) -> Value {
             Location::Header => "header",
             Location::Body => unreachable!(),
         };
-        let mut schema = param_schema(p, spec);
+        let mut schema = param_schema(p, Dialect::OpenApi);
         if matches!(p.ty, Ty::List(_)) && p.location == Location::Query {
             schema = json!({ "type": "string", "description": "Comma-separated list." });
         }
@@ -79,7 +80,7 @@ fn operation(op: &Operation, spec: &Spec) -> Value {
     if !body.is_empty() {
         let mut properties = Map::new();
         for p in &body {
-            properties.insert(p.wire.clone(), param_schema(p, spec));
+            properties.insert(p.wire.clone(), param_schema(p, Dialect::OpenApi));
         }
         let required: Vec<&str> = body.iter().filter(|p| p.required).map(|p| p.wire.as_str()).collect();
         value["requestBody"] = json!({
@@ -115,69 +116,6 @@ fn responses(op: &Operation) -> Value {
 
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
-}
-
-fn type_schema(ty: &Ty) -> Value {
-    match ty {
-        Ty::String => json!({ "type": "string" }),
-        Ty::Phone => json!({ "type": "string", "pattern": "^\\+[1-9][0-9]{7,14}$" }),
-        Ty::Url => json!({ "type": "string", "format": "uri" }),
-        Ty::Int => json!({ "type": "integer" }),
-        Ty::Float => json!({ "type": "number" }),
-        Ty::Bool => json!({ "type": "boolean" }),
-        Ty::Json => json!({}),
-        Ty::Object => json!({ "type": "object" }),
-        Ty::StringMap => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
-        Ty::List(inner) => json!({ "type": "array", "items": type_schema(inner) }),
-        Ty::Enum(name) | Ty::Model(name) => schema_ref(name),
-    }
-}
-
-fn param_schema(p: &Param, _spec: &Spec) -> Value {
-    let mut schema = type_schema(&p.ty);
-    let object = schema.as_object_mut().expect("schemas are objects");
-    if let Some(min) = p.min {
-        object.insert("minimum".into(), number(min));
-    }
-    if let Some(max) = p.max {
-        object.insert("maximum".into(), number(max));
-    }
-    let (min_key, max_key) = if matches!(p.ty, Ty::List(_)) { ("minItems", "maxItems") } else { ("minLength", "maxLength") };
-    if let Some(min) = p.min_len {
-        object.insert(min_key.into(), json!(min));
-    }
-    if let Some(max) = p.max_len {
-        object.insert(max_key.into(), json!(max));
-    }
-    if let Some(default) = &p.default {
-        object.insert("default".into(), default.clone());
-    }
-    if p.nullable {
-        return json!({ "anyOf": [schema, { "type": "null" }], "description": p.doc });
-    }
-    if !object.contains_key("$ref") {
-        object.insert("description".into(), json!(p.doc));
-    }
-    schema
-}
-
-fn number(v: f64) -> Value {
-    if v.fract() == 0.0 { json!(v as i64) } else { json!(v) }
-}
-
-fn model_schema(model: &Model) -> Value {
-    let mut properties = Map::new();
-    for field in &model.fields {
-        let schema = type_schema(&field.ty);
-        let schema = if field.required { schema } else { json!({ "anyOf": [schema, { "type": "null" }] }) };
-        let mut schema = schema;
-        if !field.doc.is_empty() {
-            schema["description"] = json!(field.doc);
-        }
-        properties.insert(field.wire.clone(), schema);
-    }
-    let required: Vec<&str> = model.fields.iter().filter(|f| f.required).map(|f| f.wire.as_str()).collect();
-    json!({ "type": "object", "description": model.doc, "properties": properties, "required": required, "additionalProperties": true })
 }
 
 /// The three error shapes the API uses.

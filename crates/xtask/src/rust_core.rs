@@ -553,17 +553,17 @@ pub fn dispatch(spec: &Spec) -> String {
         "/// The operations that answer with server-sent events, which [`stream`] follows.\npub const EVENT_STREAMS: &[&str] = &[{}];\n",
         names.join(", ")
     );
-    out.push_str("/// The items of a list operation (page after page) or the events of an event stream, as they are read.\npub fn stream(client: &Client, id: &str, args: serde_json::Value) -> Result<ItemStream> {\nmatch id {\n");
+    out.push_str("/// The items of a list operation (page after page) or the events of an event stream, as they are read.\npub fn stream(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream> {\nmatch id {\n");
     for op in paged {
         let func = match op.paging {
             Some(Paging::Offset) => "offset_stream",
             _ => "cursor_stream",
         };
-        let _ = writeln!(out, "{:?} => {func}::<{}>(client, args),", op.id, op.params_type());
+        let _ = writeln!(out, "{:?} => {func}::<{}>(client, args, options),", op.id, op.params_type());
     }
     for op in events {
         let Response::EventStream(model) = &op.response else { continue };
-        let _ = writeln!(out, "{:?} => event_stream::<{}, {model}>(client, args),", op.id, op.params_type());
+        let _ = writeln!(out, "{:?} => event_stream::<{}, {model}>(client, args, options),", op.id, op.params_type());
     }
     out.push_str("other => Err(not_streamed(other)),\n}\n}\n");
     out

@@ -90,6 +90,8 @@ struct RawOperation {
     sub_account: bool,
     #[serde(default)]
     one_of: Vec<String>,
+    #[serde(default)]
+    any_of: Vec<String>,
     #[serde(default = "yes")]
     auth: bool,
     #[serde(default)]
@@ -229,6 +231,8 @@ pub struct Operation {
     pub paging: Option<Paging>,
     pub items: String,
     pub one_of: Vec<String>,
+    /// Optional parameters of which at least one must be given (the API checks; tool schemas say so).
+    pub any_of: Vec<String>,
     pub params: Vec<Param>,
 }
 
@@ -389,9 +393,9 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 return Err(format!("{context}: parameter {} declared twice", p.name));
             }
         }
-        for name in &raw.one_of {
-            if !params.iter().any(|p| &p.name == name && !p.required) {
-                return Err(format!("{context}: one_of names {name:?}, which is not an optional parameter"));
+        for (key, names) in [("one_of", &raw.one_of), ("any_of", &raw.any_of)] {
+            if let Some(name) = names.iter().find(|name| !params.iter().any(|p| &p.name == *name && !p.required)) {
+                return Err(format!("{context}: {key} names {name:?}, which is not an optional parameter"));
             }
         }
         if raw.pages.is_some() && !matches!(response, Response::Model(_)) {
@@ -413,6 +417,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
             paging: raw.pages,
             items: raw.items.clone().unwrap_or_else(|| "data".into()),
             one_of: raw.one_of.clone(),
+            any_of: raw.any_of.clone(),
             params,
         });
     }

@@ -218,20 +218,20 @@ pub const PAGED: &[&str] = &[
 pub const EVENT_STREAMS: &[&str] = &["stream_call_transcript"];
 
 /// The items of a list operation (page after page) or the events of an event stream, as they are read.
-pub fn stream(client: &Client, id: &str, args: serde_json::Value) -> Result<ItemStream> {
+pub fn stream(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream> {
     match id {
-        "list_agents" => offset_stream::<ListAgentsParams>(client, args),
-        "list_agent_calls" => offset_stream::<ListAgentCallsParams>(client, args),
-        "list_agent_conversations" => offset_stream::<ListAgentConversationsParams>(client, args),
-        "list_numbers" => offset_stream::<ListNumbersParams>(client, args),
-        "list_number_messages" => cursor_stream::<ListNumberMessagesParams>(client, args),
-        "list_number_calls" => offset_stream::<ListNumberCallsParams>(client, args),
-        "list_contacts" => offset_stream::<ListContactsParams>(client, args),
-        "list_calls" => offset_stream::<ListCallsParams>(client, args),
-        "list_conversations" => offset_stream::<ListConversationsParams>(client, args),
-        "list_conversation_messages" => cursor_stream::<ListConversationMessagesParams>(client, args),
-        "list_webhook_deliveries" => offset_stream::<ListWebhookDeliveriesParams>(client, args),
-        "stream_call_transcript" => event_stream::<StreamCallTranscriptParams, TranscriptEvent>(client, args),
+        "list_agents" => offset_stream::<ListAgentsParams>(client, args, options),
+        "list_agent_calls" => offset_stream::<ListAgentCallsParams>(client, args, options),
+        "list_agent_conversations" => offset_stream::<ListAgentConversationsParams>(client, args, options),
+        "list_numbers" => offset_stream::<ListNumbersParams>(client, args, options),
+        "list_number_messages" => cursor_stream::<ListNumberMessagesParams>(client, args, options),
+        "list_number_calls" => offset_stream::<ListNumberCallsParams>(client, args, options),
+        "list_contacts" => offset_stream::<ListContactsParams>(client, args, options),
+        "list_calls" => offset_stream::<ListCallsParams>(client, args, options),
+        "list_conversations" => offset_stream::<ListConversationsParams>(client, args, options),
+        "list_conversation_messages" => cursor_stream::<ListConversationMessagesParams>(client, args, options),
+        "list_webhook_deliveries" => offset_stream::<ListWebhookDeliveriesParams>(client, args, options),
+        "stream_call_transcript" => event_stream::<StreamCallTranscriptParams, TranscriptEvent>(client, args, options),
         other => Err(not_streamed(other)),
     }
 }
