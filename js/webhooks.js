@@ -62,7 +62,7 @@ export function constructEvent(payload, headers, options) {
     kind: parsed.kind,
     data: parsed.data,
     raw: parsed.raw,
-    isVoiceTurn: envelope.event === 'agent.message' && envelope.channel === 'voice',
+    isVoiceTurn: parsed.isVoiceTurn,
   };
 }
 

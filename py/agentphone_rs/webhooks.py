@@ -105,7 +105,7 @@ class WebhookEvent:
     """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction`` or newer),
     ``channel``, typed ``data``, and ``raw``, the payload as received."""
 
-    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw")
+    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "_voice_turn")
 
     def __init__(self, parsed: Dict[str, Any]) -> None:
         envelope = parsed["envelope"]
@@ -117,6 +117,7 @@ class WebhookEvent:
         self.recent_history: List[HistoryItem] = [HistoryItem(item) for item in envelope.get("recentHistory") or []]
         self.test: bool = bool(envelope.get("test"))
         self.raw: Dict[str, Any] = parsed["raw"]
+        self._voice_turn: bool = parsed["isVoiceTurn"]
         kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
         model = kinds.get(parsed["kind"])
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
@@ -124,7 +125,7 @@ class WebhookEvent:
     @property
     def is_voice_turn(self) -> bool:
         """A caller's turn on a live call: answer it with ``voice_reply`` or ``voice_stream``."""
-        return self.event == "agent.message" and self.channel == "voice"
+        return self._voice_turn
 
     def __repr__(self) -> str:
         return f"WebhookEvent(event={self.event!r}, channel={self.channel!r}, data={self.data!r})"

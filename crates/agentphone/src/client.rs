@@ -9,7 +9,6 @@ use reqwest::header::HeaderMap;
 use crate::config::ClientBuilder;
 use crate::error::{ApiError, Error, Result};
 use crate::request::Endpoint;
-use crate::response::EXCERPT_CHARS;
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
 use crate::secret::ApiKey;
@@ -96,17 +95,7 @@ impl Client {
     pub async fn send_with<E: Endpoint>(&self, params: &E, options: &RequestOptions) -> Result<E::Output> {
         let parts = params.to_request()?;
         let response = self.execute(&parts, options).await?;
-        let body = response.body.clone(); // shares the bytes
-        E::decode(response).map_err(|error| match error {
-            // The body came from the network: a hostile server could echo the key into it. The
-            // excerpt is cut again from the scrubbed body, so a key across the cut cannot survive.
-            Error::Decode(mut decode) => {
-                decode.excerpt = crate::error::excerpt(&self.inner.api_key.scrub(&String::from_utf8_lossy(&body)), EXCERPT_CHARS);
-                decode.message = self.inner.api_key.scrub(&decode.message);
-                Error::Decode(decode)
-            }
-            other => other,
-        })
+        E::decode(response)
     }
 
     /// Sends the request, retrying as the policy allows, and turns error statuses into errors.

@@ -18,8 +18,8 @@ use crate::client::{Client, RequestOptions, sleep};
 use crate::error::{Error, Result};
 use crate::generated::models::TranscriptEvent;
 use crate::request::{Request, RequestParts};
-use crate::response::RawResponse;
-use crate::transport;
+use crate::retry::Attempt;
+use crate::transport::{self, Failure};
 
 /// One event as the server sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,19 +115,22 @@ struct State {
     done: bool,
 }
 
-/// Opens the stream: connects, checks the status, and hands back the body.
-async fn connect(state: &mut State) -> Result<()> {
+/// Opens the stream: connects, checks the status, and hands back the body. Waiting for the
+/// headers counts against the timeout; the body then lasts as long as the call.
+async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     let inner = state.client.inner();
-    let response =
-        transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref()).await.map_err(|f| f.error)?;
+    let limit = state.options.timeout.unwrap_or(inner.timeout);
+    let started = transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref());
+    let response = match crate::client::within(limit, started).await {
+        Some(response) => response.map_err(|failure| (failure, None))?,
+        None => return Err((header_timeout(state, limit), None)),
+    };
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let (content_type, request_id, retry_after) = (header("content-type"), header("x-request-id"), header("retry-after"));
-        let body = response.bytes().await.unwrap_or_default();
-        let raw =
-            RawResponse { operation: state.parts.operation, status, content_type, request_id, retry_after: retry_after.clone(), body };
-        return Err(state.client.api_error(raw, retry_after.as_deref().and_then(crate::retry::parse_retry_after)));
+        let raw = transport::read_whole(inner, &state.parts, response).await.map_err(|failure| (failure, None))?;
+        let retry_after = raw.retry_after.as_deref().and_then(crate::retry::parse_retry_after);
+        let error = state.client.api_error(raw, retry_after);
+        return Err((Failure { attempt: Attempt::Status(status), error }, retry_after));
     }
     #[cfg(not(target_arch = "wasm32"))]
     let body = response.bytes_stream().boxed();
@@ -135,6 +138,24 @@ async fn connect(state: &mut State) -> Result<()> {
     let body = response.bytes_stream().boxed_local();
     state.body = Some(body);
     Ok(())
+}
+
+fn header_timeout(state: &State, limit: Duration) -> Failure {
+    let error = Error::Timeout(crate::error::TransportError {
+        operation: state.parts.operation.id,
+        message: format!("no answer within {} s", limit.as_secs_f64()),
+        sent: true,
+        may_have_acted: false,
+    });
+    Failure { attempt: Attempt::Lost, error }
+}
+
+/// The wait before reconnecting, or `None` to give up: the client's retry policy (a stream is
+/// a read: transient failures, 429 and 5xx are retried, `Retry-After` is honoured), with the
+/// server's `retry:` field in place of the backoff when it sent one.
+fn reconnect_delay(state: &State, attempt: Attempt, retry_after: Option<Duration>) -> Option<Duration> {
+    let delay = state.client.inner().retry.next_delay(false, attempt, state.reconnects, retry_after)?;
+    Some(if retry_after.is_some() { delay } else { state.parser.retry.unwrap_or(delay) })
 }
 
 /// The next chunk, or `None` at the end; a gap longer than the client's timeout (heartbeats come
@@ -184,21 +205,20 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
                 return None;
             }
             if state.body.is_none()
-                && let Err(error) = connect(&mut state).await
+                && let Err((failure, retry_after)) = connect(&mut state).await
             {
-                // A GET that did not get through is safe to try again; an answer (404, 401) is final.
-                let policy = &state.client.inner().retry;
-                let transient = matches!(error.kind(), crate::ErrorKind::Connection | crate::ErrorKind::Timeout);
-                if transient && state.reconnects < policy.max_retries {
+                if let Some(delay) = reconnect_delay(&state, failure.attempt, retry_after) {
                     state.reconnects += 1;
-                    sleep(state.parser.retry.unwrap_or(policy.initial_backoff)).await;
+                    sleep(delay).await;
                     continue;
                 }
                 state.done = true;
-                return Some((Err(error), Some(Ok(state))));
+                return Some((Err(failure.error), Some(Ok(state))));
             }
             match next_chunk(&mut state).await {
                 Some(Ok(chunk)) => {
+                    // Data flowed: a later break starts a fresh round of reconnects.
+                    state.reconnects = 0;
                     let events = state.parser.push(&chunk);
                     state.ready.extend(events);
                 }
@@ -206,10 +226,10 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
                 Some(Err(error)) => {
                     state.body = None;
                     // Resume where we were if the server gave ids; otherwise the events would repeat.
-                    let policy = &state.client.inner().retry;
-                    if state.parser.last_event_id.is_some() && state.reconnects < policy.max_retries {
+                    let resumable = state.parser.last_event_id.is_some();
+                    if resumable && let Some(delay) = reconnect_delay(&state, Attempt::Lost, None) {
                         state.reconnects += 1;
-                        sleep(state.parser.retry.unwrap_or(policy.initial_backoff)).await;
+                        sleep(delay).await;
                         continue;
                     }
                     state.done = true;

@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, Result, excerpt};
 use crate::request::Operation;
+use crate::secret::ApiKey;
 
 /// Characters of a body that a decode error quotes.
-pub(crate) const EXCERPT_CHARS: usize = 200;
+const EXCERPT_CHARS: usize = 200;
 
 /// Status, the headers the SDK reads, and the body.
 #[derive(Debug, Clone)]
@@ -18,6 +19,9 @@ pub struct RawResponse {
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
     pub body: Bytes,
+    /// The key the request carried: a hostile server may echo it, so errors built from this
+    /// body are scrubbed of it before they are cut to an excerpt.
+    pub(crate) api_key: Option<ApiKey>,
 }
 
 /// Binary content with its media type (call recordings).
@@ -29,12 +33,12 @@ pub struct BinaryContent {
 
 impl RawResponse {
     fn decode_error(&self, message: String) -> Error {
-        let text = String::from_utf8_lossy(&self.body);
+        let scrub = |text: &str| self.api_key.as_ref().map_or_else(|| text.to_owned(), |key| key.scrub(text));
         Error::Decode(Box::new(DecodeError {
             operation: self.operation.id,
             status: self.status,
-            message,
-            excerpt: excerpt(&text, EXCERPT_CHARS),
+            message: scrub(&message),
+            excerpt: excerpt(&scrub(&String::from_utf8_lossy(&self.body)), EXCERPT_CHARS),
             may_have_acted: self.operation.acts,
         }))
     }

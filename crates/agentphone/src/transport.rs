@@ -96,6 +96,11 @@ pub(crate) struct Failure {
 /// Sends the request once and reads the whole answer.
 pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options: &RequestOptions) -> Result<RawResponse, Failure> {
     let response = start(inner, parts, options, None).await?;
+    read_whole(inner, parts, response).await
+}
+
+/// Reads a whole answer (up to the size limit) with the headers the SDK uses.
+pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, response: reqwest::Response) -> Result<RawResponse, Failure> {
     let op = parts.operation;
     let status = response.status().as_u16();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -109,7 +114,7 @@ pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options
     if body.len() > MAX_BODY_BYTES {
         return Err(too_large(parts, status));
     }
-    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body })
+    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body, api_key: Some(inner.api_key.clone()) })
 }
 
 /// Sends the request and returns as soon as the headers arrived. Event streams get no total
@@ -179,7 +184,8 @@ fn refuse_other_origins(inner: &ClientInner, parts: &RequestParts, response: &re
         sent: true,
         may_have_acted: parts.operation.acts,
     };
-    Err(Failure { attempt: Attempt::Lost, error: Error::Connection(detail) })
+    // The server answered (elsewhere): asking again would only be redirected again.
+    Err(Failure { attempt: Attempt::Status(response.status().as_u16()), error: Error::Connection(detail) })
 }
 
 fn too_large(parts: &RequestParts, status: u16) -> Failure {

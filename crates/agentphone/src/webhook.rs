@@ -189,6 +189,7 @@ impl WebhookEvent {
             "kind": kind,
             "data": data.unwrap_or_default(),
             "raw": self.raw,
+            "isVoiceTurn": self.is_voice_turn(),
         })
     }
 

@@ -1,5 +1,5 @@
-//! The transcript stream's SSE client against a server that drops the connection mid-stream:
-//! it reconnects with `Last-Event-ID` and resumes where it was.
+//! The transcript stream's SSE client: it reconnects with `Last-Event-ID` after a broken connection,
+//! retries a busy server as a read, and times out on silence before and after the headers.
 
 #![allow(clippy::unwrap_used)]
 
@@ -76,4 +76,56 @@ async fn a_silent_stream_times_out() {
     let events: Vec<_> = client.calls().stream_transcript("c").collect().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].as_ref().unwrap_err().kind(), ErrorKind::Timeout);
+}
+
+/// Serves `app` on a loopback port; returns its URL.
+async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+#[tokio::test]
+async fn a_busy_server_is_retried_as_its_retry_after_says() {
+    // Two 503s with `Retry-After: 0`, then the stream: a stream is a read, retried like one.
+    let attempts = Arc::new(Mutex::new(0));
+    let counted = Arc::clone(&attempts);
+    let url = serve(axum::Router::new().fallback(move || {
+        let counted = Arc::clone(&counted);
+        async move {
+            let attempt = {
+                let mut n = counted.lock().unwrap();
+                *n += 1;
+                *n
+            };
+            if attempt <= 2 {
+                return Response::builder().status(503).header("retry-after", "0").body(Body::from("{\"detail\":\"busy\"}")).unwrap();
+            }
+            let body = "event: connected\nid: 1\ndata: {}\n\nevent: ended\nid: 2\ndata: {}\n\n";
+            Response::builder().header("content-type", "text/event-stream").body(Body::from(body)).unwrap()
+        }
+    }))
+    .await;
+    let client = Client::builder().api_key("sk_test_events").base_url(url).build().unwrap();
+    let names: Vec<String> = client.calls().stream_transcript("c").map(|e| e.unwrap().event).collect().await;
+    assert_eq!(names, ["connected", "ended"]);
+    assert_eq!(*attempts.lock().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_before_the_stream() {
+    let url = serve(axum::Router::new().fallback(std::future::pending::<Response>)).await;
+    let client = Client::builder()
+        .api_key("sk_test_events")
+        .base_url(url)
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy { max_retries: 0, ..Default::default() })
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let events: Vec<_> = client.calls().stream_transcript("c").collect().await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].as_ref().unwrap_err().kind(), ErrorKind::Timeout);
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
