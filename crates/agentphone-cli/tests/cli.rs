@@ -133,3 +133,54 @@ fn the_demo_runs_end_to_end() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_key_appears_in_no_output_under_any_error() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let key = "sk_test_SECRETcli7f3a9c2e1b0d";
+    let fault = |body: Value| {
+        let url = format!("{}/sandbox/faults", sandbox.url());
+        let request = reqwest::Client::new().post(url).bearer_auth(key).header("content-type", "application/json").body(body.to_string());
+        async move { assert!(request.send().await.unwrap().status().is_success()) }
+    };
+    let mut runs = Vec::new();
+    runs.push(("validation", agentphone(&sandbox, key, &["agents", "list", "--limit", "0"])));
+    runs.push(("not found", agentphone(&sandbox, key, &["agents", "get", "agt_missing"])));
+    fault(serde_json::json!({"operation": "list_agents", "status": 500, "count": 3})).await;
+    runs.push(("server error", agentphone(&sandbox, key, &["agents", "list"])));
+    fault(serde_json::json!({"operation": "list_agents", "status": 429, "retry_after": 3600})).await;
+    runs.push(("rate limit", agentphone(&sandbox, key, &["agents", "list", "--json"])));
+    fault(serde_json::json!({"operation": "create_agent", "drop": true})).await;
+    runs.push(("dropped connection", agentphone(&sandbox, key, &["agents", "create", "--name", "Ava"])));
+    // A key the server refuses (malformed), given as a flag.
+    let refused = "sk_SECRET!cli7f3a9c2e1b0d";
+    let output = Command::new(env!("CARGO_BIN_EXE_agentphone"))
+        .args(["agents", "list", "--api-key", refused])
+        .env("AGENTPHONE_BASE_URL", sandbox.url())
+        .env_remove("AGENTPHONE_API_KEY")
+        .output()
+        .unwrap();
+    runs.push(("authentication", output));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let unreachable = Command::new(env!("CARGO_BIN_EXE_agentphone"))
+        .args(["agents", "list"])
+        .env("AGENTPHONE_BASE_URL", format!("http://{closed}"))
+        .env("AGENTPHONE_API_KEY", key)
+        .output()
+        .unwrap();
+    runs.push(("connection refused", unreachable));
+    let plain_http = Command::new(env!("CARGO_BIN_EXE_agentphone"))
+        .args(["agents", "list", "--base-url", "http://api.example.com"])
+        .env("AGENTPHONE_API_KEY", key)
+        .output()
+        .unwrap();
+    runs.push(("plain http refused", plain_http));
+    for (what, output) in &runs {
+        let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(!output.status.success(), "{what}: it failed");
+        assert!(err.starts_with("error: "), "{what}: says what went wrong: {err}");
+        for secret in [key, refused, "SECRETcli7f3a9c2e1b0d", "7f3a9c2e1b0d"] {
+            assert!(!out.contains(secret) && !err.contains(secret), "{what}: the key leaked:\n{out}\n{err}");
+        }
+    }
+}

@@ -3,9 +3,11 @@
 //! - `POST /sandbox/keys`: a fresh API key (any `sk_...` key works; this just makes one up).
 //! - `POST /sandbox/reset`: forget the calling key's project (or everything, without a key).
 //! - `GET /sandbox/clock`, `POST /sandbox/clock/advance {"seconds"}`: move time forward.
-//! - `POST /sandbox/faults {...}`, `DELETE /sandbox/faults`: inject or clear faults (see `faults.rs`).
+//! - `POST /sandbox/faults {...}`, `DELETE /sandbox/faults`: inject or clear faults (see `faults.rs`);
+//!   with a key, clearing forgets only that key's faults. It answers how many hits were unused.
 //! - `POST /sandbox/balance {"cents"}`: set the calling project's balance.
-//! - `GET /sandbox/stats`: what the sandbox did (requests, faults, messages, calls, numbers).
+//! - `GET /sandbox/stats`: what the sandbox did (requests, faults, messages, calls, numbers); with a
+//!   key, also that project's requests by operation and counts of what it holds (`project`).
 //! - `POST /sandbox/inbound/message {"to", "from", "body", "channel"?, "media_urls"?, "wait"?}`:
 //!   someone texts one of your numbers; the agent's webhook gets a signed `agent.message`.
 //! - `POST /sandbox/inbound/call {"to", "from", "script"?}`: someone calls one of your numbers.
@@ -93,9 +95,15 @@ async fn add_fault(State(world): State<Arc<World>>, headers: HeaderMap, Json(mut
     Json(json!({"queued": state.faults.len()}))
 }
 
-async fn clear_faults(State(world): State<Arc<World>>) -> Json<Value> {
-    world.lock().faults.clear();
-    Json(json!({"queued": 0}))
+async fn clear_faults(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Value> {
+    let mut state = world.lock();
+    let key = api_key(&headers);
+    let (cleared, kept): (Vec<Fault>, Vec<Fault>) =
+        std::mem::take(&mut state.faults).into_iter().partition(|f| key.is_none() || f.api_key == key);
+    state.faults = kept;
+    // Hits that were never taken: a test can tell whether its fault met a request.
+    let unused: u32 = cleared.iter().map(|f| f.count).sum();
+    Json(json!({"queued": state.faults.len(), "cleared": unused}))
 }
 
 #[derive(Deserialize)]
@@ -110,8 +118,13 @@ async fn balance(State(world): State<Arc<World>>, headers: HeaderMap, Json(body)
     Json(json!({"balanceCents": body.cents})).into_response()
 }
 
-async fn stats(State(world): State<Arc<World>>) -> Json<Value> {
-    Json(world.stats())
+async fn stats(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Value> {
+    let mut stats = world.stats();
+    if let Some(key) = api_key(&headers) {
+        let config = world.config.clone();
+        stats["project"] = world.lock().project(&key, &config).stats();
+    }
+    Json(stats)
 }
 
 #[derive(Deserialize)]

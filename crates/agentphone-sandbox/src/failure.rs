@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 pub(crate) struct Failure {
     pub status: u16,
     pub body: Value,
-    pub retry_after: Option<u64>,
+    /// `Retry-After`, as sent (delay-seconds or an HTTP date).
+    pub retry_after: Option<String>,
 }
 
 impl Failure {
@@ -63,8 +64,8 @@ impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(self.body)).into_response();
-        if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert("retry-after", seconds.into());
+        if let Some(value) = self.retry_after.and_then(|v| axum::http::HeaderValue::from_str(&v).ok()) {
+            response.headers_mut().insert("retry-after", value);
         }
         response
     }

@@ -1,6 +1,8 @@
 //! Faults injected on demand: a status (with `Retry-After`) for the next N matching requests,
 //! added latency, or a dropped connection.
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
 /// A fault waiting for requests; `POST /sandbox/faults` adds one.
@@ -22,6 +24,10 @@ pub(crate) struct Fault {
     /// `Retry-After` seconds sent with the status.
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// How `retry_after` is written: `"seconds"` (default) or `"http_date"` (that many seconds
+    /// from now, as an IMF-fixdate: clients must read both forms).
+    #[serde(default)]
+    pub retry_after_format: RetryAfterFormat,
     /// Wait this long before answering (after the request took effect).
     #[serde(default)]
     pub latency_ms: Option<u64>,
@@ -33,6 +39,14 @@ pub(crate) struct Fault {
     pub acted: bool,
 }
 
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RetryAfterFormat {
+    #[default]
+    Seconds,
+    HttpDate,
+}
+
 fn one() -> u32 {
     1
 }
@@ -42,6 +56,15 @@ fn yes() -> bool {
 }
 
 impl Fault {
+    /// The `Retry-After` header's value, in the asked form.
+    pub(crate) fn retry_after_value(&self) -> Option<String> {
+        let seconds = self.retry_after?;
+        Some(match self.retry_after_format {
+            RetryAfterFormat::Seconds => seconds.to_string(),
+            RetryAfterFormat::HttpDate => httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(seconds)),
+        })
+    }
+
     fn matches(&self, key: Option<&str>, op: &agentphone::request::Operation) -> bool {
         let key_ok = self.api_key.as_deref().is_none_or(|k| Some(k) == key);
         let op_ok = self.operation.as_deref().is_none_or(|target| {

@@ -129,11 +129,15 @@ where
     if op.auth && key.is_none() {
         return Err(Failure::unauthorized());
     }
+    let project_key = if op.auth { key.clone() } else { public_owner(world, op, parts.uri.path()) };
     let fault = {
         let mut state = world.lock();
         state.stats.requests += 1;
         *state.stats.by_operation.entry(op.id.to_owned()).or_default() += 1;
-        let fault = faults::take(&mut state.faults, key.as_deref(), op);
+        if let Some(key) = project_key.as_deref() {
+            *state.project(key, &world.config).requests.entry(op.id).or_default() += 1;
+        }
+        let fault = faults::take(&mut state.faults, project_key.as_deref(), op);
         if fault.is_some() {
             state.stats.faults_injected += 1;
         }
@@ -142,7 +146,7 @@ where
     if let Some(fault) = &fault {
         if let Some(status) = fault.status {
             let mut failure = Failure::coded(status, "SANDBOX_FAULT", format!("fault injected by the sandbox (HTTP {status})"));
-            failure.retry_after = fault.retry_after;
+            failure.retry_after = fault.retry_after_value();
             if let Some(ms) = fault.latency_ms {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
             }
@@ -153,6 +157,31 @@ where
         }
     }
 
+    let answer = act(world, parts, body, op, handler, key).await;
+    // A late or lost answer comes after the request took effect, whatever the answer was.
+    if let Some(fault) = &fault {
+        if let Some(ms) = fault.latency_ms {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        if fault.drop {
+            return Ok(dropped());
+        }
+    }
+    answer
+}
+
+/// Reads the arguments, runs the handler and builds the answer.
+async fn act<P>(
+    world: &Arc<World>,
+    parts: axum::http::request::Parts,
+    body: Body,
+    op: &'static Operation,
+    handler: Handler<P>,
+    key: Option<String>,
+) -> Result<Response, Failure>
+where
+    P: DeserializeOwned + agentphone::request::Request + Send + 'static,
+{
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
         .await
         .map_err(|_| Failure::coded(413, "PAYLOAD_TOO_LARGE", "the request body is larger than 2 MiB"))?;
@@ -172,11 +201,7 @@ where
 
     let owner = match key {
         Some(key) if op.auth => key,
-        // The one public operation names a call; it belongs to whoever placed it.
-        _ => {
-            let call_id = decoded.first().map(|(_, v)| v.clone()).unwrap_or_default();
-            world.lock().call_owner.get(&call_id).cloned().ok_or_else(|| Failure::not_found("Call"))?
-        }
+        _ => public_owner(world, op, path).ok_or_else(|| Failure::not_found("Call"))?,
     };
     let (reply, effects) = {
         let mut state = world.lock();
@@ -191,15 +216,15 @@ where
     while let Reply::Later(later) = reply {
         reply = later.await?;
     }
-    if let Some(fault) = &fault {
-        if let Some(ms) = fault.latency_ms {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-        }
-        if fault.drop {
-            return Ok(dropped());
-        }
-    }
     Ok(into_response(world, reply))
+}
+
+/// The one public operation names a call: it belongs to (counts for, and meets the faults of)
+/// whoever placed it.
+fn public_owner(world: &World, op: &Operation, path: &str) -> Option<String> {
+    let (_, call_id) = op.match_path(path)?.into_iter().next()?;
+    let call_id = percent_decode_str(call_id).decode_utf8_lossy();
+    world.lock().call_owner.get(call_id.as_ref()).cloned()
 }
 
 /// The field's location, for the `loc` of a 422.

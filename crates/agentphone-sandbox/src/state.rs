@@ -84,6 +84,8 @@ pub(crate) struct Project {
     pub feedback: Vec<serde_json::Value>,
     /// WhatsApp connections by id, each with its numbers and templates.
     pub whatsapp: IndexMap<String, serde_json::Value>,
+    /// Requests this project made, by operation id (faulted ones included).
+    pub requests: std::collections::BTreeMap<&'static str, u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -185,7 +187,28 @@ impl Project {
             verifications: HashMap::new(),
             feedback: Vec::new(),
             whatsapp: IndexMap::new(),
+            requests: Default::default(),
         }
+    }
+
+    /// What the project holds and how often it asked for each operation: with these a test can
+    /// tell that an action happened exactly once.
+    pub(crate) fn stats(&self) -> serde_json::Value {
+        serde_json::json!({
+            "requests": self.requests,
+            "counts": {
+                "agents": self.agents.len(),
+                "numbers": self.numbers.len(),
+                "contacts": self.contacts.len(),
+                "calls": self.calls.len(),
+                "messages": self.messages.len(),
+                "conversations": self.conversations.len(),
+                "subAccounts": self.sub_accounts.len(),
+                "sipTrunks": self.sip_trunks.len(),
+                "verifications": self.verifications.len(),
+                "feedback": self.feedback.len(),
+            },
+        })
     }
 
     /// An agent as the API shows it: with its active numbers.

@@ -618,3 +618,42 @@ async fn the_core_follows_the_transcript_live() {
     let missing: Vec<_> = client.calls().stream_transcript("call_missing").collect().await;
     assert_eq!(missing[0].as_ref().unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn hostile_path_parameters_cannot_change_the_route() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    client.agents().create(&CreateAgentParams { name: "Ava".into(), ..Default::default() }).await.unwrap();
+    let contact = client
+        .contacts()
+        .create(&CreateContactParams { name: "Jo".into(), phone_number: "+14155550100".into(), ..Default::default() })
+        .await
+        .unwrap();
+    // Each would reach another route (a list, the contact above, a query) if sent as written.
+    let hostile = [
+        "agt/../../contacts",
+        "x?limit=1",
+        "x#fragment",
+        "with space",
+        "a/b",
+        "%2F",
+        "../contacts",
+        &format!("../contacts/{}", contact.id),
+    ];
+    for id in hostile {
+        let err = client.agents().get(id).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{id:?}: {err}");
+        let err = client.contacts().delete(id).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{id:?}: {err}");
+    }
+    for id in [".", ".."] {
+        let err = client.agents().get(id).await.unwrap_err();
+        assert!(matches!(&err, Error::Validation(v) if v.field == "agent_id"), "{id:?}: {err}");
+    }
+    // The sandbox saw exactly these routes, and the contact is still there.
+    let (_, stats) = raw(&sandbox, Some(&key), "GET", "/sandbox/stats", None).await;
+    let n = hostile.len();
+    assert_eq!(stats["project"]["requests"], json!({"create_agent": 1, "create_contact": 1, "get_agent": n, "delete_contact": n}));
+    assert_eq!(client.contacts().get(&contact.id).await.unwrap().id, contact.id);
+}

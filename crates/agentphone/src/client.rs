@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 
 use crate::config::ClientBuilder;
 use crate::error::{ApiError, Error, Result};
-use crate::request::Endpoint;
+use crate::request::{Endpoint, Method};
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
 use crate::secret::ApiKey;
@@ -106,6 +106,9 @@ impl Client {
             None => self.inner.retry.clone(),
         };
         let mut retries = 0;
+        // A write retried after an attempt that may have reached the server: whatever the last
+        // attempt answers, the request may already have taken effect.
+        let mut earlier_effect = false;
         loop {
             let (attempt, retry_after, result) = match transport::send_once(&self.inner, parts, options).await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
@@ -117,9 +120,11 @@ impl Client {
             };
             match policy.next_delay(op.acts, attempt, retries, retry_after) {
                 Some(delay) => {
+                    earlier_effect |= op.method != Method::Get && matches!(attempt, Attempt::Lost | Attempt::Status(408 | 500..=599));
                     sleep(delay).await;
                     retries += 1;
                 }
+                None if earlier_effect => return result.map_err(Error::after_possible_effect),
                 None => return result,
             }
         }

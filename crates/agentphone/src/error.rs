@@ -102,6 +102,18 @@ impl Error {
         }
     }
 
+    /// The same error, saying the request may have taken effect: an earlier attempt of it did
+    /// not come back (a retried `DELETE` that answers 404 may have deleted the thing itself).
+    pub(crate) fn after_possible_effect(mut self) -> Self {
+        match &mut self {
+            Self::Api(api) => api.may_have_acted = true,
+            Self::Timeout(t) | Self::Connection(t) => t.may_have_acted = true,
+            Self::Decode(d) => d.may_have_acted = true,
+            Self::Validation(_) | Self::Config(_) => {}
+        }
+        self
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -165,7 +177,7 @@ pub struct ApiError {
     /// The body as received (truncated to 64 KiB).
     pub body: String,
     /// True when the request may have acted despite the error (e.g. `409 DELIVERY_UNCONFIRMED`,
-    /// or a 5xx on a send): never repeat it blindly.
+    /// a 5xx on a send, or a retried write whose earlier attempt was lost): never repeat it blindly.
     pub may_have_acted: bool,
 }
 

@@ -185,6 +185,26 @@ async fn dropped_connections_retry_reads_but_not_sends() {
 }
 
 #[tokio::test]
+async fn a_retried_delete_that_finds_nothing_says_an_earlier_attempt_may_have_deleted_it() {
+    // The first attempt deletes and its answer is lost (a 504 from a proxy); the retry finds nothing.
+    let server = MockServer::start(|_, n| {
+        if n == 0 { Reply::text(504, "gateway timeout") } else { Reply::json(404, json!({"detail": "Agent not found"})) }
+    })
+    .await;
+    let err = client(&server.url()).agents().delete("a").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(err.may_have_acted(), "{err}");
+    assert_eq!(server.hits(), 2);
+    // A read that fails the same way says nothing of the kind: reading has no effect.
+    let server = MockServer::start(|_, n| {
+        if n == 0 { Reply::text(504, "gateway timeout") } else { Reply::json(404, json!({"detail": "Agent not found"})) }
+    })
+    .await;
+    let err = client(&server.url()).agents().get("a").await.unwrap_err();
+    assert!(!err.may_have_acted(), "{err}");
+}
+
+#[tokio::test]
 async fn refused_connections_are_retried_even_for_sends_and_say_nothing_was_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

@@ -25,17 +25,21 @@ pub(crate) fn list_numbers(cx: &mut Cx<'_>, p: ListNumbersParams) -> Result<Repl
 }
 
 /// A fictional number: `555-01xx` is reserved for fiction in North America.
+/// A number nobody holds. US and Canadian numbers come from the fictional 555-01XX block of the
+/// area code; when all hundred are held (many projects at once), from the rest of 555-XXXX,
+/// leaving out the numbers the sandbox gives a meaning to (…0409, …0000). British numbers come
+/// from Ofcom's drama range.
 fn fresh_number(cx: &Cx<'_>, country: &str, area_code: Option<&str>) -> Option<String> {
-    let prefix = match country {
-        "GB" => "+44 7700 900".to_owned(),
-        _ => format!("+1{}55501", area_code.unwrap_or("415")),
-    };
-    let digits = if country == "GB" { 3 } else { 2 };
-    let max = 10u32.pow(digits);
-    let start = fastrand::u32(..max);
-    (0..max)
-        .map(|i| format!("{prefix}{:0width$}", (start + i) % max, width = digits as usize).replace(' ', ""))
-        .find(|candidate| !cx.state.number_owner.contains_key(candidate))
+    let free = |candidate: &String| !cx.state.number_owner.contains_key(candidate);
+    if country == "GB" {
+        let start = fastrand::u32(..1000);
+        return (0..1000).map(|i| format!("+447700900{:03}", (start + i) % 1000)).find(free);
+    }
+    let prefix = format!("+1{}555", area_code.unwrap_or("415"));
+    let start = fastrand::u32(..100);
+    let fictional = (0..100).map(|i| 100 + (start + i) % 100);
+    let rest = (200..10_000).filter(|n| *n != 409);
+    fictional.chain(rest).map(|n| format!("{prefix}{n:04}")).find(free)
 }
 
 pub(crate) fn buy_number(cx: &mut Cx<'_>, p: BuyNumberParams) -> Result<Reply, Failure> {
