@@ -12,7 +12,7 @@ use crate::request::{Endpoint, Method};
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
 use crate::secret::ApiKey;
-use crate::{error_body, transport};
+use crate::transport;
 
 /// The AgentPhone API client. Cheap to clone: clones share one connection pool.
 ///
@@ -114,7 +114,11 @@ impl Client {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) => {
                     let retry_after = response.retry_after.as_deref().and_then(parse_retry_after);
-                    (Attempt::Status(response.status), retry_after, Err(self.api_error(response, retry_after)))
+                    (
+                        Attempt::Status(response.status),
+                        retry_after,
+                        Err(Error::Api(Box::new(ApiError::from_response(&response, retry_after)))),
+                    )
                 }
                 Err(failure) => (failure.attempt, None, Err(failure.error)),
             };
@@ -128,21 +132,6 @@ impl Client {
                 None => return result,
             }
         }
-    }
-
-    pub(crate) fn api_error(&self, response: RawResponse, retry_after: Option<Duration>) -> Error {
-        let body = self.inner.api_key.scrub(&String::from_utf8_lossy(&response.body));
-        let parsed = error_body::parse(response.status, &body);
-        let op = response.operation;
-        Error::Api(Box::new(ApiError::from_body(
-            op.id,
-            response.status,
-            parsed,
-            body,
-            response.request_id.map(|id| self.inner.api_key.scrub(&id)),
-            retry_after,
-            op.acts,
-        )))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
 use crate::pagination::{CursorPaged, OffsetPaged};
 use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts};
-use crate::response::BinaryContent;
+use crate::response::{BinaryContent, RawResponse};
 
 /// What an operation called by name returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,7 +155,22 @@ where
     P::Output: Serialize,
 {
     let params = parse_args::<P>(args)?;
-    let output = client.send_with(&params, options).await?;
+    reencoded(client.send_with(&params, options).await?)
+}
+
+pub(crate) fn decoded<P>(response: RawResponse) -> Result<Answer>
+where
+    P: Endpoint,
+    P::Output: Serialize,
+{
+    reencoded(P::decode(response)?)
+}
+
+pub(crate) fn decoded_binary<P: Endpoint<Output = BinaryContent>>(response: RawResponse) -> Result<Answer> {
+    Ok(Answer::Binary(P::decode(response)?))
+}
+
+fn reencoded(output: impl Serialize) -> Result<Answer> {
     let value = serde_json::to_value(output).map_err(|e| Error::Config(format!("cannot re-encode the response: {e}")))?;
     Ok(Answer::Json(value))
 }
@@ -187,6 +202,20 @@ mod tests {
         assert!(err.problem.contains("expected one of"), "{}", err.problem);
         let err = parse_args::<CreateAgentParams>(serde_json::json!({"name": "a", "max_silence_ms": "long"})).unwrap_err();
         assert_eq!(err.field, "max_silence_ms");
+    }
+
+    #[test]
+    fn recorded_answers_decode_by_operation() {
+        use crate::generated::{dispatch, operations};
+        let body = r#"{"id": "agt_1", "name": "Ava", "voiceMode": "robot", "later": 1}"#;
+        let Answer::Json(agent) = dispatch::decode("get_agent", RawResponse::new(&operations::GET_AGENT, 200, body)).unwrap() else {
+            panic!("an agent is JSON")
+        };
+        assert_eq!((agent["voiceMode"].as_str(), agent["later"].as_i64()), (Some("robot"), Some(1)), "unknown values are kept");
+        let err = dispatch::decode("get_agent", RawResponse::new(&operations::GET_AGENT, 200, "[1]")).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        let wav = RawResponse { content_type: Some("audio/wav".into()), ..RawResponse::new(&operations::GET_CALL_RECORDING, 200, "RIFF") };
+        assert!(matches!(dispatch::decode("get_call_recording", wav), Ok(Answer::Binary(b)) if b.content_type == "audio/wav"));
     }
 
     #[test]

@@ -150,8 +150,25 @@ pub(crate) fn keep_body(body: String) -> String {
 }
 
 impl ApiError {
+    /// The error an answer with an error status becomes: any of the API's three error shapes,
+    /// an HTML page or nothing at all. The request's key is scrubbed from everything quoted.
+    pub fn from_response(response: &crate::response::RawResponse, retry_after: Option<std::time::Duration>) -> Self {
+        let scrub = |text: &str| response.api_key.as_ref().map_or_else(|| text.to_owned(), |key| key.scrub(text));
+        let body = scrub(&String::from_utf8_lossy(&response.body));
+        let op = response.operation;
+        Self::from_body(
+            op.id,
+            response.status,
+            parse(response.status, &body),
+            body,
+            response.request_id.as_deref().map(scrub),
+            retry_after,
+            op.acts,
+        )
+    }
+
     /// Builds the error from a parsed body and the response's facts.
-    pub(crate) fn from_body(
+    fn from_body(
         operation: &'static str,
         status: u16,
         parsed: ErrorBody,

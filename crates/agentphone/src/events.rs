@@ -129,7 +129,7 @@ async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     if !(200..300).contains(&status) {
         let raw = transport::read_whole(inner, &state.parts, response).await.map_err(|failure| (failure, None))?;
         let retry_after = raw.retry_after.as_deref().and_then(crate::retry::parse_retry_after);
-        let error = state.client.api_error(raw, retry_after);
+        let error = Error::Api(Box::new(crate::ApiError::from_response(&raw, retry_after)));
         return Err((Failure { attempt: Attempt::Status(status), error }, retry_after));
     }
     #[cfg(not(target_arch = "wasm32"))]

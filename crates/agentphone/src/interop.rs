@@ -304,15 +304,9 @@ mod tests {
         let described = describe_error(&Error::Validation(ValidationError::new("to_number", "must be E.164")));
         assert_eq!(described["agentphone"]["class"], "ValidationError");
         assert_eq!(described["agentphone"]["attributes"]["field"], "to_number");
-        let api = crate::ApiError::from_body(
-            "get_agent",
-            404,
-            crate::error_body::parse(404, r#"{"detail": "Agent not found"}"#),
-            String::new(),
-            Some("req_1".into()),
-            None,
-            false,
-        );
+        let mut response = crate::RawResponse::new(&crate::generated::operations::GET_AGENT, 404, r#"{"detail": "Agent not found"}"#);
+        response.request_id = Some("req_1".into());
+        let api = crate::ApiError::from_response(&response, None);
         let described = describe_error(&Error::Api(Box::new(api)));
         let attributes = &described["agentphone"]["attributes"];
         assert_eq!(described["agentphone"]["class"], "NotFoundError");

@@ -32,6 +32,12 @@ pub struct BinaryContent {
 }
 
 impl RawResponse {
+    /// A successful answer to `operation` as received, without headers: for replaying recorded
+    /// traffic through [`crate::generated::dispatch::decode`].
+    pub fn new(operation: &'static Operation, status: u16, body: impl Into<Bytes>) -> Self {
+        Self { operation, status, content_type: None, request_id: None, retry_after: None, body: body.into(), api_key: None }
+    }
+
     fn decode_error(&self, message: String) -> Error {
         let scrub = |text: &str| self.api_key.as_ref().map_or_else(|| text.to_owned(), |key| key.scrub(text));
         Error::Decode(Box::new(DecodeError {

@@ -518,11 +518,11 @@ pub fn dispatch(spec: &Spec) -> String {
     let mut out = String::from(
         "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
          use crate::client::{Client, RequestOptions};\n\
-         use crate::dynamic::{Answer, ItemStream, binary, build_with, cursor_stream, event_stream, json, not_streamed, offset_stream, unknown_operation};\n\
+         use crate::dynamic::{Answer, ItemStream, binary, build_with, cursor_stream, decoded, decoded_binary, event_stream, json, not_streamed, offset_stream, unknown_operation};\n\
          use crate::generated::models::*;\n\
          use crate::error::Result;\n\
          use crate::generated::operations::*;\n\
-         use crate::request::RequestParts;\n\n\
+         use crate::request::RequestParts;\n         use crate::response::RawResponse;\n\n\
          /// Calls the operation `id` with arguments named as in the table (snake_case; camelCase accepted).\n\
          pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\nmatch id {\n",
     );
@@ -537,6 +537,15 @@ pub fn dispatch(spec: &Spec) -> String {
     out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Validates the arguments and builds the request without sending it.\npub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\nmatch id {\n");
     for op in &spec.operations {
         let _ = writeln!(out, "{:?} => build_with::<{}>(args),", op.id, op.params_type());
+    }
+    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Reads a response to the operation `id` as a call would (for recorded traffic and fuzzing).\npub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n");
+    for op in &spec.operations {
+        let decode = match op.response {
+            Response::EventStream(_) => continue,
+            Response::Bytes => "decoded_binary",
+            _ => "decoded",
+        };
+        let _ = writeln!(out, "{:?} => {decode}::<{}>(response),", op.id, op.params_type());
     }
     out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n");
     let paged: Vec<&Operation> = spec.operations.iter().filter(|op| op.paging.is_some()).collect();
