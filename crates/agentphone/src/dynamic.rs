@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
-use crate::pagination::{CursorPaged, OffsetPaged};
+use std::marker::PhantomData;
+
+use crate::pagination::{CursorPaged, OffsetPaged, Page};
 use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts};
 use crate::response::{BinaryContent, RawResponse};
 
@@ -45,36 +47,122 @@ fn item_to_json<T: Serialize>(item: Result<T>) -> Result<serde_json::Value> {
     item.and_then(|item| serde_json::to_value(item).map_err(|e| Error::Config(format!("cannot re-encode an item: {e}"))))
 }
 
+/// The arguments of `P`'s operation by name, standing in for `P` itself: list walks and event
+/// streams run on them without a parameter struct being built (or its decoder linked in).
+struct ByName<P> {
+    args: serde_json::Value,
+    of: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for ByName<P> {
+    fn clone(&self) -> Self {
+        Self { args: self.args.clone(), of: PhantomData }
+    }
+}
+
+impl<P: Request> ByName<P> {
+    /// Checks the arguments now, so that a mistake fails the call rather than the first page.
+    fn new(args: serde_json::Value) -> Result<Self> {
+        let args = if args.is_null() { serde_json::Value::Object(Default::default()) } else { args };
+        crate::arguments::build(P::OPERATION, args.clone())?;
+        Ok(Self { args, of: PhantomData })
+    }
+
+    fn set(&mut self, name: &str, value: serde_json::Value) {
+        if let Some(args) = self.args.as_object_mut() {
+            args.insert(name.to_owned(), value);
+        }
+    }
+}
+
+impl<P: Request> Request for ByName<P> {
+    const OPERATION: &'static Operation = P::OPERATION;
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        crate::arguments::build(P::OPERATION, self.args.clone())
+    }
+}
+
+impl<P: Endpoint> Endpoint for ByName<P> {
+    type Output = P::Output;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        P::decode(response)
+    }
+}
+
+impl<P: OffsetPaged> OffsetPaged for ByName<P> {
+    type Item = P::Item;
+
+    fn offset(&self) -> i64 {
+        self.args.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0)
+    }
+
+    fn set_offset(&mut self, offset: i64) {
+        self.set("offset", offset.into());
+    }
+
+    fn into_page(output: P::Output) -> Page<P::Item> {
+        P::into_page(output)
+    }
+}
+
+impl<P: CursorPaged> CursorPaged for ByName<P> {
+    type Item = P::Item;
+
+    fn set_before(&mut self, before: String) {
+        self.set("before", before.into());
+    }
+
+    fn into_page(output: P::Output) -> Page<P::Item> {
+        P::into_page(output)
+    }
+
+    fn cursor(item: &P::Item) -> Option<&str> {
+        P::cursor(item)
+    }
+
+    fn id(item: &P::Item) -> &str {
+        P::id(item)
+    }
+}
+
 pub(crate) fn offset_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
-    P: OffsetPaged + DeserializeOwned + MaybeSend + Sync + 'static,
+    P: OffsetPaged + 'static,
     P::Item: Serialize + MaybeSend,
     P::Output: MaybeSend,
 {
-    let params = parse_args::<P>(args)?;
-    params.to_request()?;
+    let params = ByName::<P>::new(args)?;
     Ok(Box::pin(crate::pagination::offset_items_with(client.clone(), params, options.clone()).map(item_to_json)))
 }
 
 pub(crate) fn cursor_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
-    P: CursorPaged + DeserializeOwned + MaybeSend + Sync + 'static,
+    P: CursorPaged + 'static,
     P::Item: Serialize + MaybeSend,
     P::Output: MaybeSend,
 {
-    let params = parse_args::<P>(args)?;
-    params.to_request()?;
+    let params = ByName::<P>::new(args)?;
     Ok(Box::pin(crate::pagination::cursor_items_with(client.clone(), params, options.clone()).map(item_to_json)))
 }
 
 pub(crate) fn event_stream<P, M>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
 where
-    P: Request + DeserializeOwned + MaybeSend + 'static,
+    P: Request + 'static,
     M: From<crate::events::SseEvent> + Serialize + MaybeSend,
 {
-    let params = parse_args::<P>(args)?;
-    params.to_request()?;
+    let params = ByName::<P>::new(args)?;
     Ok(Box::pin(crate::events::events_with(client.clone(), params, options.clone()).map(|event| item_to_json(event.map(M::from)))))
+}
+
+/// The operation called `id`.
+pub(crate) fn operation(id: &str) -> Result<&'static Operation> {
+    crate::OPERATIONS.iter().copied().find(|op| op.id == id).ok_or_else(|| unknown_operation(id))
+}
+
+pub(crate) fn not_called(id: &str) -> Error {
+    ValidationError::new("operation", format!("{id:?} answers with a stream of events; follow it with stream(), not call()")).into()
 }
 
 pub(crate) fn not_streamed(id: &str) -> Error {
@@ -116,7 +204,7 @@ pub fn args_from_wire<'a>(
     for (wire, text) in query {
         let Some(param) = find(ParamLocation::Query, wire) else { continue };
         let bad = |what: &str| ValidationError::new(param.name, format!("{text:?} is not {what}"));
-        let value = match param.kind {
+        let value = match param.kind() {
             ParamKind::Int => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
             ParamKind::Float => Value::from(text.parse::<f64>().map_err(|_| bad("a number"))?),
             ParamKind::Bool => Value::Bool(text.parse::<bool>().map_err(|_| bad("true or false"))?),
@@ -145,19 +233,6 @@ fn backticked(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
-pub(crate) fn build_with<P: Request + DeserializeOwned>(args: serde_json::Value) -> Result<RequestParts> {
-    Ok(parse_args::<P>(args)?.to_request()?)
-}
-
-pub(crate) async fn json<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<Answer>
-where
-    P: Endpoint + DeserializeOwned,
-    P::Output: Serialize,
-{
-    let params = parse_args::<P>(args)?;
-    reencoded(client.send_with(&params, options).await?)
-}
-
 pub(crate) fn decoded<P>(response: RawResponse) -> Result<Answer>
 where
     P: Endpoint,
@@ -173,14 +248,6 @@ pub(crate) fn decoded_binary<P: Endpoint<Output = BinaryContent>>(response: RawR
 fn reencoded(output: impl Serialize) -> Result<Answer> {
     let value = serde_json::to_value(output).map_err(|e| Error::Config(format!("cannot re-encode the response: {e}")))?;
     Ok(Answer::Json(value))
-}
-
-pub(crate) async fn binary<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<Answer>
-where
-    P: Endpoint<Output = BinaryContent> + DeserializeOwned,
-{
-    let params = parse_args::<P>(args)?;
-    Ok(Answer::Binary(client.send_with(&params, options).await?))
 }
 
 pub(crate) fn unknown_operation(id: &str) -> Error {

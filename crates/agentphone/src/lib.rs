@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod arguments;
 mod client;
 mod config;
 pub mod dynamic;

@@ -2,9 +2,9 @@
 //! method, path, query, headers and JSON body that the generated builders produce.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::arguments::ValueType;
 use crate::error::{Result, ValidationError};
 use crate::response::RawResponse;
 use crate::validate;
@@ -68,7 +68,7 @@ pub enum ParamKind {
     Object,
 }
 
-/// One parameter of an operation.
+/// One parameter of an operation, with the rules its value must follow.
 #[derive(Debug)]
 pub struct ParamInfo {
     /// What users write (snake_case).
@@ -76,8 +76,32 @@ pub struct ParamInfo {
     /// What goes on the wire.
     pub wire: &'static str,
     pub location: ParamLocation,
-    pub kind: ParamKind,
+    pub ty: ValueType,
     pub required: bool,
+    /// `null` is sent as such (it clears the field) instead of meaning "not given".
+    pub nullable: bool,
+    /// Bounds of a number.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Bounds of a string's characters or a list's items.
+    pub min_len: Option<usize>,
+    pub max_len: Option<usize>,
+    /// Other names accepted for it (camelCase, and older names).
+    pub aliases: &'static [&'static str],
+}
+
+impl ParamInfo {
+    /// The JSON shape of its value.
+    pub fn kind(&self) -> ParamKind {
+        match self.ty {
+            ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => ParamKind::String,
+            ValueType::Int => ParamKind::Int,
+            ValueType::Float => ParamKind::Float,
+            ValueType::Bool => ParamKind::Bool,
+            ValueType::List(_) => ParamKind::List,
+            ValueType::StringMap | ValueType::Object | ValueType::Json | ValueType::Model(_) => ParamKind::Object,
+        }
+    }
 }
 
 /// One row of the operation table, as the client needs it at run time.
@@ -101,6 +125,8 @@ pub struct Operation {
     /// Status of a successful answer (200, 201 or 204).
     pub status: u16,
     pub params: &'static [ParamInfo],
+    /// Parameters of which exactly one must be given.
+    pub one_of: &'static [&'static str],
     /// One-line description.
     pub doc: &'static str,
 }
@@ -217,13 +243,6 @@ impl RequestParts {
         self.headers.push((wire, value.into()));
     }
 
-    /// Adds a body field; `field` names it in the error if it cannot be encoded.
-    pub fn body(&mut self, field: &str, wire: &'static str, value: &impl Serialize) -> Result<(), ValidationError> {
-        let value = serde_json::to_value(value).map_err(|e| ValidationError::new(field, format!("cannot be encoded as JSON: {e}")))?;
-        self.body.get_or_insert_with(Map::new).insert(wire.to_owned(), value);
-        Ok(())
-    }
-
     /// Sends an explicit `null` (clears a nullable field).
     pub fn body_null(&mut self, wire: &'static str) {
         self.body.get_or_insert_with(Map::new).insert(wire.to_owned(), Value::Null);
@@ -233,7 +252,11 @@ impl RequestParts {
 /// A request: the generated parameter struct of one operation.
 pub trait Request {
     /// The operation's row of the table.
-    fn operation(&self) -> &'static Operation;
+    const OPERATION: &'static Operation;
+    /// The operation's row of the table.
+    fn operation(&self) -> &'static Operation {
+        Self::OPERATION
+    }
     /// Validates the parameters and builds the request.
     fn to_request(&self) -> Result<RequestParts, ValidationError>;
 }

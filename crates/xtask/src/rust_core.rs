@@ -109,14 +109,24 @@ fn response_kind(op: &Operation) -> &'static str {
     }
 }
 
-fn param_kind(ty: &Ty) -> &'static str {
+/// The checker's description of a parameter's type (`crate::arguments::ValueType`).
+fn value_type(ty: &Ty, spec: &Spec) -> String {
     match ty {
-        Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_) => "String",
-        Ty::Int => "Int",
-        Ty::Float => "Float",
-        Ty::Bool => "Bool",
-        Ty::List(_) => "List",
-        Ty::Json | Ty::Object | Ty::StringMap | Ty::Model(_) => "Object",
+        Ty::String => "ValueType::String".into(),
+        Ty::Url => "ValueType::Url".into(),
+        Ty::Phone => "ValueType::Phone".into(),
+        Ty::Int => "ValueType::Int".into(),
+        Ty::Float => "ValueType::Float".into(),
+        Ty::Bool => "ValueType::Bool".into(),
+        Ty::Json => "ValueType::Json".into(),
+        Ty::Object => "ValueType::Object".into(),
+        Ty::StringMap => "ValueType::StringMap".into(),
+        Ty::Enum(name) => {
+            let strict = spec.enum_def(name).is_some_and(|e| e.strict);
+            format!("ValueType::Enum {{ known: {name}::KNOWN, strict: {strict} }}")
+        }
+        Ty::List(inner) => format!("ValueType::List(&{})", value_type(inner, spec)),
+        Ty::Model(name) => format!("ValueType::Model(crate::arguments::model_argument::<{name}>)"),
     }
 }
 
@@ -124,104 +134,10 @@ fn method_variant(method: &str) -> String {
     method.to_lowercase().to_upper_camel_case()
 }
 
-fn opt_lit<T: std::fmt::Display>(value: Option<T>, suffix: &str) -> String {
+fn opt_lit<T: std::fmt::Debug>(value: Option<T>) -> String {
     match value {
-        Some(v) => format!("Some({v}{suffix})"),
+        Some(v) => format!("Some({v:?})"),
         None => "None".into(),
-    }
-}
-
-fn float_lit(value: Option<f64>) -> String {
-    match value {
-        Some(v) if v.fract() == 0.0 => format!("Some({v:.1})"),
-        Some(v) => format!("Some({v})"),
-        None => "None".into(),
-    }
-}
-
-/// Checks for one value, binding `value` (a reference) and producing `wire_value`, the
-/// expression sent.
-fn value_code(p: &Param, spec: &Spec) -> (String, String) {
-    let field = &p.name;
-    let mut checks = String::new();
-    let len_bounds = (p.min_len.is_some() || p.max_len.is_some()).then(|| (opt_lit(p.min_len, "usize"), opt_lit(p.max_len, "usize")));
-    let wire = match &p.ty {
-        Ty::Int => {
-            if p.min.is_some() || p.max.is_some() {
-                let _ = writeln!(
-                    checks,
-                    "crate::validate::range({field:?}, *value, {}, {})?;",
-                    opt_lit(p.min.map(|m| m as i64), "i64"),
-                    opt_lit(p.max.map(|m| m as i64), "i64")
-                );
-            }
-            "value".to_owned()
-        }
-        Ty::Float => {
-            let _ = writeln!(checks, "crate::validate::float_range({field:?}, *value, {}, {})?;", float_lit(p.min), float_lit(p.max));
-            "value".to_owned()
-        }
-        Ty::String | Ty::Url | Ty::Phone => {
-            if let Some((min, max)) = &len_bounds {
-                let _ = writeln!(checks, "crate::validate::str_len({field:?}, value, {min}, {max})?;");
-            }
-            match p.ty {
-                Ty::Url => {
-                    let _ = writeln!(checks, "crate::validate::url({field:?}, value)?;");
-                    "value".to_owned()
-                }
-                Ty::Phone => {
-                    let _ = writeln!(checks, "let value = &crate::normalize_e164({field:?}, value)?;");
-                    "value".to_owned()
-                }
-                _ => "value".to_owned(),
-            }
-        }
-        Ty::Enum(name) => {
-            if spec.enum_def(name).is_some_and(|e| e.strict) {
-                let _ = writeln!(checks, "crate::validate::known_value({field:?}, value.as_str(), value.is_known(), {name}::KNOWN)?;");
-            }
-            "value".to_owned()
-        }
-        Ty::List(inner) => {
-            if let Some((min, max)) = &len_bounds {
-                let _ = writeln!(checks, "crate::validate::list_len({field:?}, value.len(), {min}, {max})?;");
-            }
-            match inner.as_ref() {
-                Ty::Url => {
-                    let _ = writeln!(
-                        checks,
-                        "for (i, item) in value.iter().enumerate() {{ crate::validate::url(&format!(\"{field}[{{i}}]\"), item)?; }}"
-                    );
-                    "value".to_owned()
-                }
-                Ty::Phone => {
-                    let _ = writeln!(
-                        checks,
-                        "let value = &value.iter().enumerate().map(|(i, item)| crate::normalize_e164(&format!(\"{field}[{{i}}]\"), item)).collect::<Result<Vec<_>, _>>()?;"
-                    );
-                    "value".to_owned()
-                }
-                _ => "value".to_owned(),
-            }
-        }
-        Ty::Bool | Ty::Json | Ty::Object | Ty::StringMap | Ty::Model(_) => "value".to_owned(),
-    };
-    (checks, wire)
-}
-
-/// The statement that puts a checked value on the request.
-fn emit_value(p: &Param, expr: &str) -> String {
-    let (field, wire) = (&p.name, &p.wire);
-    match p.location {
-        Location::Body => format!("request.body({field:?}, {wire:?}, {expr})?;"),
-        Location::Header => format!("request.header({wire:?}, {expr}.clone());"),
-        Location::Query => match &p.ty {
-            Ty::List(_) => format!("request.query({wire:?}, {expr}.join(\",\"));"),
-            Ty::Enum(_) => format!("request.query({wire:?}, {expr}.as_str());"),
-            _ => format!("request.query({wire:?}, {expr});"),
-        },
-        Location::Path => unreachable!("path parameters are formatted into the path"),
     }
 }
 
@@ -243,7 +159,8 @@ pub fn operations(spec: &Spec) -> String {
          use crate::error::{Result, ValidationError};\n\
          use crate::generated::models::*;\n\
          use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
-         use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamKind, ParamLocation, Request, RequestParts, ResponseKind, path_segment};\n\
+         use crate::arguments::ValueType;\n\
+         use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};\n\
          use crate::response::RawResponse;\n\n",
     );
     for op in &spec.operations {
@@ -251,19 +168,29 @@ pub fn operations(spec: &Spec) -> String {
             .params
             .iter()
             .map(|p| {
+                let camel = heck::ToLowerCamelCase::to_lower_camel_case(p.name.as_str());
+                let aliases: Vec<String> =
+                    std::iter::once(camel).filter(|c| *c != p.name).chain(p.aliases.iter().cloned()).map(|a| format!("{a:?}")).collect();
                 format!(
-                    "ParamInfo {{ name: {:?}, wire: {:?}, location: ParamLocation::{:?}, kind: ParamKind::{}, required: {} }}",
+                    "ParamInfo {{ name: {:?}, wire: {:?}, location: ParamLocation::{:?}, ty: {}, required: {}, nullable: {}, min: {}, max: {}, min_len: {}, max_len: {}, aliases: &[{}] }}",
                     p.name,
                     p.wire,
                     p.location,
-                    param_kind(&p.ty),
-                    p.required
+                    value_type(&p.ty, spec),
+                    p.required,
+                    p.nullable,
+                    opt_lit(p.min),
+                    opt_lit(p.max),
+                    opt_lit(p.min_len.map(|n| n as usize)),
+                    opt_lit(p.max_len.map(|n| n as usize)),
+                    aliases.join(", ")
                 )
             })
             .collect();
+        let one_of: Vec<String> = op.one_of.iter().map(|n| format!("{n:?}")).collect();
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], doc: {:?} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], doc: {:?} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -276,6 +203,7 @@ pub fn operations(spec: &Spec) -> String {
             response_kind(op),
             op.status,
             params.join(", "),
+            one_of.join(", "),
             op.doc
         );
     }
@@ -288,7 +216,7 @@ pub fn operations(spec: &Spec) -> String {
 
     for op in &spec.operations {
         out.push_str(&params_struct(op));
-        out.push_str(&request_impl(op, spec));
+        out.push_str(&request_impl(op));
         if !matches!(op.response, Response::EventStream(_)) {
             out.push_str(&endpoint_impl(op));
         }
@@ -333,43 +261,12 @@ fn params_struct(op: &Operation) -> String {
     out
 }
 
-fn request_impl(op: &Operation, spec: &Spec) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "impl Request for {} {{", op.params_type());
-    let _ = writeln!(out, "fn operation(&self) -> &'static Operation {{ &{} }}\n", op.const_name());
-    out.push_str("fn to_request(&self) -> Result<RequestParts, ValidationError> {\n");
-    let mut template = op.path.clone();
-    let mut args = Vec::new();
-    for p in op.params_in(Location::Path) {
-        template = template.replace(&format!("{{{}}}", p.name), "{}");
-        args.push(format!("path_segment({:?}, &self.{})?", p.name, ident(&p.name)));
-    }
-    let path_expr =
-        if args.is_empty() { format!("{:?}.to_owned()", op.path) } else { format!("format!({template:?}, {})", args.join(", ")) };
-    let used = op.params.iter().any(|p| p.location != Location::Path);
-    let _ = writeln!(out, "let {}request = RequestParts::new(&{}, {path_expr});", if used { "mut " } else { "" }, op.const_name());
-    if !op.one_of.is_empty() {
-        let given: Vec<String> = op.one_of.iter().map(|name| format!("self.{}.is_some()", ident(name))).collect();
-        let _ = writeln!(out, "crate::validate::exactly_one(&[{}], &{:?})?;", given.join(", "), op.one_of);
-    }
-    for p in op.params.iter().filter(|p| p.location != Location::Path) {
-        let (checks, wire) = value_code(p, spec);
-        let put = emit_value(p, &wire);
-        let name = ident(&p.name);
-        if p.required {
-            let _ = writeln!(out, "{{ let value = &self.{name};\n{checks}{put} }}");
-        } else if p.nullable {
-            let _ = writeln!(
-                out,
-                "match &self.{name} {{ None => {{}}, Some(None) => request.body_null({:?}), Some(Some(value)) => {{ {checks}{put} }} }}",
-                p.wire
-            );
-        } else {
-            let _ = writeln!(out, "if let Some(value) = &self.{name} {{\n{checks}{put} }}");
-        }
-    }
-    out.push_str("Ok(request)\n}\n}\n\n");
-    out
+fn request_impl(op: &Operation) -> String {
+    format!(
+        "impl Request for {} {{\nconst OPERATION: &'static Operation = &{};\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ crate::arguments::build_params(self) }}\n}}\n\n",
+        op.params_type(),
+        op.const_name()
+    )
 }
 
 fn endpoint_impl(op: &Operation) -> String {
@@ -518,27 +415,22 @@ pub fn dispatch(spec: &Spec) -> String {
     let mut out = String::from(
         "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
          use crate::client::{Client, RequestOptions};\n\
-         use crate::dynamic::{Answer, ItemStream, binary, build_with, cursor_stream, decoded, decoded_binary, event_stream, json, not_streamed, offset_stream, unknown_operation};\n\
+         use crate::dynamic::{Answer, ItemStream, cursor_stream, decoded, decoded_binary, event_stream, not_called, not_streamed, offset_stream, operation, unknown_operation};\n\
          use crate::generated::models::*;\n\
          use crate::error::Result;\n\
          use crate::generated::operations::*;\n\
          use crate::request::RequestParts;\n         use crate::response::RawResponse;\n\n\
          /// Calls the operation `id` with arguments named as in the table (snake_case; camelCase accepted).\n\
-         pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\nmatch id {\n",
+         pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\n\
+         if EVENT_STREAMS.contains(&id) {\n return Err(not_called(id));\n}\n\
+         let response = client.execute(&build(id, args)?, options).await?;\n\
+         decode(id, response)\n}\n\n\
+         /// Validates the arguments and builds the request without sending it.\n\
+         pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\n\
+         Ok(crate::arguments::build(operation(id)?, args)?)\n}\n\n\
+         /// Reads a response to the operation `id` as a call would (for recorded traffic and fuzzing).\n\
+         pub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n",
     );
-    for op in &spec.operations {
-        let call = match op.response {
-            Response::EventStream(_) => continue,
-            Response::Bytes => "binary",
-            _ => "json",
-        };
-        let _ = writeln!(out, "{:?} => {call}::<{}>(client, args, options).await,", op.id, op.params_type());
-    }
-    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Validates the arguments and builds the request without sending it.\npub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\nmatch id {\n");
-    for op in &spec.operations {
-        let _ = writeln!(out, "{:?} => build_with::<{}>(args),", op.id, op.params_type());
-    }
-    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n/// Reads a response to the operation `id` as a call would (for recorded traffic and fuzzing).\npub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n");
     for op in &spec.operations {
         let decode = match op.response {
             Response::EventStream(_) => continue,

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arguments::ValueType;
 use crate::error::{Result, ValidationError};
 use crate::generated::models::*;
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
-use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamKind, ParamLocation, Request, RequestParts, ResponseKind, path_segment};
+use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};
 use crate::response::RawResponse;
 
 #[doc = "`agents.list`: List agents."]
@@ -21,16 +22,47 @@ pub static LIST_AGENTS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "List agents.",
 };
 
@@ -46,83 +78,294 @@ pub static CREATE_AGENT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "voice_mode", wire: "voiceMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "begin_message", wire: "beginMessage", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "description",
+            wire: "description",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "voice_mode",
+            wire: "voiceMode",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: VoiceMode::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["voiceMode"],
+        },
+        ParamInfo {
+            name: "model_tier",
+            wire: "modelTier",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: ModelTier::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["modelTier"],
+        },
+        ParamInfo {
+            name: "system_prompt",
+            wire: "systemPrompt",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["systemPrompt"],
+        },
+        ParamInfo {
+            name: "begin_message",
+            wire: "beginMessage",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["beginMessage"],
+        },
+        ParamInfo {
+            name: "voice",
+            wire: "voice",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "transfer_number",
             wire: "transferNumber",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Phone,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["transferNumber"],
         },
         ParamInfo {
             name: "voicemail_message",
             wire: "voicemailMessage",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["voicemailMessage"],
         },
-        ParamInfo { name: "stt_mode", wire: "sttMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "ambient_sound", wire: "ambientSound", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "stt_mode",
+            wire: "sttMode",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: SttMode::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["sttMode"],
+        },
+        ParamInfo {
+            name: "ambient_sound",
+            wire: "ambientSound",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: AmbientSound::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["ambientSound"],
+        },
         ParamInfo {
             name: "denoising_mode",
             wire: "denoisingMode",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Enum { known: DenoisingMode::KNOWN, strict: true },
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["denoisingMode"],
         },
-        ParamInfo { name: "max_silence_ms", wire: "maxSilenceMs", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "max_silence_ms",
+            wire: "maxSilenceMs",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(10000.0),
+            max: Some(3600000.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["maxSilenceMs"],
+        },
         ParamInfo {
             name: "enable_messaging",
             wire: "enableMessaging",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["enableMessaging"],
         },
         ParamInfo {
             name: "enable_backchannel",
             wire: "enableBackchannel",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["enableBackchannel"],
         },
         ParamInfo {
             name: "interruption_sensitivity",
             wire: "interruptionSensitivity",
             location: ParamLocation::Body,
-            kind: ParamKind::Float,
+            ty: ValueType::Float,
             required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: Some(1.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["interruptionSensitivity"],
         },
-        ParamInfo { name: "voice_speed", wire: "voiceSpeed", location: ParamLocation::Body, kind: ParamKind::Float, required: false },
-        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "custom_tools", wire: "customTools", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo {
+            name: "voice_speed",
+            wire: "voiceSpeed",
+            location: ParamLocation::Body,
+            ty: ValueType::Float,
+            required: false,
+            nullable: false,
+            min: Some(0.5),
+            max: Some(2.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["voiceSpeed"],
+        },
+        ParamInfo {
+            name: "language",
+            wire: "language",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: Language::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "custom_tools",
+            wire: "customTools",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::Model(crate::arguments::model_argument::<CustomTool>)),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: Some(20),
+            aliases: &["customTools"],
+        },
         ParamInfo {
             name: "call_screening_identity",
             wire: "callScreeningIdentity",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningIdentity"],
         },
         ParamInfo {
             name: "call_screening_purpose",
             wire: "callScreeningPurpose",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningPurpose"],
         },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Create an agent.",
 };
 
@@ -138,15 +381,34 @@ pub static GET_AGENT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Get an agent with its numbers.",
 };
 
@@ -162,84 +424,307 @@ pub static UPDATE_AGENT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "voice_mode", wire: "voiceMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "begin_message", wire: "beginMessage", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "description",
+            wire: "description",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "voice_mode",
+            wire: "voiceMode",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: VoiceMode::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["voiceMode"],
+        },
+        ParamInfo {
+            name: "model_tier",
+            wire: "modelTier",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: ModelTier::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["modelTier"],
+        },
+        ParamInfo {
+            name: "system_prompt",
+            wire: "systemPrompt",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["systemPrompt"],
+        },
+        ParamInfo {
+            name: "begin_message",
+            wire: "beginMessage",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["beginMessage"],
+        },
+        ParamInfo {
+            name: "voice",
+            wire: "voice",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "transfer_number",
             wire: "transferNumber",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Phone,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["transferNumber"],
         },
         ParamInfo {
             name: "voicemail_message",
             wire: "voicemailMessage",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["voicemailMessage"],
         },
-        ParamInfo { name: "stt_mode", wire: "sttMode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "ambient_sound", wire: "ambientSound", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "stt_mode",
+            wire: "sttMode",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: SttMode::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["sttMode"],
+        },
+        ParamInfo {
+            name: "ambient_sound",
+            wire: "ambientSound",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: AmbientSound::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["ambientSound"],
+        },
         ParamInfo {
             name: "denoising_mode",
             wire: "denoisingMode",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Enum { known: DenoisingMode::KNOWN, strict: true },
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["denoisingMode"],
         },
-        ParamInfo { name: "max_silence_ms", wire: "maxSilenceMs", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "max_silence_ms",
+            wire: "maxSilenceMs",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(10000.0),
+            max: Some(3600000.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["maxSilenceMs"],
+        },
         ParamInfo {
             name: "enable_messaging",
             wire: "enableMessaging",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["enableMessaging"],
         },
         ParamInfo {
             name: "enable_backchannel",
             wire: "enableBackchannel",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["enableBackchannel"],
         },
         ParamInfo {
             name: "interruption_sensitivity",
             wire: "interruptionSensitivity",
             location: ParamLocation::Body,
-            kind: ParamKind::Float,
+            ty: ValueType::Float,
             required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: Some(1.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["interruptionSensitivity"],
         },
-        ParamInfo { name: "voice_speed", wire: "voiceSpeed", location: ParamLocation::Body, kind: ParamKind::Float, required: false },
-        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "custom_tools", wire: "customTools", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo {
+            name: "voice_speed",
+            wire: "voiceSpeed",
+            location: ParamLocation::Body,
+            ty: ValueType::Float,
+            required: false,
+            nullable: false,
+            min: Some(0.5),
+            max: Some(2.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["voiceSpeed"],
+        },
+        ParamInfo {
+            name: "language",
+            wire: "language",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: Language::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "custom_tools",
+            wire: "customTools",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::Model(crate::arguments::model_argument::<CustomTool>)),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: Some(20),
+            aliases: &["customTools"],
+        },
         ParamInfo {
             name: "call_screening_identity",
             wire: "callScreeningIdentity",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningIdentity"],
         },
         ParamInfo {
             name: "call_screening_purpose",
             wire: "callScreeningPurpose",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningPurpose"],
         },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Update an agent; only the fields given change.",
 };
 
@@ -255,15 +740,34 @@ pub static DELETE_AGENT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Delete an agent; its numbers, calls and conversations are unassigned.",
 };
 
@@ -279,9 +783,34 @@ pub static ATTACH_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "number_id", wire: "numberId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "number_id",
+            wire: "numberId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
     ],
+    one_of: &[],
     doc: "Attach one of the project's numbers to an agent.",
 };
 
@@ -297,9 +826,34 @@ pub static DETACH_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
     ],
+    one_of: &[],
     doc: "Detach a number from an agent; the number stays active.",
 };
 
@@ -315,10 +869,47 @@ pub static LIST_AGENT_CALLS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List an agent's calls.",
 };
 
@@ -334,10 +925,47 @@ pub static LIST_AGENT_CONVERSATIONS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List an agent's conversations.",
 };
 
@@ -353,6 +981,7 @@ pub static LIST_VOICES: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "List the voices agents can use.",
 };
 
@@ -367,7 +996,20 @@ pub static GET_AGENT_WEBHOOK: Operation = Operation {
     auth: true,
     response: ResponseKind::NullableJson,
     status: 200,
-    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "agent_id",
+        wire: "agent_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["agentId"],
+    }],
+    one_of: &[],
     doc: "Get an agent's own webhook, or null when it uses the project webhook.",
 };
 
@@ -383,11 +1025,60 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "response_timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "url",
+            wire: "url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "context_limit",
+            wire: "contextLimit",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: Some(50.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["contextLimit"],
+        },
+        ParamInfo {
+            name: "response_timeout",
+            wire: "timeout",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(5.0),
+            max: Some(120.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["responseTimeout"],
+        },
     ],
+    one_of: &[],
     doc: "Create or replace an agent's webhook; a new signing secret is returned every time.",
 };
 
@@ -402,7 +1093,20 @@ pub static DELETE_AGENT_WEBHOOK: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "agent_id",
+        wire: "agent_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["agentId"],
+    }],
+    one_of: &[],
     doc: "Remove an agent's webhook; its events go to the project webhook again.",
 };
 
@@ -418,9 +1122,34 @@ pub static LIST_AGENT_WEBHOOK_DELIVERIES: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List recent deliveries to an agent's webhook.",
 };
 
@@ -435,7 +1164,20 @@ pub static TEST_AGENT_WEBHOOK: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "agent_id",
+        wire: "agent_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["agentId"],
+    }],
+    one_of: &[],
     doc: "Send a synthetic event to an agent's webhook.",
 };
 
@@ -451,16 +1193,47 @@ pub static LIST_NUMBERS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "List active phone numbers (released ones are left out).",
 };
 
@@ -476,21 +1249,112 @@ pub static BUY_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "country", wire: "country", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "area_code", wire: "areaCode", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "type", wire: "type", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "imessage_type", wire: "imessageType", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "external_id", wire: "externalId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "expires_at", wire: "expiresAt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "country",
+            wire: "country",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(2),
+            max_len: Some(2),
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "area_code",
+            wire: "areaCode",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(3),
+            max_len: Some(3),
+            aliases: &["areaCode"],
+        },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agentId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "type",
+            wire: "type",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: NumberType::KNOWN, strict: false },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "imessage_type",
+            wire: "imessageType",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["imessageType"],
+        },
+        ParamInfo {
+            name: "external_id",
+            wire: "externalId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["externalId"],
+        },
+        ParamInfo {
+            name: "expires_at",
+            wire: "expiresAt",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["expiresAt"],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Buy a phone number (billed).",
 };
 
@@ -505,7 +1369,20 @@ pub static GET_NUMBER: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "number_id",
+        wire: "number_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["numberId"],
+    }],
+    one_of: &[],
     doc: "Get a phone number, released ones included.",
 };
 
@@ -521,10 +1398,47 @@ pub static UPDATE_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "external_id", wire: "externalId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "expires_at", wire: "expiresAt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
+        ParamInfo {
+            name: "external_id",
+            wire: "externalId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["externalId"],
+        },
+        ParamInfo {
+            name: "expires_at",
+            wire: "expiresAt",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["expiresAt"],
+        },
     ],
+    one_of: &[],
     doc: "Update a number's external id or expiry.",
 };
 
@@ -540,15 +1454,34 @@ pub static RELEASE_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Release a phone number. Irreversible.",
 };
 
@@ -564,13 +1497,86 @@ pub static SEARCH_AVAILABLE_NUMBERS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "area_code", wire: "areaCode", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "city", wire: "city", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "state", wire: "state", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "zip", wire: "zip", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "country", wire: "country", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "area_code",
+            wire: "areaCode",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["areaCode"],
+        },
+        ParamInfo {
+            name: "city",
+            wire: "city",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "state",
+            wire: "state",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "zip",
+            wire: "zip",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "country",
+            wire: "country",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Search numbers available to buy.",
 };
 
@@ -589,9 +1595,16 @@ pub static LOOKUP_NUMBERS: Operation = Operation {
         name: "phone_numbers",
         wire: "phoneNumbers",
         location: ParamLocation::Query,
-        kind: ParamKind::List,
+        ty: ValueType::List(&ValueType::Phone),
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: Some(25),
+        aliases: &["phoneNumbers"],
     }],
+    one_of: &[],
     doc: "Look up carrier facts for up to 25 phone numbers.",
 };
 
@@ -607,11 +1620,60 @@ pub static LIST_NUMBER_MESSAGES: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "before", wire: "before", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "after", wire: "after", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(200.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "before",
+            wire: "before",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "after",
+            wire: "after",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List messages received and sent by a number, newest first.",
 };
 
@@ -627,10 +1689,47 @@ pub static LIST_NUMBER_CALLS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List calls on a number.",
 };
 
@@ -645,7 +1744,20 @@ pub static GET_CONTACT_CARD: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "number_id",
+        wire: "number_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["numberId"],
+    }],
+    one_of: &[],
     doc: "Get the iMessage contact card a number shares.",
 };
 
@@ -661,12 +1773,73 @@ pub static SET_CONTACT_CARD: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "first_name", wire: "firstName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "last_name", wire: "lastName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "display_name", wire: "displayName", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "avatar_url", wire: "avatarUrl", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["numberId"],
+        },
+        ParamInfo {
+            name: "first_name",
+            wire: "firstName",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["firstName"],
+        },
+        ParamInfo {
+            name: "last_name",
+            wire: "lastName",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["lastName"],
+        },
+        ParamInfo {
+            name: "display_name",
+            wire: "displayName",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["displayName"],
+        },
+        ParamInfo {
+            name: "avatar_url",
+            wire: "avatarUrl",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["avatarUrl"],
+        },
     ],
+    one_of: &[],
     doc: "Create or replace the iMessage contact card a number shares.",
 };
 
@@ -681,7 +1854,20 @@ pub static DELETE_CONTACT_CARD: Operation = Operation {
     auth: true,
     response: ResponseKind::Empty,
     status: 204,
-    params: &[ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "number_id",
+        wire: "number_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["numberId"],
+    }],
+    one_of: &[],
     doc: "Remove a number's contact card.",
 };
 
@@ -697,17 +1883,60 @@ pub static LIST_CONTACTS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "search", wire: "search", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "search",
+            wire: "search",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "List contacts, optionally filtered by name or phone.",
 };
 
@@ -723,11 +1952,60 @@ pub static CREATE_CONTACT: Operation = Operation {
     response: ResponseKind::Json,
     status: 201,
     params: &[
-        ParamInfo { name: "phone_number", wire: "phoneNumber", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "notes", wire: "notes", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "phone_number",
+            wire: "phoneNumber",
+            location: ParamLocation::Body,
+            ty: ValueType::Phone,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["phoneNumber"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "email",
+            wire: "email",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "notes",
+            wire: "notes",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Create a contact; a phone number can be saved once.",
 };
 
@@ -746,9 +2024,16 @@ pub static GET_CONTACT_CAPABILITIES: Operation = Operation {
         name: "phone_number",
         wire: "phone_number",
         location: ParamLocation::Query,
-        kind: ParamKind::String,
+        ty: ValueType::Phone,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: None,
+        max_len: None,
+        aliases: &["phoneNumber"],
     }],
+    one_of: &[],
     doc: "Check live whether a number can get iMessage or SMS.",
 };
 
@@ -763,7 +2048,20 @@ pub static GET_CONTACT: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "contact_id",
+        wire: "contact_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["contactId"],
+    }],
+    one_of: &[],
     doc: "Get a contact.",
 };
 
@@ -779,12 +2077,73 @@ pub static UPDATE_CONTACT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "phone_number", wire: "phoneNumber", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "notes", wire: "notes", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "contact_id",
+            wire: "contact_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["contactId"],
+        },
+        ParamInfo {
+            name: "phone_number",
+            wire: "phoneNumber",
+            location: ParamLocation::Body,
+            ty: ValueType::Phone,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["phoneNumber"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "email",
+            wire: "email",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: true,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "notes",
+            wire: "notes",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: true,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Update a contact; only the fields given change.",
 };
 
@@ -799,7 +2158,20 @@ pub static DELETE_CONTACT: Operation = Operation {
     auth: true,
     response: ResponseKind::Empty,
     status: 204,
-    params: &[ParamInfo { name: "contact_id", wire: "contact_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "contact_id",
+        wire: "contact_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["contactId"],
+    }],
+    one_of: &[],
     doc: "Delete a contact.",
 };
 
@@ -815,20 +2187,99 @@ pub static LIST_CALLS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "status", wire: "status", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "direction", wire: "direction", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "type", wire: "type", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "search", wire: "search", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "status",
+            wire: "status",
+            location: ParamLocation::Query,
+            ty: ValueType::Enum { known: CallStatus::KNOWN, strict: false },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "direction",
+            wire: "direction",
+            location: ParamLocation::Query,
+            ty: ValueType::Enum { known: CallDirection::KNOWN, strict: false },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "type",
+            wire: "type",
+            location: ParamLocation::Query,
+            ty: ValueType::Enum { known: CallType::KNOWN, strict: false },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "search",
+            wire: "search",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "List calls, newest first.",
 };
 
@@ -844,49 +2295,164 @@ pub static CREATE_CALL: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "to_number", wire: "toNumber", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "from_number_id", wire: "fromNumberId", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agentId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "to_number",
+            wire: "toNumber",
+            location: ParamLocation::Body,
+            ty: ValueType::Phone,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["toNumber"],
+        },
+        ParamInfo {
+            name: "from_number_id",
+            wire: "fromNumberId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["fromNumberId"],
+        },
         ParamInfo {
             name: "initial_greeting",
             wire: "initialGreeting",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["initialGreeting"],
         },
-        ParamInfo { name: "voice", wire: "voice", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "system_prompt", wire: "systemPrompt", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "model_tier", wire: "modelTier", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "variables", wire: "variables", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "voice",
+            wire: "voice",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "system_prompt",
+            wire: "systemPrompt",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["systemPrompt"],
+        },
+        ParamInfo {
+            name: "model_tier",
+            wire: "modelTier",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: ModelTier::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["modelTier"],
+        },
+        ParamInfo {
+            name: "variables",
+            wire: "variables",
+            location: ParamLocation::Body,
+            ty: ValueType::StringMap,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "disable_recording",
             wire: "disableRecording",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["disableRecording"],
         },
         ParamInfo {
             name: "call_screening_identity",
             wire: "callScreeningIdentity",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningIdentity"],
         },
         ParamInfo {
             name: "call_screening_purpose",
             wire: "callScreeningPurpose",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["callScreeningPurpose"],
         },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Place an outbound call (billed; dials a real phone).",
 };
 
@@ -902,10 +2468,47 @@ pub static CREATE_WEB_CALL: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "metadata", wire: "metadata", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
-        ParamInfo { name: "variables", wire: "variables", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agentId",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "metadata",
+            wire: "metadata",
+            location: ParamLocation::Body,
+            ty: ValueType::Object,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "variables",
+            wire: "variables",
+            location: ParamLocation::Body,
+            ty: ValueType::StringMap,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Start a browser call; returns a short-lived access token for the web SDK.",
 };
 
@@ -920,7 +2523,20 @@ pub static GET_CALL: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "call_id",
+        wire: "call_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["callId"],
+    }],
+    one_of: &[],
     doc: "Get a call with its transcript so far.",
 };
 
@@ -935,7 +2551,20 @@ pub static END_CALL: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "call_id",
+        wire: "call_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["callId"],
+    }],
+    one_of: &[],
     doc: "Hang up a call in progress.",
 };
 
@@ -950,7 +2579,20 @@ pub static GET_CALL_RECORDING: Operation = Operation {
     auth: false,
     response: ResponseKind::Bytes,
     status: 200,
-    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "call_id",
+        wire: "call_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["callId"],
+    }],
+    one_of: &[],
     doc: "Download a call's recording (WAV).",
 };
 
@@ -965,7 +2607,20 @@ pub static GET_CALL_TRANSCRIPT: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "call_id",
+        wire: "call_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["callId"],
+    }],
+    one_of: &[],
     doc: "Get a call's transcript.",
 };
 
@@ -980,7 +2635,20 @@ pub static STREAM_CALL_TRANSCRIPT: Operation = Operation {
     auth: true,
     response: ResponseKind::EventStream,
     status: 200,
-    params: &[ParamInfo { name: "call_id", wire: "call_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "call_id",
+        wire: "call_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["callId"],
+    }],
+    one_of: &[],
     doc: "Follow a call's transcript live (server-sent events; past turns first).",
 };
 
@@ -996,23 +2664,138 @@ pub static SEND_MESSAGE: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "to_number", wire: "to_number", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "recipients", wire: "recipients", location: ParamLocation::Body, kind: ParamKind::List, required: false },
-        ParamInfo { name: "body", wire: "body", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "media_url", wire: "media_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "media_urls", wire: "media_urls", location: ParamLocation::Body, kind: ParamKind::List, required: false },
-        ParamInfo { name: "number_id", wire: "number_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "from_number", wire: "from_number", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "send_style", wire: "send_style", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "to_number",
+            wire: "to_number",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["toNumber"],
+        },
+        ParamInfo {
+            name: "recipients",
+            wire: "recipients",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::String),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(2),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "body",
+            wire: "body",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "media_url",
+            wire: "media_url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["mediaUrl"],
+        },
+        ParamInfo {
+            name: "media_urls",
+            wire: "media_urls",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::Url),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: Some(20),
+            aliases: &["mediaUrls"],
+        },
+        ParamInfo {
+            name: "number_id",
+            wire: "number_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["numberId"],
+        },
+        ParamInfo {
+            name: "from_number",
+            wire: "from_number",
+            location: ParamLocation::Body,
+            ty: ValueType::Phone,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["fromNumber"],
+        },
+        ParamInfo {
+            name: "send_style",
+            wire: "send_style",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: SendStyle::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["sendStyle"],
+        },
         ParamInfo {
             name: "reply_to_message_id",
             wire: "reply_to_message_id",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["replyToMessageId"],
         },
     ],
+    one_of: &["to_number", "recipients"],
     doc: "Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.",
 };
 
@@ -1028,9 +2811,34 @@ pub static SEND_REACTION: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "message_id", wire: "message_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "reaction", wire: "reaction", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "message_id",
+            wire: "message_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["messageId"],
+        },
+        ParamInfo {
+            name: "reaction",
+            wire: "reaction",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "React to an iMessage (tapback or emoji).",
 };
 
@@ -1046,16 +2854,47 @@ pub static LIST_CONVERSATIONS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "List conversations, most recent activity first.",
 };
 
@@ -1075,11 +2914,30 @@ pub static GET_CONVERSATION: Operation = Operation {
             name: "conversation_id",
             wire: "conversation_id",
             location: ParamLocation::Path,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["conversationId"],
         },
-        ParamInfo { name: "message_limit", wire: "message_limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "message_limit",
+            wire: "message_limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["messageLimit"],
+        },
     ],
+    one_of: &[],
     doc: "Get a conversation with its recent messages.",
 };
 
@@ -1099,12 +2957,43 @@ pub static UPDATE_CONVERSATION: Operation = Operation {
             name: "conversation_id",
             wire: "conversation_id",
             location: ParamLocation::Path,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["conversationId"],
         },
-        ParamInfo { name: "metadata", wire: "metadata", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
-        ParamInfo { name: "group_name", wire: "group_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "metadata",
+            wire: "metadata",
+            location: ParamLocation::Body,
+            ty: ValueType::Object,
+            required: false,
+            nullable: true,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "group_name",
+            wire: "group_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["groupName"],
+        },
     ],
+    one_of: &[],
     doc: "Replace a conversation's metadata (null clears it) or rename its group.",
 };
 
@@ -1124,13 +3013,56 @@ pub static LIST_CONVERSATION_MESSAGES: Operation = Operation {
             name: "conversation_id",
             wire: "conversation_id",
             location: ParamLocation::Path,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["conversationId"],
         },
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "before", wire: "before", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "after", wire: "after", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(200.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "before",
+            wire: "before",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "after",
+            wire: "after",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List a conversation's messages, newest first.",
 };
 
@@ -1149,9 +3081,16 @@ pub static SEND_TYPING_INDICATOR: Operation = Operation {
         name: "conversation_id",
         wire: "conversation_id",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["conversationId"],
     }],
+    one_of: &[],
     doc: "Show a typing indicator (iMessage; best effort, expires by itself).",
 };
 
@@ -1171,11 +3110,30 @@ pub static SET_CHAT_BACKGROUND: Operation = Operation {
             name: "conversation_id",
             wire: "conversation_id",
             location: ParamLocation::Path,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["conversationId"],
         },
-        ParamInfo { name: "image_url", wire: "image_url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "image_url",
+            wire: "image_url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["imageUrl"],
+        },
     ],
+    one_of: &[],
     doc: "Set an iMessage chat background (idempotent).",
 };
 
@@ -1194,9 +3152,16 @@ pub static REMOVE_CHAT_BACKGROUND: Operation = Operation {
         name: "conversation_id",
         wire: "conversation_id",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["conversationId"],
     }],
+    one_of: &[],
     doc: "Remove an iMessage chat background (idempotent).",
 };
 
@@ -1215,9 +3180,16 @@ pub static GET_WEBHOOK: Operation = Operation {
         name: "sub_account_id",
         wire: "X-Sub-Account-Id",
         location: ParamLocation::Header,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: false,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["subAccountId"],
     }],
+    one_of: &[],
     doc: "Get the project webhook, or null when none is set.",
 };
 
@@ -1233,17 +3205,60 @@ pub static SET_WEBHOOK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "context_limit", wire: "contextLimit", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "response_timeout", wire: "timeout", location: ParamLocation::Body, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "url",
+            wire: "url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "context_limit",
+            wire: "contextLimit",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: Some(50.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["contextLimit"],
+        },
+        ParamInfo {
+            name: "response_timeout",
+            wire: "timeout",
+            location: ParamLocation::Body,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(5.0),
+            max: Some(120.0),
+            min_len: None,
+            max_len: None,
+            aliases: &["responseTimeout"],
+        },
         ParamInfo {
             name: "sub_account_id",
             wire: "X-Sub-Account-Id",
             location: ParamLocation::Header,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
     ],
+    one_of: &[],
     doc: "Create or replace the project webhook; a new signing secret is returned every time.",
 };
 
@@ -1259,6 +3274,7 @@ pub static DELETE_WEBHOOK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Remove the project webhook (agent webhooks are unaffected).",
 };
 
@@ -1274,10 +3290,47 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "hours", wire: "hours", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "hours",
+            wire: "hours",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List deliveries to the project webhook.",
 };
 
@@ -1292,7 +3345,20 @@ pub static GET_WEBHOOK_DELIVERY_STATS: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "hours", wire: "hours", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
+    params: &[ParamInfo {
+        name: "hours",
+        wire: "hours",
+        location: ParamLocation::Query,
+        ty: ValueType::Int,
+        required: false,
+        nullable: false,
+        min: Some(1.0),
+        max: Some(720.0),
+        min_len: None,
+        max_len: None,
+        aliases: &[],
+    }],
+    one_of: &[],
     doc: "Delivery counts over the last hours.",
 };
 
@@ -1308,6 +3374,7 @@ pub static GET_WEBHOOK_ALL_TIME_STATS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Delivery counts since the beginning.",
 };
 
@@ -1323,12 +3390,73 @@ pub static TEST_WEBHOOK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "agent_id", wire: "agentId", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "from_number", wire: "from", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "to_number", wire: "to", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "message", wire: "message", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "channel", wire: "channel", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agentId",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentId"],
+        },
+        ParamInfo {
+            name: "from_number",
+            wire: "from",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["fromNumber", "from_"],
+        },
+        ParamInfo {
+            name: "to_number",
+            wire: "to",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["toNumber", "to"],
+        },
+        ParamInfo {
+            name: "message",
+            wire: "message",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "channel",
+            wire: "channel",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: Channel::KNOWN, strict: false },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Send a synthetic `agent.message` event (marked test) to the webhook.",
 };
 
@@ -1344,6 +3472,7 @@ pub static GET_USAGE: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Plan, limits and activity counters.",
 };
 
@@ -1358,7 +3487,20 @@ pub static GET_DAILY_USAGE: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "days", wire: "days", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
+    params: &[ParamInfo {
+        name: "days",
+        wire: "days",
+        location: ParamLocation::Query,
+        ty: ValueType::Int,
+        required: false,
+        nullable: false,
+        min: Some(1.0),
+        max: Some(365.0),
+        min_len: None,
+        max_len: None,
+        aliases: &[],
+    }],
+    one_of: &[],
     doc: "Activity per day.",
 };
 
@@ -1373,7 +3515,20 @@ pub static GET_MONTHLY_USAGE: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "months", wire: "months", location: ParamLocation::Query, kind: ParamKind::Int, required: false }],
+    params: &[ParamInfo {
+        name: "months",
+        wire: "months",
+        location: ParamLocation::Query,
+        ty: ValueType::Int,
+        required: false,
+        nullable: false,
+        min: Some(1.0),
+        max: Some(24.0),
+        min_len: None,
+        max_len: None,
+        aliases: &[],
+    }],
+    one_of: &[],
     doc: "Activity per month.",
 };
 
@@ -1389,6 +3544,7 @@ pub static GET_USAGE_BY_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Activity per phone number.",
 };
 
@@ -1404,9 +3560,34 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "period", wire: "period", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "tz", wire: "tz", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "period",
+            wire: "period",
+            location: ParamLocation::Query,
+            ty: ValueType::Enum { known: UsagePeriod::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "tz",
+            wire: "tz",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Activity per agent over a week, month or year.",
 };
 
@@ -1426,107 +3607,420 @@ pub static REGISTER_A2P: Operation = Operation {
             name: "registration_type",
             wire: "registration_type",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Enum { known: RegistrationType::KNOWN, strict: false },
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["registrationType"],
         },
-        ParamInfo { name: "first_name", wire: "first_name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "last_name", wire: "last_name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "email", wire: "email", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "phone_number", wire: "phone_number", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "business_name", wire: "business_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "brand_name", wire: "brand_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "first_name",
+            wire: "first_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["firstName"],
+        },
+        ParamInfo {
+            name: "last_name",
+            wire: "last_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["lastName"],
+        },
+        ParamInfo {
+            name: "email",
+            wire: "email",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(3),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "phone_number",
+            wire: "phone_number",
+            location: ParamLocation::Body,
+            ty: ValueType::Phone,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["phoneNumber"],
+        },
+        ParamInfo {
+            name: "business_name",
+            wire: "business_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["businessName"],
+        },
+        ParamInfo {
+            name: "brand_name",
+            wire: "brand_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["brandName"],
+        },
         ParamInfo {
             name: "organization_type",
             wire: "organization_type",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Enum { known: OrganizationType::KNOWN, strict: true },
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["organizationType"],
         },
-        ParamInfo { name: "contact_title", wire: "contact_title", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "contact_title",
+            wire: "contact_title",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: ContactTitle::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["contactTitle"],
+        },
         ParamInfo {
             name: "contact_title_other",
             wire: "contact_title_other",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["contactTitleOther"],
         },
-        ParamInfo { name: "ein", wire: "ein", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "website_url", wire: "website_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "industry", wire: "industry", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "ein",
+            wire: "ein",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "website_url",
+            wire: "website_url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["websiteUrl"],
+        },
+        ParamInfo {
+            name: "industry",
+            wire: "industry",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "business_regions",
             wire: "business_regions",
             location: ParamLocation::Body,
-            kind: ParamKind::List,
+            ty: ValueType::List(&ValueType::String),
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["businessRegions"],
         },
         ParamInfo {
             name: "street_address",
             wire: "street_address",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["streetAddress"],
         },
         ParamInfo {
             name: "street_address_2",
             wire: "street_address_2",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["streetAddress2"],
         },
-        ParamInfo { name: "city", wire: "city", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "state", wire: "state", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "zip_code", wire: "zip_code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "country", wire: "country", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "city",
+            wire: "city",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "state",
+            wire: "state",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "zip_code",
+            wire: "zip_code",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["zipCode"],
+        },
+        ParamInfo {
+            name: "country",
+            wire: "country",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "planned_numbers",
             wire: "planned_numbers",
             location: ParamLocation::Body,
-            kind: ParamKind::Int,
+            ty: ValueType::Int,
             required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["plannedNumbers"],
         },
-        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "use_cases", wire: "use_cases", location: ParamLocation::Body, kind: ParamKind::List, required: true },
-        ParamInfo { name: "volume", wire: "volume", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "description",
+            wire: "description",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(40),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "use_cases",
+            wire: "use_cases",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::Enum { known: UseCase::KNOWN, strict: true }),
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: Some(5),
+            aliases: &["useCases"],
+        },
+        ParamInfo {
+            name: "volume",
+            wire: "volume",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: Volume::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "message_samples",
             wire: "message_samples",
             location: ParamLocation::Body,
-            kind: ParamKind::List,
+            ty: ValueType::List(&ValueType::String),
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(2),
+            max_len: Some(5),
+            aliases: &["messageSamples"],
         },
-        ParamInfo { name: "consent_flow", wire: "consent_flow", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "consent_flow",
+            wire: "consent_flow",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(40),
+            max_len: None,
+            aliases: &["consentFlow"],
+        },
         ParamInfo {
             name: "privacy_policy_url",
             wire: "privacy_policy_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["privacyPolicyUrl"],
         },
         ParamInfo {
             name: "terms_of_service_url",
             wire: "terms_of_service_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["termsOfServiceUrl"],
         },
         ParamInfo {
             name: "opt_in_image_url",
             wire: "opt_in_image_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["optInImageUrl"],
         },
-        ParamInfo { name: "includes", wire: "includes", location: ParamLocation::Body, kind: ParamKind::List, required: false },
-        ParamInfo { name: "link_sample", wire: "link_sample", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "includes",
+            wire: "includes",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::String),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "link_sample",
+            wire: "link_sample",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["linkSample"],
+        },
         ParamInfo {
             name: "create_sub_account",
             wire: "create_sub_account",
             location: ParamLocation::Body,
-            kind: ParamKind::Bool,
+            ty: ValueType::Bool,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["createSubAccount"],
         },
     ],
+    one_of: &[],
     doc: "Submit an A2P 10DLC brand and campaign registration (billed).",
 };
 
@@ -1545,9 +4039,16 @@ pub static GET_REGISTRATION_STATUS: Operation = Operation {
         name: "sub_account_id",
         wire: "X-Sub-Account-Id",
         location: ParamLocation::Header,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: false,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["subAccountId"],
     }],
+    one_of: &[],
     doc: "Where the registration stands.",
 };
 
@@ -1563,6 +4064,7 @@ pub static GET_REGISTRATION: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "The registration with its brand and campaign.",
 };
 
@@ -1578,44 +4080,177 @@ pub static UPDATE_REGISTRATION: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "business_name", wire: "business_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "brand_name", wire: "brand_name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "website_url", wire: "website_url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "description", wire: "description", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "use_cases", wire: "use_cases", location: ParamLocation::Body, kind: ParamKind::List, required: false },
-        ParamInfo { name: "volume", wire: "volume", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "business_name",
+            wire: "business_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["businessName"],
+        },
+        ParamInfo {
+            name: "brand_name",
+            wire: "brand_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["brandName"],
+        },
+        ParamInfo {
+            name: "website_url",
+            wire: "website_url",
+            location: ParamLocation::Body,
+            ty: ValueType::Url,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["websiteUrl"],
+        },
+        ParamInfo {
+            name: "description",
+            wire: "description",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(40),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "use_cases",
+            wire: "use_cases",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::Enum { known: UseCase::KNOWN, strict: true }),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: Some(5),
+            aliases: &["useCases"],
+        },
+        ParamInfo {
+            name: "volume",
+            wire: "volume",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: Volume::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "message_samples",
             wire: "message_samples",
             location: ParamLocation::Body,
-            kind: ParamKind::List,
+            ty: ValueType::List(&ValueType::String),
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(2),
+            max_len: Some(5),
+            aliases: &["messageSamples"],
         },
-        ParamInfo { name: "consent_flow", wire: "consent_flow", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "consent_flow",
+            wire: "consent_flow",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(40),
+            max_len: None,
+            aliases: &["consentFlow"],
+        },
         ParamInfo {
             name: "privacy_policy_url",
             wire: "privacy_policy_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["privacyPolicyUrl"],
         },
         ParamInfo {
             name: "terms_of_service_url",
             wire: "terms_of_service_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["termsOfServiceUrl"],
         },
         ParamInfo {
             name: "opt_in_image_url",
             wire: "opt_in_image_url",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Url,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["optInImageUrl"],
         },
-        ParamInfo { name: "includes", wire: "includes", location: ParamLocation::Body, kind: ParamKind::List, required: false },
-        ParamInfo { name: "link_sample", wire: "link_sample", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "includes",
+            wire: "includes",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::String),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "link_sample",
+            wire: "link_sample",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["linkSample"],
+        },
     ],
+    one_of: &[],
     doc: "Correct a registration; only the fields given change.",
 };
 
@@ -1631,9 +4266,34 @@ pub static LIST_SUB_ACCOUNTS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "limit", wire: "limit", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
-        ParamInfo { name: "offset", wire: "offset", location: ParamLocation::Query, kind: ParamKind::Int, required: false },
+        ParamInfo {
+            name: "limit",
+            wire: "limit",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(1.0),
+            max: Some(100.0),
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "offset",
+            wire: "offset",
+            location: ParamLocation::Query,
+            ty: ValueType::Int,
+            required: false,
+            nullable: false,
+            min: Some(0.0),
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List sub-accounts.",
 };
 
@@ -1648,7 +4308,20 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "name",
+        wire: "name",
+        location: ParamLocation::Body,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &[],
+    }],
+    one_of: &[],
     doc: "Create a sub-account.",
 };
 
@@ -1668,11 +4341,30 @@ pub static UPDATE_SUB_ACCOUNT: Operation = Operation {
             name: "sub_account_id",
             wire: "sub_account_id",
             location: ParamLocation::Path,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["subAccountId"],
         },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Rename a sub-account.",
 };
 
@@ -1691,9 +4383,16 @@ pub static DELETE_SUB_ACCOUNT: Operation = Operation {
         name: "sub_account_id",
         wire: "sub_account_id",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["subAccountId"],
     }],
+    one_of: &[],
     doc: "Delete a sub-account.",
 };
 
@@ -1712,9 +4411,16 @@ pub static GET_LOCATION: Operation = Operation {
         name: "phone_number",
         wire: "phone_number",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["phoneNumber"],
     }],
+    one_of: &[],
     doc: "The last known location of a number's device.",
 };
 
@@ -1730,6 +4436,7 @@ pub static REFRESH_LOCATIONS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Ask devices for fresh locations; poll get after the given seconds.",
 };
 
@@ -1745,6 +4452,7 @@ pub static LIST_SIP_TRUNKS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "List SIP trunks.",
 };
 
@@ -1760,6 +4468,7 @@ pub static CREATE_SIP_TRUNK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "Create a SIP trunk; its password is shown only in this answer.",
 };
 
@@ -1774,7 +4483,20 @@ pub static GET_SIP_TRUNK: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "trunk_id",
+        wire: "trunk_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["trunkId"],
+    }],
+    one_of: &[],
     doc: "Get a SIP trunk.",
 };
 
@@ -1790,18 +4512,73 @@ pub static UPDATE_SIP_TRUNK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "transfers", wire: "transfers", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "trunk_id",
+            wire: "trunk_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["trunkId"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "transfers",
+            wire: "transfers",
+            location: ParamLocation::Body,
+            ty: ValueType::Enum { known: SipTransfers::KNOWN, strict: true },
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "transfer_caller_id",
             wire: "transfer_caller_id",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::Enum { known: TransferCallerId::KNOWN, strict: true },
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["transferCallerId"],
         },
-        ParamInfo { name: "origination", wire: "origination", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "origination",
+            wire: "origination",
+            location: ParamLocation::Body,
+            ty: ValueType::Object,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Update a SIP trunk; with no fields, rotate its credentials.",
 };
 
@@ -1816,7 +4593,20 @@ pub static DELETE_SIP_TRUNK: Operation = Operation {
     auth: true,
     response: ResponseKind::Json,
     status: 200,
-    params: &[ParamInfo { name: "trunk_id", wire: "trunk_id", location: ParamLocation::Path, kind: ParamKind::String, required: true }],
+    params: &[ParamInfo {
+        name: "trunk_id",
+        wire: "trunk_id",
+        location: ParamLocation::Path,
+        ty: ValueType::String,
+        required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["trunkId"],
+    }],
+    one_of: &[],
     doc: "Delete a SIP trunk.",
 };
 
@@ -1835,9 +4625,16 @@ pub static SEND_VERIFICATION: Operation = Operation {
         name: "phone_number",
         wire: "phone_number",
         location: ParamLocation::Body,
-        kind: ParamKind::String,
+        ty: ValueType::Phone,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: None,
+        max_len: None,
+        aliases: &["phoneNumber"],
     }],
+    one_of: &[],
     doc: "Text a one-time code to a phone number.",
 };
 
@@ -1857,11 +4654,30 @@ pub static CHECK_VERIFICATION: Operation = Operation {
             name: "verification_id",
             wire: "verification_id",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["verificationId"],
         },
-        ParamInfo { name: "code", wire: "code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "code",
+            wire: "code",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Check a one-time code.",
 };
 
@@ -1877,12 +4693,73 @@ pub static SUBMIT_FEEDBACK: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "category", wire: "category", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "note", wire: "note", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "request_id", wire: "request_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "url", wire: "url", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "tags", wire: "tags", location: ParamLocation::Body, kind: ParamKind::List, required: false },
+        ParamInfo {
+            name: "category",
+            wire: "category",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "note",
+            wire: "note",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "request_id",
+            wire: "request_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["requestId"],
+        },
+        ParamInfo {
+            name: "url",
+            wire: "url",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "tags",
+            wire: "tags",
+            location: ParamLocation::Body,
+            ty: ValueType::List(&ValueType::String),
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "Send feedback to the AgentPhone team.",
 };
 
@@ -1898,18 +4775,73 @@ pub static WHATSAPP_CONNECT: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "code", wire: "code", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "waba_id", wire: "waba_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "code",
+            wire: "code",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "waba_id",
+            wire: "waba_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["wabaId"],
+        },
         ParamInfo {
             name: "phone_number_id",
             wire: "phone_number_id",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["phoneNumberId"],
         },
-        ParamInfo { name: "business_id", wire: "business_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "business_id",
+            wire: "business_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["businessId"],
+        },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentId"],
+        },
     ],
+    one_of: &[],
     doc: "Connect a WhatsApp Business account (from Meta's embedded signup).",
 };
 
@@ -1928,9 +4860,16 @@ pub static WHATSAPP_AVAILABLE_NUMBERS: Operation = Operation {
         name: "connection_id",
         wire: "connection_id",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["connectionId"],
     }],
+    one_of: &[],
     doc: "Numbers of a connection that can be attached.",
 };
 
@@ -1946,16 +4885,47 @@ pub static WHATSAPP_CONNECT_NUMBER: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "connection_id",
+            wire: "connection_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["connectionId"],
+        },
         ParamInfo {
             name: "phone_number_id",
             wire: "phone_number_id",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["phoneNumberId"],
         },
-        ParamInfo { name: "agent_id", wire: "agent_id", location: ParamLocation::Body, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "agent_id",
+            wire: "agent_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentId"],
+        },
     ],
+    one_of: &[],
     doc: "Attach a WhatsApp number to an agent.",
 };
 
@@ -1971,12 +4941,73 @@ pub static WHATSAPP_LIST_TEMPLATES: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "status", wire: "status", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "category", wire: "category", location: ParamLocation::Query, kind: ParamKind::String, required: false },
-        ParamInfo { name: "language", wire: "language", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "connection_id",
+            wire: "connection_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["connectionId"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "status",
+            wire: "status",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "category",
+            wire: "category",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "language",
+            wire: "language",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
     ],
+    one_of: &[],
     doc: "List message templates.",
 };
 
@@ -1992,40 +5023,125 @@ pub static WHATSAPP_CREATE_TEMPLATE: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Body, kind: ParamKind::String, required: true },
-        ParamInfo { name: "language", wire: "language", location: ParamLocation::Body, kind: ParamKind::String, required: false },
-        ParamInfo { name: "category", wire: "category", location: ParamLocation::Body, kind: ParamKind::String, required: true },
+        ParamInfo {
+            name: "connection_id",
+            wire: "connection_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["connectionId"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "language",
+            wire: "language",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "category",
+            wire: "category",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "parameter_format",
             wire: "parameter_format",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["parameterFormat"],
         },
-        ParamInfo { name: "components", wire: "components", location: ParamLocation::Body, kind: ParamKind::Object, required: false },
+        ParamInfo {
+            name: "components",
+            wire: "components",
+            location: ParamLocation::Body,
+            ty: ValueType::Json,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &[],
+        },
         ParamInfo {
             name: "library_template_name",
             wire: "library_template_name",
             location: ParamLocation::Body,
-            kind: ParamKind::String,
+            ty: ValueType::String,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["libraryTemplateName"],
         },
         ParamInfo {
             name: "library_template_button_inputs",
             wire: "library_template_button_inputs",
             location: ParamLocation::Body,
-            kind: ParamKind::Object,
+            ty: ValueType::Json,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["libraryTemplateButtonInputs"],
         },
         ParamInfo {
             name: "library_template_body_inputs",
             wire: "library_template_body_inputs",
             location: ParamLocation::Body,
-            kind: ParamKind::Object,
+            ty: ValueType::Json,
             required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["libraryTemplateBodyInputs"],
         },
     ],
+    one_of: &[],
     doc: "Create a message template (Meta reviews it).",
 };
 
@@ -2041,10 +5157,47 @@ pub static WHATSAPP_DELETE_TEMPLATE: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[
-        ParamInfo { name: "connection_id", wire: "connection_id", location: ParamLocation::Path, kind: ParamKind::String, required: true },
-        ParamInfo { name: "name", wire: "name", location: ParamLocation::Query, kind: ParamKind::String, required: true },
-        ParamInfo { name: "hsm_id", wire: "hsm_id", location: ParamLocation::Query, kind: ParamKind::String, required: false },
+        ParamInfo {
+            name: "connection_id",
+            wire: "connection_id",
+            location: ParamLocation::Path,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["connectionId"],
+        },
+        ParamInfo {
+            name: "name",
+            wire: "name",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &[],
+        },
+        ParamInfo {
+            name: "hsm_id",
+            wire: "hsm_id",
+            location: ParamLocation::Query,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["hsmId"],
+        },
     ],
+    one_of: &[],
     doc: "Delete a message template.",
 };
 
@@ -2060,6 +5213,7 @@ pub static WHATSAPP_STATUS: Operation = Operation {
     response: ResponseKind::Json,
     status: 200,
     params: &[],
+    one_of: &[],
     doc: "WhatsApp connections of the project.",
 };
 
@@ -2078,9 +5232,16 @@ pub static WHATSAPP_DISCONNECT: Operation = Operation {
         name: "connection_id",
         wire: "connection_id",
         location: ParamLocation::Path,
-        kind: ParamKind::String,
+        ty: ValueType::String,
         required: true,
+        nullable: false,
+        min: None,
+        max: None,
+        min_len: Some(1),
+        max_len: None,
+        aliases: &["connectionId"],
     }],
+    one_of: &[],
     doc: "Disconnect a WhatsApp Business account.",
 };
 
@@ -2192,25 +5353,10 @@ pub struct ListAgentsParams {
 }
 
 impl Request for ListAgentsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_AGENTS
-    }
+    const OPERATION: &'static Operation = &LIST_AGENTS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_AGENTS, "/v1/agents".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2307,93 +5453,10 @@ pub struct CreateAgentParams {
 }
 
 impl Request for CreateAgentParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_AGENT
-    }
+    const OPERATION: &'static Operation = &CREATE_AGENT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CREATE_AGENT, "/v1/agents".to_owned());
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        if let Some(value) = &self.description {
-            request.body("description", "description", value)?;
-        }
-        if let Some(value) = &self.voice_mode {
-            crate::validate::known_value("voice_mode", value.as_str(), value.is_known(), VoiceMode::KNOWN)?;
-            request.body("voice_mode", "voiceMode", value)?;
-        }
-        if let Some(value) = &self.model_tier {
-            crate::validate::known_value("model_tier", value.as_str(), value.is_known(), ModelTier::KNOWN)?;
-            request.body("model_tier", "modelTier", value)?;
-        }
-        if let Some(value) = &self.system_prompt {
-            request.body("system_prompt", "systemPrompt", value)?;
-        }
-        if let Some(value) = &self.begin_message {
-            request.body("begin_message", "beginMessage", value)?;
-        }
-        if let Some(value) = &self.voice {
-            request.body("voice", "voice", value)?;
-        }
-        if let Some(value) = &self.transfer_number {
-            let value = &crate::normalize_e164("transfer_number", value)?;
-            request.body("transfer_number", "transferNumber", value)?;
-        }
-        if let Some(value) = &self.voicemail_message {
-            request.body("voicemail_message", "voicemailMessage", value)?;
-        }
-        if let Some(value) = &self.stt_mode {
-            crate::validate::known_value("stt_mode", value.as_str(), value.is_known(), SttMode::KNOWN)?;
-            request.body("stt_mode", "sttMode", value)?;
-        }
-        if let Some(value) = &self.ambient_sound {
-            crate::validate::known_value("ambient_sound", value.as_str(), value.is_known(), AmbientSound::KNOWN)?;
-            request.body("ambient_sound", "ambientSound", value)?;
-        }
-        if let Some(value) = &self.denoising_mode {
-            crate::validate::known_value("denoising_mode", value.as_str(), value.is_known(), DenoisingMode::KNOWN)?;
-            request.body("denoising_mode", "denoisingMode", value)?;
-        }
-        if let Some(value) = &self.max_silence_ms {
-            crate::validate::range("max_silence_ms", *value, Some(10000i64), Some(3600000i64))?;
-            request.body("max_silence_ms", "maxSilenceMs", value)?;
-        }
-        if let Some(value) = &self.enable_messaging {
-            request.body("enable_messaging", "enableMessaging", value)?;
-        }
-        if let Some(value) = &self.enable_backchannel {
-            request.body("enable_backchannel", "enableBackchannel", value)?;
-        }
-        if let Some(value) = &self.interruption_sensitivity {
-            crate::validate::float_range("interruption_sensitivity", *value, Some(0.0), Some(1.0))?;
-            request.body("interruption_sensitivity", "interruptionSensitivity", value)?;
-        }
-        if let Some(value) = &self.voice_speed {
-            crate::validate::float_range("voice_speed", *value, Some(0.5), Some(2.0))?;
-            request.body("voice_speed", "voiceSpeed", value)?;
-        }
-        if let Some(value) = &self.language {
-            crate::validate::known_value("language", value.as_str(), value.is_known(), Language::KNOWN)?;
-            request.body("language", "language", value)?;
-        }
-        if let Some(value) = &self.custom_tools {
-            crate::validate::list_len("custom_tools", value.len(), None, Some(20usize))?;
-            request.body("custom_tools", "customTools", value)?;
-        }
-        if let Some(value) = &self.call_screening_identity {
-            request.body("call_screening_identity", "callScreeningIdentity", value)?;
-        }
-        if let Some(value) = &self.call_screening_purpose {
-            request.body("call_screening_purpose", "callScreeningPurpose", value)?;
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2418,17 +5481,10 @@ pub struct GetAgentParams {
 }
 
 impl Request for GetAgentParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_AGENT
-    }
+    const OPERATION: &'static Operation = &GET_AGENT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_AGENT, format!("/v1/agents/{}", path_segment("agent_id", &self.agent_id)?));
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2516,92 +5572,10 @@ pub struct UpdateAgentParams {
 }
 
 impl Request for UpdateAgentParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_AGENT
-    }
+    const OPERATION: &'static Operation = &UPDATE_AGENT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&UPDATE_AGENT, format!("/v1/agents/{}", path_segment("agent_id", &self.agent_id)?));
-        if let Some(value) = &self.name {
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        if let Some(value) = &self.description {
-            request.body("description", "description", value)?;
-        }
-        if let Some(value) = &self.voice_mode {
-            crate::validate::known_value("voice_mode", value.as_str(), value.is_known(), VoiceMode::KNOWN)?;
-            request.body("voice_mode", "voiceMode", value)?;
-        }
-        if let Some(value) = &self.model_tier {
-            crate::validate::known_value("model_tier", value.as_str(), value.is_known(), ModelTier::KNOWN)?;
-            request.body("model_tier", "modelTier", value)?;
-        }
-        if let Some(value) = &self.system_prompt {
-            request.body("system_prompt", "systemPrompt", value)?;
-        }
-        if let Some(value) = &self.begin_message {
-            request.body("begin_message", "beginMessage", value)?;
-        }
-        if let Some(value) = &self.voice {
-            request.body("voice", "voice", value)?;
-        }
-        if let Some(value) = &self.transfer_number {
-            let value = &crate::normalize_e164("transfer_number", value)?;
-            request.body("transfer_number", "transferNumber", value)?;
-        }
-        if let Some(value) = &self.voicemail_message {
-            request.body("voicemail_message", "voicemailMessage", value)?;
-        }
-        if let Some(value) = &self.stt_mode {
-            crate::validate::known_value("stt_mode", value.as_str(), value.is_known(), SttMode::KNOWN)?;
-            request.body("stt_mode", "sttMode", value)?;
-        }
-        if let Some(value) = &self.ambient_sound {
-            crate::validate::known_value("ambient_sound", value.as_str(), value.is_known(), AmbientSound::KNOWN)?;
-            request.body("ambient_sound", "ambientSound", value)?;
-        }
-        if let Some(value) = &self.denoising_mode {
-            crate::validate::known_value("denoising_mode", value.as_str(), value.is_known(), DenoisingMode::KNOWN)?;
-            request.body("denoising_mode", "denoisingMode", value)?;
-        }
-        if let Some(value) = &self.max_silence_ms {
-            crate::validate::range("max_silence_ms", *value, Some(10000i64), Some(3600000i64))?;
-            request.body("max_silence_ms", "maxSilenceMs", value)?;
-        }
-        if let Some(value) = &self.enable_messaging {
-            request.body("enable_messaging", "enableMessaging", value)?;
-        }
-        if let Some(value) = &self.enable_backchannel {
-            request.body("enable_backchannel", "enableBackchannel", value)?;
-        }
-        if let Some(value) = &self.interruption_sensitivity {
-            crate::validate::float_range("interruption_sensitivity", *value, Some(0.0), Some(1.0))?;
-            request.body("interruption_sensitivity", "interruptionSensitivity", value)?;
-        }
-        if let Some(value) = &self.voice_speed {
-            crate::validate::float_range("voice_speed", *value, Some(0.5), Some(2.0))?;
-            request.body("voice_speed", "voiceSpeed", value)?;
-        }
-        if let Some(value) = &self.language {
-            crate::validate::known_value("language", value.as_str(), value.is_known(), Language::KNOWN)?;
-            request.body("language", "language", value)?;
-        }
-        if let Some(value) = &self.custom_tools {
-            crate::validate::list_len("custom_tools", value.len(), None, Some(20usize))?;
-            request.body("custom_tools", "customTools", value)?;
-        }
-        if let Some(value) = &self.call_screening_identity {
-            request.body("call_screening_identity", "callScreeningIdentity", value)?;
-        }
-        if let Some(value) = &self.call_screening_purpose {
-            request.body("call_screening_purpose", "callScreeningPurpose", value)?;
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2626,17 +5600,10 @@ pub struct DeleteAgentParams {
 }
 
 impl Request for DeleteAgentParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_AGENT
-    }
+    const OPERATION: &'static Operation = &DELETE_AGENT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&DELETE_AGENT, format!("/v1/agents/{}", path_segment("agent_id", &self.agent_id)?));
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2661,18 +5628,10 @@ pub struct AttachNumberParams {
 }
 
 impl Request for AttachNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &ATTACH_NUMBER
-    }
+    const OPERATION: &'static Operation = &ATTACH_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&ATTACH_NUMBER, format!("/v1/agents/{}/numbers", path_segment("agent_id", &self.agent_id)?));
-        {
-            let value = &self.number_id;
-            crate::validate::str_len("number_id", value, Some(1usize), None)?;
-            request.body("number_id", "numberId", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2697,16 +5656,10 @@ pub struct DetachNumberParams {
 }
 
 impl Request for DetachNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &DETACH_NUMBER
-    }
+    const OPERATION: &'static Operation = &DETACH_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(
-            &DETACH_NUMBER,
-            format!("/v1/agents/{}/numbers/{}", path_segment("agent_id", &self.agent_id)?, path_segment("number_id", &self.number_id)?),
-        );
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2734,21 +5687,10 @@ pub struct ListAgentCallsParams {
 }
 
 impl Request for ListAgentCallsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_AGENT_CALLS
-    }
+    const OPERATION: &'static Operation = &LIST_AGENT_CALLS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_AGENT_CALLS, format!("/v1/agents/{}/calls", path_segment("agent_id", &self.agent_id)?));
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2789,22 +5731,10 @@ pub struct ListAgentConversationsParams {
 }
 
 impl Request for ListAgentConversationsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_AGENT_CONVERSATIONS
-    }
+    const OPERATION: &'static Operation = &LIST_AGENT_CONVERSATIONS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&LIST_AGENT_CONVERSATIONS, format!("/v1/agents/{}/conversations", path_segment("agent_id", &self.agent_id)?));
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2835,13 +5765,10 @@ impl OffsetPaged for ListAgentConversationsParams {
 pub struct ListVoicesParams {}
 
 impl Request for ListVoicesParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_VOICES
-    }
+    const OPERATION: &'static Operation = &LIST_VOICES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&LIST_VOICES, "/v1/agents/voices".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2863,13 +5790,10 @@ pub struct GetAgentWebhookParams {
 }
 
 impl Request for GetAgentWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_AGENT_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &GET_AGENT_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook", path_segment("agent_id", &self.agent_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2899,27 +5823,10 @@ pub struct SetAgentWebhookParams {
 }
 
 impl Request for SetAgentWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &SET_AGENT_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &SET_AGENT_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&SET_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook", path_segment("agent_id", &self.agent_id)?));
-        {
-            let value = &self.url;
-            crate::validate::url("url", value)?;
-            request.body("url", "url", value)?;
-        }
-        if let Some(value) = &self.context_limit {
-            crate::validate::range("context_limit", *value, Some(0i64), Some(50i64))?;
-            request.body("context_limit", "contextLimit", value)?;
-        }
-        if let Some(value) = &self.response_timeout {
-            crate::validate::range("response_timeout", *value, Some(5i64), Some(120i64))?;
-            request.body("response_timeout", "timeout", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2941,13 +5848,10 @@ pub struct DeleteAgentWebhookParams {
 }
 
 impl Request for DeleteAgentWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_AGENT_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &DELETE_AGENT_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&DELETE_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook", path_segment("agent_id", &self.agent_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -2972,20 +5876,10 @@ pub struct ListAgentWebhookDeliveriesParams {
 }
 
 impl Request for ListAgentWebhookDeliveriesParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_AGENT_WEBHOOK_DELIVERIES
-    }
+    const OPERATION: &'static Operation = &LIST_AGENT_WEBHOOK_DELIVERIES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &LIST_AGENT_WEBHOOK_DELIVERIES,
-            format!("/v1/agents/{}/webhook/deliveries", path_segment("agent_id", &self.agent_id)?),
-        );
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3007,14 +5901,10 @@ pub struct TestAgentWebhookParams {
 }
 
 impl Request for TestAgentWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &TEST_AGENT_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &TEST_AGENT_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request =
-            RequestParts::new(&TEST_AGENT_WEBHOOK, format!("/v1/agents/{}/webhook/test", path_segment("agent_id", &self.agent_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3042,25 +5932,10 @@ pub struct ListNumbersParams {
 }
 
 impl Request for ListNumbersParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_NUMBERS
-    }
+    const OPERATION: &'static Operation = &LIST_NUMBERS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_NUMBERS, "/v1/numbers".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3116,40 +5991,10 @@ pub struct BuyNumberParams {
 }
 
 impl Request for BuyNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &BUY_NUMBER
-    }
+    const OPERATION: &'static Operation = &BUY_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&BUY_NUMBER, "/v1/numbers".to_owned());
-        if let Some(value) = &self.country {
-            crate::validate::str_len("country", value, Some(2usize), Some(2usize))?;
-            request.body("country", "country", value)?;
-        }
-        if let Some(value) = &self.area_code {
-            crate::validate::str_len("area_code", value, Some(3usize), Some(3usize))?;
-            request.body("area_code", "areaCode", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            request.body("agent_id", "agentId", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            request.body("type", "type", value)?;
-        }
-        if let Some(value) = &self.imessage_type {
-            request.body("imessage_type", "imessageType", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            request.body("external_id", "externalId", value)?;
-        }
-        if let Some(value) = &self.expires_at {
-            request.body("expires_at", "expiresAt", value)?;
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3171,13 +6016,10 @@ pub struct GetNumberParams {
 }
 
 impl Request for GetNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_NUMBER
-    }
+    const OPERATION: &'static Operation = &GET_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_NUMBER, format!("/v1/numbers/{}", path_segment("number_id", &self.number_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3205,19 +6047,10 @@ pub struct UpdateNumberParams {
 }
 
 impl Request for UpdateNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_NUMBER
-    }
+    const OPERATION: &'static Operation = &UPDATE_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&UPDATE_NUMBER, format!("/v1/numbers/{}", path_segment("number_id", &self.number_id)?));
-        if let Some(value) = &self.external_id {
-            request.body("external_id", "externalId", value)?;
-        }
-        if let Some(value) = &self.expires_at {
-            request.body("expires_at", "expiresAt", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3242,17 +6075,10 @@ pub struct ReleaseNumberParams {
 }
 
 impl Request for ReleaseNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &RELEASE_NUMBER
-    }
+    const OPERATION: &'static Operation = &RELEASE_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&RELEASE_NUMBER, format!("/v1/numbers/{}", path_segment("number_id", &self.number_id)?));
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3289,32 +6115,10 @@ pub struct SearchAvailableNumbersParams {
 }
 
 impl Request for SearchAvailableNumbersParams {
-    fn operation(&self) -> &'static Operation {
-        &SEARCH_AVAILABLE_NUMBERS
-    }
+    const OPERATION: &'static Operation = &SEARCH_AVAILABLE_NUMBERS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&SEARCH_AVAILABLE_NUMBERS, "/v1/numbers/available".to_owned());
-        if let Some(value) = &self.area_code {
-            request.query("areaCode", value);
-        }
-        if let Some(value) = &self.city {
-            request.query("city", value);
-        }
-        if let Some(value) = &self.state {
-            request.query("state", value);
-        }
-        if let Some(value) = &self.zip {
-            request.query("zip", value);
-        }
-        if let Some(value) = &self.country {
-            request.query("country", value);
-        }
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3336,23 +6140,10 @@ pub struct LookupNumbersParams {
 }
 
 impl Request for LookupNumbersParams {
-    fn operation(&self) -> &'static Operation {
-        &LOOKUP_NUMBERS
-    }
+    const OPERATION: &'static Operation = &LOOKUP_NUMBERS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LOOKUP_NUMBERS, "/v1/numbers/lookup".to_owned());
-        {
-            let value = &self.phone_numbers;
-            crate::validate::list_len("phone_numbers", value.len(), Some(1usize), Some(25usize))?;
-            let value = &value
-                .iter()
-                .enumerate()
-                .map(|(i, item)| crate::normalize_e164(&format!("phone_numbers[{i}]"), item))
-                .collect::<Result<Vec<_>, _>>()?;
-            request.query("phoneNumbers", value.join(","));
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3383,24 +6174,10 @@ pub struct ListNumberMessagesParams {
 }
 
 impl Request for ListNumberMessagesParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_NUMBER_MESSAGES
-    }
+    const OPERATION: &'static Operation = &LIST_NUMBER_MESSAGES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&LIST_NUMBER_MESSAGES, format!("/v1/numbers/{}/messages", path_segment("number_id", &self.number_id)?));
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(200i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3444,22 +6221,10 @@ pub struct ListNumberCallsParams {
 }
 
 impl Request for ListNumberCallsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_NUMBER_CALLS
-    }
+    const OPERATION: &'static Operation = &LIST_NUMBER_CALLS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&LIST_NUMBER_CALLS, format!("/v1/numbers/{}/calls", path_segment("number_id", &self.number_id)?));
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3494,14 +6259,10 @@ pub struct GetContactCardParams {
 }
 
 impl Request for GetContactCardParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CONTACT_CARD
-    }
+    const OPERATION: &'static Operation = &GET_CONTACT_CARD;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request =
-            RequestParts::new(&GET_CONTACT_CARD, format!("/v1/numbers/{}/contact-card", path_segment("number_id", &self.number_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3535,27 +6296,10 @@ pub struct SetContactCardParams {
 }
 
 impl Request for SetContactCardParams {
-    fn operation(&self) -> &'static Operation {
-        &SET_CONTACT_CARD
-    }
+    const OPERATION: &'static Operation = &SET_CONTACT_CARD;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&SET_CONTACT_CARD, format!("/v1/numbers/{}/contact-card", path_segment("number_id", &self.number_id)?));
-        if let Some(value) = &self.first_name {
-            request.body("first_name", "firstName", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            request.body("last_name", "lastName", value)?;
-        }
-        if let Some(value) = &self.display_name {
-            request.body("display_name", "displayName", value)?;
-        }
-        if let Some(value) = &self.avatar_url {
-            crate::validate::url("avatar_url", value)?;
-            request.body("avatar_url", "avatarUrl", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3577,14 +6321,10 @@ pub struct DeleteContactCardParams {
 }
 
 impl Request for DeleteContactCardParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_CONTACT_CARD
-    }
+    const OPERATION: &'static Operation = &DELETE_CONTACT_CARD;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request =
-            RequestParts::new(&DELETE_CONTACT_CARD, format!("/v1/numbers/{}/contact-card", path_segment("number_id", &self.number_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3618,28 +6358,10 @@ pub struct ListContactsParams {
 }
 
 impl Request for ListContactsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_CONTACTS
-    }
+    const OPERATION: &'static Operation = &LIST_CONTACTS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_CONTACTS, "/v1/contacts".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3682,29 +6404,10 @@ pub struct CreateContactParams {
 }
 
 impl Request for CreateContactParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_CONTACT
-    }
+    const OPERATION: &'static Operation = &CREATE_CONTACT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CREATE_CONTACT, "/v1/contacts".to_owned());
-        {
-            let value = &self.phone_number;
-            let value = &crate::normalize_e164("phone_number", value)?;
-            request.body("phone_number", "phoneNumber", value)?;
-        }
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        if let Some(value) = &self.email {
-            request.body("email", "email", value)?;
-        }
-        if let Some(value) = &self.notes {
-            request.body("notes", "notes", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3726,18 +6429,10 @@ pub struct GetContactCapabilitiesParams {
 }
 
 impl Request for GetContactCapabilitiesParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CONTACT_CAPABILITIES
-    }
+    const OPERATION: &'static Operation = &GET_CONTACT_CAPABILITIES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_CONTACT_CAPABILITIES, "/v1/contacts/capabilities".to_owned());
-        {
-            let value = &self.phone_number;
-            let value = &crate::normalize_e164("phone_number", value)?;
-            request.query("phone_number", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3759,13 +6454,10 @@ pub struct GetContactParams {
 }
 
 impl Request for GetContactParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CONTACT
-    }
+    const OPERATION: &'static Operation = &GET_CONTACT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_CONTACT, format!("/v1/contacts/{}", path_segment("contact_id", &self.contact_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3799,35 +6491,10 @@ pub struct UpdateContactParams {
 }
 
 impl Request for UpdateContactParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_CONTACT
-    }
+    const OPERATION: &'static Operation = &UPDATE_CONTACT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&UPDATE_CONTACT, format!("/v1/contacts/{}", path_segment("contact_id", &self.contact_id)?));
-        if let Some(value) = &self.phone_number {
-            let value = &crate::normalize_e164("phone_number", value)?;
-            request.body("phone_number", "phoneNumber", value)?;
-        }
-        if let Some(value) = &self.name {
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        match &self.email {
-            None => {}
-            Some(None) => request.body_null("email"),
-            Some(Some(value)) => {
-                request.body("email", "email", value)?;
-            }
-        }
-        match &self.notes {
-            None => {}
-            Some(None) => request.body_null("notes"),
-            Some(Some(value)) => {
-                request.body("notes", "notes", value)?;
-            }
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3849,13 +6516,10 @@ pub struct DeleteContactParams {
 }
 
 impl Request for DeleteContactParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_CONTACT
-    }
+    const OPERATION: &'static Operation = &DELETE_CONTACT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&DELETE_CONTACT, format!("/v1/contacts/{}", path_segment("contact_id", &self.contact_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3898,37 +6562,10 @@ pub struct ListCallsParams {
 }
 
 impl Request for ListCallsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_CALLS
-    }
+    const OPERATION: &'static Operation = &LIST_CALLS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_CALLS, "/v1/calls".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.status {
-            request.query("status", value.as_str());
-        }
-        if let Some(value) = &self.direction {
-            request.query("direction", value.as_str());
-        }
-        if let Some(value) = &self.r#type {
-            request.query("type", value.as_str());
-        }
-        if let Some(value) = &self.search {
-            request.query("search", value);
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -3996,55 +6633,10 @@ pub struct CreateCallParams {
 }
 
 impl Request for CreateCallParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_CALL
-    }
+    const OPERATION: &'static Operation = &CREATE_CALL;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CREATE_CALL, "/v1/calls".to_owned());
-        {
-            let value = &self.agent_id;
-            crate::validate::str_len("agent_id", value, Some(1usize), None)?;
-            request.body("agent_id", "agentId", value)?;
-        }
-        {
-            let value = &self.to_number;
-            let value = &crate::normalize_e164("to_number", value)?;
-            request.body("to_number", "toNumber", value)?;
-        }
-        if let Some(value) = &self.from_number_id {
-            request.body("from_number_id", "fromNumberId", value)?;
-        }
-        if let Some(value) = &self.initial_greeting {
-            request.body("initial_greeting", "initialGreeting", value)?;
-        }
-        if let Some(value) = &self.voice {
-            request.body("voice", "voice", value)?;
-        }
-        if let Some(value) = &self.system_prompt {
-            request.body("system_prompt", "systemPrompt", value)?;
-        }
-        if let Some(value) = &self.model_tier {
-            crate::validate::known_value("model_tier", value.as_str(), value.is_known(), ModelTier::KNOWN)?;
-            request.body("model_tier", "modelTier", value)?;
-        }
-        if let Some(value) = &self.variables {
-            request.body("variables", "variables", value)?;
-        }
-        if let Some(value) = &self.disable_recording {
-            request.body("disable_recording", "disableRecording", value)?;
-        }
-        if let Some(value) = &self.call_screening_identity {
-            request.body("call_screening_identity", "callScreeningIdentity", value)?;
-        }
-        if let Some(value) = &self.call_screening_purpose {
-            request.body("call_screening_purpose", "callScreeningPurpose", value)?;
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4072,24 +6664,10 @@ pub struct CreateWebCallParams {
 }
 
 impl Request for CreateWebCallParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_WEB_CALL
-    }
+    const OPERATION: &'static Operation = &CREATE_WEB_CALL;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CREATE_WEB_CALL, "/v1/calls/web".to_owned());
-        {
-            let value = &self.agent_id;
-            crate::validate::str_len("agent_id", value, Some(1usize), None)?;
-            request.body("agent_id", "agentId", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            request.body("metadata", "metadata", value)?;
-        }
-        if let Some(value) = &self.variables {
-            request.body("variables", "variables", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4111,13 +6689,10 @@ pub struct GetCallParams {
 }
 
 impl Request for GetCallParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CALL
-    }
+    const OPERATION: &'static Operation = &GET_CALL;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_CALL, format!("/v1/calls/{}", path_segment("call_id", &self.call_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4139,13 +6714,10 @@ pub struct EndCallParams {
 }
 
 impl Request for EndCallParams {
-    fn operation(&self) -> &'static Operation {
-        &END_CALL
-    }
+    const OPERATION: &'static Operation = &END_CALL;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&END_CALL, format!("/v1/calls/{}/end", path_segment("call_id", &self.call_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4167,13 +6739,10 @@ pub struct GetCallRecordingParams {
 }
 
 impl Request for GetCallRecordingParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CALL_RECORDING
-    }
+    const OPERATION: &'static Operation = &GET_CALL_RECORDING;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_CALL_RECORDING, format!("/v1/calls/{}/recording", path_segment("call_id", &self.call_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4195,13 +6764,10 @@ pub struct GetCallTranscriptParams {
 }
 
 impl Request for GetCallTranscriptParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CALL_TRANSCRIPT
-    }
+    const OPERATION: &'static Operation = &GET_CALL_TRANSCRIPT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_CALL_TRANSCRIPT, format!("/v1/calls/{}/transcript", path_segment("call_id", &self.call_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4223,14 +6789,10 @@ pub struct StreamCallTranscriptParams {
 }
 
 impl Request for StreamCallTranscriptParams {
-    fn operation(&self) -> &'static Operation {
-        &STREAM_CALL_TRANSCRIPT
-    }
+    const OPERATION: &'static Operation = &STREAM_CALL_TRANSCRIPT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request =
-            RequestParts::new(&STREAM_CALL_TRANSCRIPT, format!("/v1/calls/{}/transcript/stream", path_segment("call_id", &self.call_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4271,53 +6833,10 @@ pub struct SendMessageParams {
 }
 
 impl Request for SendMessageParams {
-    fn operation(&self) -> &'static Operation {
-        &SEND_MESSAGE
-    }
+    const OPERATION: &'static Operation = &SEND_MESSAGE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&SEND_MESSAGE, "/v1/messages".to_owned());
-        crate::validate::exactly_one(&[self.to_number.is_some(), self.recipients.is_some()], &["to_number", "recipients"])?;
-        if let Some(value) = &self.agent_id {
-            request.body("agent_id", "agent_id", value)?;
-        }
-        if let Some(value) = &self.to_number {
-            crate::validate::str_len("to_number", value, Some(1usize), None)?;
-            request.body("to_number", "to_number", value)?;
-        }
-        if let Some(value) = &self.recipients {
-            crate::validate::list_len("recipients", value.len(), Some(2usize), None)?;
-            request.body("recipients", "recipients", value)?;
-        }
-        if let Some(value) = &self.body {
-            request.body("body", "body", value)?;
-        }
-        if let Some(value) = &self.media_url {
-            crate::validate::url("media_url", value)?;
-            request.body("media_url", "media_url", value)?;
-        }
-        if let Some(value) = &self.media_urls {
-            crate::validate::list_len("media_urls", value.len(), None, Some(20usize))?;
-            for (i, item) in value.iter().enumerate() {
-                crate::validate::url(&format!("media_urls[{i}]"), item)?;
-            }
-            request.body("media_urls", "media_urls", value)?;
-        }
-        if let Some(value) = &self.number_id {
-            request.body("number_id", "number_id", value)?;
-        }
-        if let Some(value) = &self.from_number {
-            let value = &crate::normalize_e164("from_number", value)?;
-            request.body("from_number", "from_number", value)?;
-        }
-        if let Some(value) = &self.send_style {
-            crate::validate::known_value("send_style", value.as_str(), value.is_known(), SendStyle::KNOWN)?;
-            request.body("send_style", "send_style", value)?;
-        }
-        if let Some(value) = &self.reply_to_message_id {
-            request.body("reply_to_message_id", "reply_to_message_id", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4341,19 +6860,10 @@ pub struct SendReactionParams {
 }
 
 impl Request for SendReactionParams {
-    fn operation(&self) -> &'static Operation {
-        &SEND_REACTION
-    }
+    const OPERATION: &'static Operation = &SEND_REACTION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&SEND_REACTION, format!("/v1/messages/{}/reactions", path_segment("message_id", &self.message_id)?));
-        {
-            let value = &self.reaction;
-            crate::validate::str_len("reaction", value, Some(1usize), None)?;
-            request.body("reaction", "reaction", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4381,25 +6891,10 @@ pub struct ListConversationsParams {
 }
 
 impl Request for ListConversationsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_CONVERSATIONS
-    }
+    const OPERATION: &'static Operation = &LIST_CONVERSATIONS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_CONVERSATIONS, "/v1/conversations".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4437,18 +6932,10 @@ pub struct GetConversationParams {
 }
 
 impl Request for GetConversationParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_CONVERSATION
-    }
+    const OPERATION: &'static Operation = &GET_CONVERSATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&GET_CONVERSATION, format!("/v1/conversations/{}", path_segment("conversation_id", &self.conversation_id)?));
-        if let Some(value) = &self.message_limit {
-            crate::validate::range("message_limit", *value, Some(1i64), Some(100i64))?;
-            request.query("message_limit", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4476,26 +6963,10 @@ pub struct UpdateConversationParams {
 }
 
 impl Request for UpdateConversationParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_CONVERSATION
-    }
+    const OPERATION: &'static Operation = &UPDATE_CONVERSATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &UPDATE_CONVERSATION,
-            format!("/v1/conversations/{}", path_segment("conversation_id", &self.conversation_id)?),
-        );
-        match &self.metadata {
-            None => {}
-            Some(None) => request.body_null("metadata"),
-            Some(Some(value)) => {
-                request.body("metadata", "metadata", value)?;
-            }
-        }
-        if let Some(value) = &self.group_name {
-            request.body("group_name", "group_name", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4526,26 +6997,10 @@ pub struct ListConversationMessagesParams {
 }
 
 impl Request for ListConversationMessagesParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_CONVERSATION_MESSAGES
-    }
+    const OPERATION: &'static Operation = &LIST_CONVERSATION_MESSAGES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &LIST_CONVERSATION_MESSAGES,
-            format!("/v1/conversations/{}/messages", path_segment("conversation_id", &self.conversation_id)?),
-        );
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(200i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4583,16 +7038,10 @@ pub struct SendTypingIndicatorParams {
 }
 
 impl Request for SendTypingIndicatorParams {
-    fn operation(&self) -> &'static Operation {
-        &SEND_TYPING_INDICATOR
-    }
+    const OPERATION: &'static Operation = &SEND_TYPING_INDICATOR;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(
-            &SEND_TYPING_INDICATOR,
-            format!("/v1/conversations/{}/typing", path_segment("conversation_id", &self.conversation_id)?),
-        );
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4617,21 +7066,10 @@ pub struct SetChatBackgroundParams {
 }
 
 impl Request for SetChatBackgroundParams {
-    fn operation(&self) -> &'static Operation {
-        &SET_CHAT_BACKGROUND
-    }
+    const OPERATION: &'static Operation = &SET_CHAT_BACKGROUND;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &SET_CHAT_BACKGROUND,
-            format!("/v1/conversations/{}/background", path_segment("conversation_id", &self.conversation_id)?),
-        );
-        {
-            let value = &self.image_url;
-            crate::validate::url("image_url", value)?;
-            request.body("image_url", "image_url", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4653,16 +7091,10 @@ pub struct RemoveChatBackgroundParams {
 }
 
 impl Request for RemoveChatBackgroundParams {
-    fn operation(&self) -> &'static Operation {
-        &REMOVE_CHAT_BACKGROUND
-    }
+    const OPERATION: &'static Operation = &REMOVE_CHAT_BACKGROUND;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(
-            &REMOVE_CHAT_BACKGROUND,
-            format!("/v1/conversations/{}/background", path_segment("conversation_id", &self.conversation_id)?),
-        );
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4687,17 +7119,10 @@ pub struct GetWebhookParams {
 }
 
 impl Request for GetWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &GET_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_WEBHOOK, "/v1/webhooks".to_owned());
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4727,30 +7152,10 @@ pub struct SetWebhookParams {
 }
 
 impl Request for SetWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &SET_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &SET_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&SET_WEBHOOK, "/v1/webhooks".to_owned());
-        {
-            let value = &self.url;
-            crate::validate::url("url", value)?;
-            request.body("url", "url", value)?;
-        }
-        if let Some(value) = &self.context_limit {
-            crate::validate::range("context_limit", *value, Some(0i64), Some(50i64))?;
-            request.body("context_limit", "contextLimit", value)?;
-        }
-        if let Some(value) = &self.response_timeout {
-            crate::validate::range("response_timeout", *value, Some(5i64), Some(120i64))?;
-            request.body("response_timeout", "timeout", value)?;
-        }
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4768,13 +7173,10 @@ impl Endpoint for SetWebhookParams {
 pub struct DeleteWebhookParams {}
 
 impl Request for DeleteWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &DELETE_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&DELETE_WEBHOOK, "/v1/webhooks".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4802,25 +7204,10 @@ pub struct ListWebhookDeliveriesParams {
 }
 
 impl Request for ListWebhookDeliveriesParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_WEBHOOK_DELIVERIES
-    }
+    const OPERATION: &'static Operation = &LIST_WEBHOOK_DELIVERIES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_WEBHOOK_DELIVERIES, "/v1/webhooks/deliveries".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        if let Some(value) = &self.hours {
-            crate::validate::range("hours", *value, Some(1i64), None)?;
-            request.query("hours", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4855,17 +7242,10 @@ pub struct GetWebhookDeliveryStatsParams {
 }
 
 impl Request for GetWebhookDeliveryStatsParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_WEBHOOK_DELIVERY_STATS
-    }
+    const OPERATION: &'static Operation = &GET_WEBHOOK_DELIVERY_STATS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_WEBHOOK_DELIVERY_STATS, "/v1/webhooks/deliveries/stats".to_owned());
-        if let Some(value) = &self.hours {
-            crate::validate::range("hours", *value, Some(1i64), Some(720i64))?;
-            request.query("hours", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4883,13 +7263,10 @@ impl Endpoint for GetWebhookDeliveryStatsParams {
 pub struct GetWebhookAllTimeStatsParams {}
 
 impl Request for GetWebhookAllTimeStatsParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_WEBHOOK_ALL_TIME_STATS
-    }
+    const OPERATION: &'static Operation = &GET_WEBHOOK_ALL_TIME_STATS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_WEBHOOK_ALL_TIME_STATS, "/v1/webhooks/deliveries/all-time".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4923,28 +7300,10 @@ pub struct TestWebhookParams {
 }
 
 impl Request for TestWebhookParams {
-    fn operation(&self) -> &'static Operation {
-        &TEST_WEBHOOK
-    }
+    const OPERATION: &'static Operation = &TEST_WEBHOOK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&TEST_WEBHOOK, "/v1/webhooks/test".to_owned());
-        if let Some(value) = &self.agent_id {
-            request.query("agentId", value);
-        }
-        if let Some(value) = &self.from_number {
-            request.body("from_number", "from", value)?;
-        }
-        if let Some(value) = &self.to_number {
-            request.body("to_number", "to", value)?;
-        }
-        if let Some(value) = &self.message {
-            request.body("message", "message", value)?;
-        }
-        if let Some(value) = &self.channel {
-            request.body("channel", "channel", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4962,13 +7321,10 @@ impl Endpoint for TestWebhookParams {
 pub struct GetUsageParams {}
 
 impl Request for GetUsageParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_USAGE
-    }
+    const OPERATION: &'static Operation = &GET_USAGE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_USAGE, "/v1/usage".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -4990,17 +7346,10 @@ pub struct GetDailyUsageParams {
 }
 
 impl Request for GetDailyUsageParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_DAILY_USAGE
-    }
+    const OPERATION: &'static Operation = &GET_DAILY_USAGE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_DAILY_USAGE, "/v1/usage/daily".to_owned());
-        if let Some(value) = &self.days {
-            crate::validate::range("days", *value, Some(1i64), Some(365i64))?;
-            request.query("days", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5022,17 +7371,10 @@ pub struct GetMonthlyUsageParams {
 }
 
 impl Request for GetMonthlyUsageParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_MONTHLY_USAGE
-    }
+    const OPERATION: &'static Operation = &GET_MONTHLY_USAGE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_MONTHLY_USAGE, "/v1/usage/monthly".to_owned());
-        if let Some(value) = &self.months {
-            crate::validate::range("months", *value, Some(1i64), Some(24i64))?;
-            request.query("months", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5050,13 +7392,10 @@ impl Endpoint for GetMonthlyUsageParams {
 pub struct GetUsageByNumberParams {}
 
 impl Request for GetUsageByNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_USAGE_BY_NUMBER
-    }
+    const OPERATION: &'static Operation = &GET_USAGE_BY_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_USAGE_BY_NUMBER, "/v1/usage/by-number".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5081,20 +7420,10 @@ pub struct GetUsageByAgentParams {
 }
 
 impl Request for GetUsageByAgentParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_USAGE_BY_AGENT
-    }
+    const OPERATION: &'static Operation = &GET_USAGE_BY_AGENT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_USAGE_BY_AGENT, "/v1/usage/by-agent".to_owned());
-        if let Some(value) = &self.period {
-            crate::validate::known_value("period", value.as_str(), value.is_known(), UsagePeriod::KNOWN)?;
-            request.query("period", value.as_str());
-        }
-        if let Some(value) = &self.tz {
-            request.query("tz", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5205,143 +7534,10 @@ pub struct RegisterA2pParams {
 }
 
 impl Request for RegisterA2pParams {
-    fn operation(&self) -> &'static Operation {
-        &REGISTER_A2P
-    }
+    const OPERATION: &'static Operation = &REGISTER_A2P;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&REGISTER_A2P, "/v1/register".to_owned());
-        {
-            let value = &self.registration_type;
-            request.body("registration_type", "registration_type", value)?;
-        }
-        {
-            let value = &self.first_name;
-            crate::validate::str_len("first_name", value, Some(1usize), None)?;
-            request.body("first_name", "first_name", value)?;
-        }
-        {
-            let value = &self.last_name;
-            crate::validate::str_len("last_name", value, Some(1usize), None)?;
-            request.body("last_name", "last_name", value)?;
-        }
-        {
-            let value = &self.email;
-            crate::validate::str_len("email", value, Some(3usize), None)?;
-            request.body("email", "email", value)?;
-        }
-        {
-            let value = &self.phone_number;
-            let value = &crate::normalize_e164("phone_number", value)?;
-            request.body("phone_number", "phone_number", value)?;
-        }
-        if let Some(value) = &self.business_name {
-            request.body("business_name", "business_name", value)?;
-        }
-        if let Some(value) = &self.brand_name {
-            request.body("brand_name", "brand_name", value)?;
-        }
-        if let Some(value) = &self.organization_type {
-            crate::validate::known_value("organization_type", value.as_str(), value.is_known(), OrganizationType::KNOWN)?;
-            request.body("organization_type", "organization_type", value)?;
-        }
-        if let Some(value) = &self.contact_title {
-            crate::validate::known_value("contact_title", value.as_str(), value.is_known(), ContactTitle::KNOWN)?;
-            request.body("contact_title", "contact_title", value)?;
-        }
-        if let Some(value) = &self.contact_title_other {
-            request.body("contact_title_other", "contact_title_other", value)?;
-        }
-        if let Some(value) = &self.ein {
-            request.body("ein", "ein", value)?;
-        }
-        if let Some(value) = &self.website_url {
-            crate::validate::url("website_url", value)?;
-            request.body("website_url", "website_url", value)?;
-        }
-        if let Some(value) = &self.industry {
-            request.body("industry", "industry", value)?;
-        }
-        if let Some(value) = &self.business_regions {
-            request.body("business_regions", "business_regions", value)?;
-        }
-        {
-            let value = &self.street_address;
-            crate::validate::str_len("street_address", value, Some(1usize), None)?;
-            request.body("street_address", "street_address", value)?;
-        }
-        if let Some(value) = &self.street_address_2 {
-            request.body("street_address_2", "street_address_2", value)?;
-        }
-        {
-            let value = &self.city;
-            crate::validate::str_len("city", value, Some(1usize), None)?;
-            request.body("city", "city", value)?;
-        }
-        {
-            let value = &self.state;
-            crate::validate::str_len("state", value, Some(1usize), None)?;
-            request.body("state", "state", value)?;
-        }
-        {
-            let value = &self.zip_code;
-            crate::validate::str_len("zip_code", value, Some(1usize), None)?;
-            request.body("zip_code", "zip_code", value)?;
-        }
-        if let Some(value) = &self.country {
-            request.body("country", "country", value)?;
-        }
-        if let Some(value) = &self.planned_numbers {
-            crate::validate::range("planned_numbers", *value, Some(1i64), None)?;
-            request.body("planned_numbers", "planned_numbers", value)?;
-        }
-        {
-            let value = &self.description;
-            crate::validate::str_len("description", value, Some(40usize), None)?;
-            request.body("description", "description", value)?;
-        }
-        {
-            let value = &self.use_cases;
-            crate::validate::list_len("use_cases", value.len(), Some(1usize), Some(5usize))?;
-            request.body("use_cases", "use_cases", value)?;
-        }
-        if let Some(value) = &self.volume {
-            crate::validate::known_value("volume", value.as_str(), value.is_known(), Volume::KNOWN)?;
-            request.body("volume", "volume", value)?;
-        }
-        {
-            let value = &self.message_samples;
-            crate::validate::list_len("message_samples", value.len(), Some(2usize), Some(5usize))?;
-            request.body("message_samples", "message_samples", value)?;
-        }
-        {
-            let value = &self.consent_flow;
-            crate::validate::str_len("consent_flow", value, Some(40usize), None)?;
-            request.body("consent_flow", "consent_flow", value)?;
-        }
-        if let Some(value) = &self.privacy_policy_url {
-            crate::validate::url("privacy_policy_url", value)?;
-            request.body("privacy_policy_url", "privacy_policy_url", value)?;
-        }
-        if let Some(value) = &self.terms_of_service_url {
-            crate::validate::url("terms_of_service_url", value)?;
-            request.body("terms_of_service_url", "terms_of_service_url", value)?;
-        }
-        {
-            let value = &self.opt_in_image_url;
-            crate::validate::url("opt_in_image_url", value)?;
-            request.body("opt_in_image_url", "opt_in_image_url", value)?;
-        }
-        if let Some(value) = &self.includes {
-            request.body("includes", "includes", value)?;
-        }
-        if let Some(value) = &self.link_sample {
-            request.body("link_sample", "link_sample", value)?;
-        }
-        if let Some(value) = &self.create_sub_account {
-            request.body("create_sub_account", "create_sub_account", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5363,17 +7559,10 @@ pub struct GetRegistrationStatusParams {
 }
 
 impl Request for GetRegistrationStatusParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_REGISTRATION_STATUS
-    }
+    const OPERATION: &'static Operation = &GET_REGISTRATION_STATUS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&GET_REGISTRATION_STATUS, "/v1/register/status".to_owned());
-        if let Some(value) = &self.sub_account_id {
-            crate::validate::str_len("sub_account_id", value, Some(1usize), None)?;
-            request.header("X-Sub-Account-Id", value.clone());
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5391,13 +7580,10 @@ impl Endpoint for GetRegistrationStatusParams {
 pub struct GetRegistrationParams {}
 
 impl Request for GetRegistrationParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_REGISTRATION
-    }
+    const OPERATION: &'static Operation = &GET_REGISTRATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_REGISTRATION, "/v1/register".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5455,61 +7641,10 @@ pub struct UpdateRegistrationParams {
 }
 
 impl Request for UpdateRegistrationParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_REGISTRATION
-    }
+    const OPERATION: &'static Operation = &UPDATE_REGISTRATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&UPDATE_REGISTRATION, "/v1/register".to_owned());
-        if let Some(value) = &self.business_name {
-            request.body("business_name", "business_name", value)?;
-        }
-        if let Some(value) = &self.brand_name {
-            request.body("brand_name", "brand_name", value)?;
-        }
-        if let Some(value) = &self.website_url {
-            crate::validate::url("website_url", value)?;
-            request.body("website_url", "website_url", value)?;
-        }
-        if let Some(value) = &self.description {
-            crate::validate::str_len("description", value, Some(40usize), None)?;
-            request.body("description", "description", value)?;
-        }
-        if let Some(value) = &self.use_cases {
-            crate::validate::list_len("use_cases", value.len(), Some(1usize), Some(5usize))?;
-            request.body("use_cases", "use_cases", value)?;
-        }
-        if let Some(value) = &self.volume {
-            crate::validate::known_value("volume", value.as_str(), value.is_known(), Volume::KNOWN)?;
-            request.body("volume", "volume", value)?;
-        }
-        if let Some(value) = &self.message_samples {
-            crate::validate::list_len("message_samples", value.len(), Some(2usize), Some(5usize))?;
-            request.body("message_samples", "message_samples", value)?;
-        }
-        if let Some(value) = &self.consent_flow {
-            crate::validate::str_len("consent_flow", value, Some(40usize), None)?;
-            request.body("consent_flow", "consent_flow", value)?;
-        }
-        if let Some(value) = &self.privacy_policy_url {
-            crate::validate::url("privacy_policy_url", value)?;
-            request.body("privacy_policy_url", "privacy_policy_url", value)?;
-        }
-        if let Some(value) = &self.terms_of_service_url {
-            crate::validate::url("terms_of_service_url", value)?;
-            request.body("terms_of_service_url", "terms_of_service_url", value)?;
-        }
-        if let Some(value) = &self.opt_in_image_url {
-            crate::validate::url("opt_in_image_url", value)?;
-            request.body("opt_in_image_url", "opt_in_image_url", value)?;
-        }
-        if let Some(value) = &self.includes {
-            request.body("includes", "includes", value)?;
-        }
-        if let Some(value) = &self.link_sample {
-            request.body("link_sample", "link_sample", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5534,21 +7669,10 @@ pub struct ListSubAccountsParams {
 }
 
 impl Request for ListSubAccountsParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_SUB_ACCOUNTS
-    }
+    const OPERATION: &'static Operation = &LIST_SUB_ACCOUNTS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&LIST_SUB_ACCOUNTS, "/v1/sub-accounts".to_owned());
-        if let Some(value) = &self.limit {
-            crate::validate::range("limit", *value, Some(1i64), Some(100i64))?;
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.offset {
-            crate::validate::range("offset", *value, Some(0i64), None)?;
-            request.query("offset", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5569,18 +7693,10 @@ pub struct CreateSubAccountParams {
 }
 
 impl Request for CreateSubAccountParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_SUB_ACCOUNT
-    }
+    const OPERATION: &'static Operation = &CREATE_SUB_ACCOUNT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CREATE_SUB_ACCOUNT, "/v1/sub-accounts".to_owned());
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5604,19 +7720,10 @@ pub struct UpdateSubAccountParams {
 }
 
 impl Request for UpdateSubAccountParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_SUB_ACCOUNT
-    }
+    const OPERATION: &'static Operation = &UPDATE_SUB_ACCOUNT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request =
-            RequestParts::new(&UPDATE_SUB_ACCOUNT, format!("/v1/sub-accounts/{}", path_segment("sub_account_id", &self.sub_account_id)?));
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5638,14 +7745,10 @@ pub struct DeleteSubAccountParams {
 }
 
 impl Request for DeleteSubAccountParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_SUB_ACCOUNT
-    }
+    const OPERATION: &'static Operation = &DELETE_SUB_ACCOUNT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request =
-            RequestParts::new(&DELETE_SUB_ACCOUNT, format!("/v1/sub-accounts/{}", path_segment("sub_account_id", &self.sub_account_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5667,13 +7770,10 @@ pub struct GetLocationParams {
 }
 
 impl Request for GetLocationParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_LOCATION
-    }
+    const OPERATION: &'static Operation = &GET_LOCATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_LOCATION, format!("/v1/location/{}", path_segment("phone_number", &self.phone_number)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5691,13 +7791,10 @@ impl Endpoint for GetLocationParams {
 pub struct RefreshLocationsParams {}
 
 impl Request for RefreshLocationsParams {
-    fn operation(&self) -> &'static Operation {
-        &REFRESH_LOCATIONS
-    }
+    const OPERATION: &'static Operation = &REFRESH_LOCATIONS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&REFRESH_LOCATIONS, "/v1/location/refresh".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5715,13 +7812,10 @@ impl Endpoint for RefreshLocationsParams {
 pub struct ListSipTrunksParams {}
 
 impl Request for ListSipTrunksParams {
-    fn operation(&self) -> &'static Operation {
-        &LIST_SIP_TRUNKS
-    }
+    const OPERATION: &'static Operation = &LIST_SIP_TRUNKS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&LIST_SIP_TRUNKS, "/v1/sip-trunks".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5739,13 +7833,10 @@ impl Endpoint for ListSipTrunksParams {
 pub struct CreateSipTrunkParams {}
 
 impl Request for CreateSipTrunkParams {
-    fn operation(&self) -> &'static Operation {
-        &CREATE_SIP_TRUNK
-    }
+    const OPERATION: &'static Operation = &CREATE_SIP_TRUNK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&CREATE_SIP_TRUNK, "/v1/sip-trunks".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5767,13 +7858,10 @@ pub struct GetSipTrunkParams {
 }
 
 impl Request for GetSipTrunkParams {
-    fn operation(&self) -> &'static Operation {
-        &GET_SIP_TRUNK
-    }
+    const OPERATION: &'static Operation = &GET_SIP_TRUNK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&GET_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5807,28 +7895,10 @@ pub struct UpdateSipTrunkParams {
 }
 
 impl Request for UpdateSipTrunkParams {
-    fn operation(&self) -> &'static Operation {
-        &UPDATE_SIP_TRUNK
-    }
+    const OPERATION: &'static Operation = &UPDATE_SIP_TRUNK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&UPDATE_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
-        if let Some(value) = &self.name {
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        if let Some(value) = &self.transfers {
-            crate::validate::known_value("transfers", value.as_str(), value.is_known(), SipTransfers::KNOWN)?;
-            request.body("transfers", "transfers", value)?;
-        }
-        if let Some(value) = &self.transfer_caller_id {
-            crate::validate::known_value("transfer_caller_id", value.as_str(), value.is_known(), TransferCallerId::KNOWN)?;
-            request.body("transfer_caller_id", "transfer_caller_id", value)?;
-        }
-        if let Some(value) = &self.origination {
-            request.body("origination", "origination", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5850,13 +7920,10 @@ pub struct DeleteSipTrunkParams {
 }
 
 impl Request for DeleteSipTrunkParams {
-    fn operation(&self) -> &'static Operation {
-        &DELETE_SIP_TRUNK
-    }
+    const OPERATION: &'static Operation = &DELETE_SIP_TRUNK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&DELETE_SIP_TRUNK, format!("/v1/sip-trunks/{}", path_segment("trunk_id", &self.trunk_id)?));
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5878,18 +7945,10 @@ pub struct SendVerificationParams {
 }
 
 impl Request for SendVerificationParams {
-    fn operation(&self) -> &'static Operation {
-        &SEND_VERIFICATION
-    }
+    const OPERATION: &'static Operation = &SEND_VERIFICATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&SEND_VERIFICATION, "/v1/verify/send".to_owned());
-        {
-            let value = &self.phone_number;
-            let value = &crate::normalize_e164("phone_number", value)?;
-            request.body("phone_number", "phone_number", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5913,23 +7972,10 @@ pub struct CheckVerificationParams {
 }
 
 impl Request for CheckVerificationParams {
-    fn operation(&self) -> &'static Operation {
-        &CHECK_VERIFICATION
-    }
+    const OPERATION: &'static Operation = &CHECK_VERIFICATION;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&CHECK_VERIFICATION, "/v1/verify/check".to_owned());
-        {
-            let value = &self.verification_id;
-            crate::validate::str_len("verification_id", value, Some(1usize), None)?;
-            request.body("verification_id", "verification_id", value)?;
-        }
-        {
-            let value = &self.code;
-            crate::validate::str_len("code", value, Some(1usize), None)?;
-            request.body("code", "code", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -5961,32 +8007,10 @@ pub struct SubmitFeedbackParams {
 }
 
 impl Request for SubmitFeedbackParams {
-    fn operation(&self) -> &'static Operation {
-        &SUBMIT_FEEDBACK
-    }
+    const OPERATION: &'static Operation = &SUBMIT_FEEDBACK;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&SUBMIT_FEEDBACK, "/v1/feedback".to_owned());
-        {
-            let value = &self.category;
-            crate::validate::str_len("category", value, Some(1usize), None)?;
-            request.body("category", "category", value)?;
-        }
-        {
-            let value = &self.note;
-            crate::validate::str_len("note", value, Some(1usize), None)?;
-            request.body("note", "note", value)?;
-        }
-        if let Some(value) = &self.request_id {
-            request.body("request_id", "request_id", value)?;
-        }
-        if let Some(value) = &self.url {
-            request.body("url", "url", value)?;
-        }
-        if let Some(value) = &self.tags {
-            request.body("tags", "tags", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6019,30 +8043,10 @@ pub struct WhatsappConnectParams {
 }
 
 impl Request for WhatsappConnectParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_CONNECT
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_CONNECT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(&WHATSAPP_CONNECT, "/integrations/whatsapp/connect".to_owned());
-        {
-            let value = &self.code;
-            crate::validate::str_len("code", value, Some(1usize), None)?;
-            request.body("code", "code", value)?;
-        }
-        if let Some(value) = &self.waba_id {
-            request.body("waba_id", "waba_id", value)?;
-        }
-        if let Some(value) = &self.phone_number_id {
-            request.body("phone_number_id", "phone_number_id", value)?;
-        }
-        if let Some(value) = &self.business_id {
-            request.body("business_id", "business_id", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            request.body("agent_id", "agent_id", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6064,16 +8068,10 @@ pub struct WhatsappAvailableNumbersParams {
 }
 
 impl Request for WhatsappAvailableNumbersParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_AVAILABLE_NUMBERS
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_AVAILABLE_NUMBERS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(
-            &WHATSAPP_AVAILABLE_NUMBERS,
-            format!("/integrations/whatsapp/{}/available-numbers", path_segment("connection_id", &self.connection_id)?),
-        );
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6101,24 +8099,10 @@ pub struct WhatsappConnectNumberParams {
 }
 
 impl Request for WhatsappConnectNumberParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_CONNECT_NUMBER
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_CONNECT_NUMBER;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &WHATSAPP_CONNECT_NUMBER,
-            format!("/integrations/whatsapp/{}/numbers", path_segment("connection_id", &self.connection_id)?),
-        );
-        {
-            let value = &self.phone_number_id;
-            crate::validate::str_len("phone_number_id", value, Some(1usize), None)?;
-            request.body("phone_number_id", "phone_number_id", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            request.body("agent_id", "agent_id", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6152,28 +8136,10 @@ pub struct WhatsappListTemplatesParams {
 }
 
 impl Request for WhatsappListTemplatesParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_LIST_TEMPLATES
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_LIST_TEMPLATES;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &WHATSAPP_LIST_TEMPLATES,
-            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
-        );
-        if let Some(value) = &self.name {
-            request.query("name", value);
-        }
-        if let Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let Some(value) = &self.category {
-            request.query("category", value);
-        }
-        if let Some(value) = &self.language {
-            request.query("language", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6217,44 +8183,10 @@ pub struct WhatsappCreateTemplateParams {
 }
 
 impl Request for WhatsappCreateTemplateParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_CREATE_TEMPLATE
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_CREATE_TEMPLATE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &WHATSAPP_CREATE_TEMPLATE,
-            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
-        );
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.body("name", "name", value)?;
-        }
-        if let Some(value) = &self.language {
-            request.body("language", "language", value)?;
-        }
-        {
-            let value = &self.category;
-            crate::validate::str_len("category", value, Some(1usize), None)?;
-            request.body("category", "category", value)?;
-        }
-        if let Some(value) = &self.parameter_format {
-            request.body("parameter_format", "parameter_format", value)?;
-        }
-        if let Some(value) = &self.components {
-            request.body("components", "components", value)?;
-        }
-        if let Some(value) = &self.library_template_name {
-            request.body("library_template_name", "library_template_name", value)?;
-        }
-        if let Some(value) = &self.library_template_button_inputs {
-            request.body("library_template_button_inputs", "library_template_button_inputs", value)?;
-        }
-        if let Some(value) = &self.library_template_body_inputs {
-            request.body("library_template_body_inputs", "library_template_body_inputs", value)?;
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6281,24 +8213,10 @@ pub struct WhatsappDeleteTemplateParams {
 }
 
 impl Request for WhatsappDeleteTemplateParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_DELETE_TEMPLATE
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_DELETE_TEMPLATE;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let mut request = RequestParts::new(
-            &WHATSAPP_DELETE_TEMPLATE,
-            format!("/integrations/whatsapp/{}/templates", path_segment("connection_id", &self.connection_id)?),
-        );
-        {
-            let value = &self.name;
-            crate::validate::str_len("name", value, Some(1usize), None)?;
-            request.query("name", value);
-        }
-        if let Some(value) = &self.hsm_id {
-            request.query("hsm_id", value);
-        }
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6316,13 +8234,10 @@ impl Endpoint for WhatsappDeleteTemplateParams {
 pub struct WhatsappStatusParams {}
 
 impl Request for WhatsappStatusParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_STATUS
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_STATUS;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(&WHATSAPP_STATUS, "/integrations/whatsapp/status".to_owned());
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 
@@ -6344,16 +8259,10 @@ pub struct WhatsappDisconnectParams {
 }
 
 impl Request for WhatsappDisconnectParams {
-    fn operation(&self) -> &'static Operation {
-        &WHATSAPP_DISCONNECT
-    }
+    const OPERATION: &'static Operation = &WHATSAPP_DISCONNECT;
 
     fn to_request(&self) -> Result<RequestParts, ValidationError> {
-        let request = RequestParts::new(
-            &WHATSAPP_DISCONNECT,
-            format!("/integrations/whatsapp/{}", path_segment("connection_id", &self.connection_id)?),
-        );
-        Ok(request)
+        crate::arguments::build_params(self)
     }
 }
 

@@ -1,0 +1,267 @@
+//! Arguments checked against the operation table and built into a request: the one place where
+//! parameters are validated. The typed parameter structs serialize into it; the bindings, the
+//! tools and the CLI hand it their JSON arguments directly. The rules are data in the table
+//! (types, ranges, lengths, alternatives), so a build carries one checker instead of code per
+//! operation, which is what keeps the wasm build small.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::ValidationError;
+use crate::request::{Operation, ParamInfo, ParamLocation, Request, RequestParts, path_segment};
+use crate::validate;
+
+/// The JSON a parameter takes, and how it is normalized before it is sent.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueType {
+    String,
+    /// An HTTPS URL (plain `http` only to loopback).
+    Url,
+    /// A phone number, sent in E.164.
+    Phone,
+    Int,
+    Float,
+    Bool,
+    /// A string of an enumeration; `strict` ones must be `known` (the server refuses others).
+    Enum {
+        known: &'static [&'static str],
+        strict: bool,
+    },
+    List(&'static ValueType),
+    /// An object of strings.
+    StringMap,
+    /// Any JSON object.
+    Object,
+    /// Any JSON value.
+    Json,
+    /// An object of one of the table's models, checked (and normalized) by its own decoder.
+    Model(fn(Value) -> Result<Value, String>),
+}
+
+/// Validates `args` (named as in the table, snake_case or camelCase; `null` for none) for
+/// `operation` and builds its request. A problem names the argument and what was allowed.
+pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts, ValidationError> {
+    let given = name_arguments(operation, args)?;
+    if !operation.one_of.is_empty() {
+        let set: Vec<bool> =
+            operation.one_of.iter().map(|name| operation.params.iter().zip(&given).any(|(p, v)| p.name == *name && v.is_some())).collect();
+        validate::exactly_one(&set, operation.one_of)?;
+    }
+    let mut path = operation.path.to_owned();
+    let mut request = RequestParts::new(operation, String::new());
+    for (param, value) in operation.params.iter().zip(given) {
+        let Some(value) = value else { continue };
+        if value.is_null() {
+            // Only nullable parameters keep a null (it clears the field); see `name_arguments`.
+            request.body_null(param.wire);
+            continue;
+        }
+        if param.location == ParamLocation::Path {
+            let Value::String(text) = &value else {
+                return Err(ValidationError::new(param.name, format!("invalid type: {}, expected a string", unexpected(&value))));
+            };
+            path = path.replace(&format!("{{{}}}", param.name), &path_segment(param.name, text)?);
+            continue;
+        }
+        let value = check(param, param.name, &param.ty, value)?;
+        match param.location {
+            ParamLocation::Query => request.query(param.wire, query_text(&value)),
+            ParamLocation::Header => request.header(param.wire, value.as_str().unwrap_or_default()),
+            _ => {
+                request.body.get_or_insert_with(Map::new).insert(param.wire.to_owned(), value);
+            }
+        }
+    }
+    request.path = path;
+    Ok(request)
+}
+
+/// Validates a typed parameter struct through the same rules (its fields are the table's names).
+pub(crate) fn build_params<P: Request + Serialize>(params: &P) -> Result<RequestParts, ValidationError> {
+    let args = serde_json::to_value(params).map_err(|e| ValidationError::new("arguments", format!("cannot be encoded as JSON: {e}")))?;
+    build(P::OPERATION, args)
+}
+
+/// Checks an argument that is one of the table's models by reading it as that model, and sends
+/// it as the model writes itself.
+pub(crate) fn model_argument<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
+    let model: T = serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+    serde_json::to_value(model).map_err(|e| e.to_string())
+}
+
+/// Each parameter's argument, in table order: `None` when not given (an optional argument given
+/// as `null` counts as not given, unless `null` means "clear it").
+fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value>>, ValidationError> {
+    let args = match args {
+        Value::Null => Map::new(),
+        Value::Object(map) => map,
+        other => return Err(ValidationError::new("arguments", format!("invalid type: {}, expected an object", unexpected(&other)))),
+    };
+    let mut given: Vec<Option<Value>> = vec![None; operation.params.len()];
+    for (key, value) in args {
+        let Some(index) = operation.params.iter().position(|p| p.name == key || p.aliases.contains(&key.as_str())) else {
+            let known: Vec<String> = operation.params.iter().map(|p| format!("`{}`", p.name)).collect();
+            let expected = if known.is_empty() { "there are none".to_owned() } else { format!("expected one of {}", known.join(", ")) };
+            return Err(ValidationError::new(key.clone(), format!("unknown field `{key}`, {expected}")));
+        };
+        let param = &operation.params[index];
+        if given[index].is_some() {
+            return Err(ValidationError::new(param.name, format!("duplicate field `{}`", param.name)));
+        }
+        given[index] = if value.is_null() && !param.nullable && !param.required { None } else { Some(value) };
+    }
+    for (param, value) in operation.params.iter().zip(&given) {
+        match value {
+            None if param.required => return Err(ValidationError::new(param.name, format!("missing field `{}`", param.name))),
+            Some(Value::Null) if param.required => {
+                return Err(ValidationError::new(param.name, format!("invalid type: null, expected {}", expected(&param.ty))));
+            }
+            _ => {}
+        }
+    }
+    Ok(given)
+}
+
+/// Checks one value (`field` names it, `media_urls[2]` inside a list) and returns it as it is
+/// sent. Length bounds belong to the parameter itself, not to the items of a list.
+fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result<Value, ValidationError> {
+    let wrong = |value: &Value| ValidationError::new(field, format!("invalid type: {}, expected {}", unexpected(value), expected(ty)));
+    let bounded = field == param.name && (param.min_len.is_some() || param.max_len.is_some());
+    match ty {
+        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => {
+            let Value::String(text) = value else { return Err(wrong(&value)) };
+            match ty {
+                ValueType::Enum { known, strict } => {
+                    if *strict {
+                        validate::known_value(field, &text, known.contains(&text.as_str()), known)?;
+                    }
+                    return Ok(Value::String(text));
+                }
+                _ if bounded => validate::str_len(field, &text, param.min_len, param.max_len)?,
+                _ => {}
+            }
+            match ty {
+                ValueType::Url => validate::url(field, &text)?,
+                ValueType::Phone => return Ok(Value::String(crate::normalize_e164(field, &text)?)),
+                _ => {}
+            }
+            Ok(Value::String(text))
+        }
+        ValueType::Int => {
+            let number = value.as_i64().ok_or_else(|| wrong(&value))?;
+            validate::range(field, number, param.min.map(|m| m as i64), param.max.map(|m| m as i64))?;
+            Ok(Value::from(number))
+        }
+        ValueType::Float => {
+            let number = value.as_f64().ok_or_else(|| wrong(&value))?;
+            validate::float_range(field, number, param.min, param.max)?;
+            Ok(Value::from(number))
+        }
+        ValueType::Bool if value.is_boolean() => Ok(value),
+        ValueType::List(item) => {
+            let Value::Array(items) = value else { return Err(wrong(&value)) };
+            if bounded {
+                validate::list_len(field, items.len(), param.min_len, param.max_len)?;
+            }
+            let items = items.into_iter().enumerate().map(|(i, v)| check(param, &format!("{field}[{i}]"), item, v));
+            Ok(Value::Array(items.collect::<Result<_, _>>()?))
+        }
+        ValueType::StringMap => {
+            let Value::Object(map) = value else { return Err(wrong(&value)) };
+            if let Some((key, bad)) = map.iter().find(|(_, v)| !v.is_string()) {
+                return Err(ValidationError::new(
+                    format!("{field}.{key}"),
+                    format!("invalid type: {}, expected a string", unexpected(bad)),
+                ));
+            }
+            Ok(Value::Object(map))
+        }
+        ValueType::Object if value.is_object() => Ok(value),
+        ValueType::Model(decode) if value.is_object() => decode(value).map_err(|problem| ValidationError::new(field, problem)),
+        ValueType::Json => Ok(value),
+        ValueType::Bool | ValueType::Object | ValueType::Model(_) => Err(wrong(&value)),
+    }
+}
+
+/// A query value: lists go comma-joined, numbers and booleans as written.
+fn query_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
+        Value::Number(number) => match number.as_i64() {
+            Some(int) => int.to_string(),
+            None => number.as_f64().map_or_else(|| number.to_string(), |f| f.to_string()),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// What a value is, worded as serde words it (`string "x"`, `integer `5``).
+fn unexpected(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "a sequence".to_owned(),
+        Value::Object(_) => "a map".to_owned(),
+    }
+}
+
+fn expected(ty: &ValueType) -> &'static str {
+    match ty {
+        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => "a string",
+        ValueType::Int => "i64",
+        ValueType::Float => "f64",
+        ValueType::Bool => "a boolean",
+        ValueType::List(_) => "a sequence",
+        ValueType::StringMap | ValueType::Object | ValueType::Model(_) => "a map",
+        ValueType::Json => "any value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::generated::operations::{CREATE_AGENT, CREATE_CALL, LIST_AGENTS, SEND_MESSAGE, UPDATE_CONTACT};
+
+    fn problem(operation: &'static Operation, args: Value) -> (String, String) {
+        let err = build(operation, args).unwrap_err();
+        (err.field, err.problem)
+    }
+
+    #[test]
+    fn each_problem_names_the_argument_and_what_was_allowed() {
+        assert_eq!(problem(&CREATE_AGENT, json!({})), ("name".into(), "missing field `name`".into()));
+        let (field, text) = problem(&CREATE_AGENT, json!({"name": "A", "nmae": 1}));
+        assert!(field == "nmae" && text.starts_with("unknown field `nmae`, expected one of `name`"), "{text}");
+        assert_eq!(problem(&CREATE_AGENT, json!({"name": "A", "voiceSpeed": 1, "voice_speed": 1})).1, "duplicate field `voice_speed`");
+        assert_eq!(problem(&CREATE_AGENT, json!({"name": 5})).1, "invalid type: integer `5`, expected a string");
+        assert_eq!(problem(&CREATE_AGENT, json!({"name": null})).1, "invalid type: null, expected a string");
+        assert_eq!(problem(&LIST_AGENTS, json!({"limit": 1.5})).1, "invalid type: floating point `1.5`, expected i64");
+        assert_eq!(problem(&LIST_AGENTS, json!({"limit": 0})).1, "0 is out of range; allowed: 1 to 100");
+        assert_eq!(problem(&CREATE_CALL, json!({"agent_id": "a", "to_number": "+1415"})).0, "to_number");
+        assert_eq!(problem(&SEND_MESSAGE, json!({"agent_id": "a", "body": "x"})).0, "to_number | recipients");
+        let (field, _) = problem(
+            &SEND_MESSAGE,
+            json!({"agent_id": "a", "to_number": "+14155550100", "media_urls": ["https://a.example/x", "http://b.example/y"]}),
+        );
+        assert_eq!(field, "media_urls[1]");
+        assert_eq!(problem(&LIST_AGENTS, json!([1])).1, "invalid type: a sequence, expected an object");
+    }
+
+    #[test]
+    fn values_are_sent_normalized_where_the_table_puts_them() {
+        let parts = build(&CREATE_CALL, json!({"agentId": "agt_1", "to_number": "(415) 555-0100", "voice": null})).unwrap();
+        assert_eq!(parts.body, json!({"agentId": "agt_1", "toNumber": "+14155550100"}).as_object().cloned());
+        let parts = build(&LIST_AGENTS, json!({"limit": 5, "offset": null, "sub_account_id": "sa_1"})).unwrap();
+        assert_eq!((parts.query, parts.headers), (vec![("limit", "5".to_owned())], vec![("X-Sub-Account-Id", "sa_1".to_owned())]));
+        // `null` clears a nullable field; for any other optional field it means "not given".
+        let parts = build(&UPDATE_CONTACT, json!({"contact_id": "c/1", "email": null})).unwrap();
+        assert_eq!((parts.path.as_str(), parts.body), ("/v1/contacts/c%2F1", json!({"email": null}).as_object().cloned()));
+    }
+}
