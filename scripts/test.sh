@@ -39,7 +39,7 @@ bash scripts/node-build.sh
 
 step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size"
 bash scripts/wasm-build.sh
-bash scripts/wasm-size.sh --report
+bash scripts/wasm-size.sh
 
 step "the package on wasm: in Node, in headless Chromium, in workerd"
 (cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs \

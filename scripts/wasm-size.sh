@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints what a browser downloads for the wasm build (the module plus its JS glue, gzipped) and
-# fails above the budget; `--report` only prints (CI, until the build meets the budget: issue #6).
-#   scripts/wasm-size.sh [--report]
+# fails above the budget.
+#   scripts/wasm-size.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget=$((250 * 1024))
@@ -15,5 +15,5 @@ printf 'wasm build: module %d B (%d B gzipped), glue %d B (%d B gzipped): %d B =
   "$raw_wasm" "$gz_wasm" "$raw_glue" "$gz_glue" "$total" "$(awk "BEGIN { print $total / 1024 }")" $((budget / 1024))
 if [ "$total" -gt "$budget" ]; then
   echo "the wasm build is $(( (total - budget) / 1024 )) KiB over its size budget" >&2
-  [ "${1:-}" = "--report" ] || exit 1
+  exit 1
 fi

@@ -5,11 +5,11 @@
 //! operation, which is what keeps the wasm build small.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ValidationError;
 use crate::request::{Operation, ParamInfo, ParamLocation, Request, RequestParts, path_segment};
+use crate::shape::{ModelShape, Shape, unexpected};
 use crate::validate;
 
 /// The JSON a parameter takes, and how it is normalized before it is sent.
@@ -35,8 +35,8 @@ pub enum ValueType {
     Object,
     /// Any JSON value.
     Json,
-    /// An object of one of the table's models, checked (and normalized) by its own decoder.
-    Model(fn(Value) -> Result<Value, String>),
+    /// An object of one of the table's models, read by its shape.
+    Model(&'static ModelShape),
 }
 
 /// Validates `args` (named as in the table, snake_case or camelCase; `null` for none) for
@@ -81,13 +81,6 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts,
 pub(crate) fn build_params<P: Request + Serialize>(params: &P) -> Result<RequestParts, ValidationError> {
     let args = serde_json::to_value(params).map_err(|e| ValidationError::new("arguments", format!("cannot be encoded as JSON: {e}")))?;
     build(P::OPERATION, args)
-}
-
-/// Checks an argument that is one of the table's models by reading it as that model, and sends
-/// it as the model writes itself.
-pub(crate) fn model_argument<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
-    let model: T = serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
-    serde_json::to_value(model).map_err(|e| e.to_string())
 }
 
 /// Each parameter's argument, in table order: `None` when not given (an optional argument given
@@ -178,7 +171,10 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result
             Ok(Value::Object(map))
         }
         ValueType::Object if value.is_object() => Ok(value),
-        ValueType::Model(decode) if value.is_object() => decode(value).map_err(|problem| ValidationError::new(field, problem)),
+        ValueType::Model(model) if value.is_object() => crate::shape::read(&Shape::Model(model), value).map_err(|misfit| {
+            let at = if misfit.path == "." { field.to_owned() } else { format!("{field}.{}", misfit.path) };
+            ValidationError::new(at, misfit.message)
+        }),
         ValueType::Json => Ok(value),
         ValueType::Bool | ValueType::Object | ValueType::Model(_) => Err(wrong(&value)),
     }
@@ -194,19 +190,6 @@ fn query_text(value: &Value) -> String {
             None => number.as_f64().map_or_else(|| number.to_string(), |f| f.to_string()),
         },
         other => other.to_string(),
-    }
-}
-
-/// What a value is, worded as serde words it (`string "x"`, `integer `5``).
-fn unexpected(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-        Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Array(_) => "a sequence".to_owned(),
-        Value::Object(_) => "a map".to_owned(),
     }
 }
 
@@ -251,7 +234,7 @@ mod tests {
             json!({"agent_id": "a", "to_number": "+14155550100", "media_urls": ["https://a.example/x", "http://b.example/y"]}),
         );
         assert_eq!(field, "media_urls[1]");
-        assert_eq!(problem(&LIST_AGENTS, json!([1])).1, "invalid type: a sequence, expected an object");
+        assert_eq!(problem(&LIST_AGENTS, json!([1])).1, "invalid type: sequence, expected an object");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::error::{Error, Result, ValidationError};
 use std::marker::PhantomData;
 
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
-use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts};
+use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts, ResponseKind};
 use crate::response::{BinaryContent, RawResponse};
 
 /// What an operation called by name returns.
@@ -83,16 +83,33 @@ impl<P: Request> Request for ByName<P> {
     }
 }
 
-impl<P: Endpoint> Endpoint for ByName<P> {
-    type Output = P::Output;
+impl<P: Request> Endpoint for ByName<P> {
+    type Output = serde_json::Value;
 
-    fn decode(response: RawResponse) -> Result<Self::Output> {
-        P::decode(response)
+    fn decode(response: RawResponse) -> Result<serde_json::Value> {
+        match read_answer(P::OPERATION, response)? {
+            Answer::Json(value) => Ok(value),
+            Answer::Binary(_) => Err(Error::Config(format!("{} answers with a file, not a page", P::OPERATION.id))),
+        }
     }
 }
 
-impl<P: OffsetPaged> OffsetPaged for ByName<P> {
-    type Item = P::Item;
+impl<P: Request> ByName<P> {
+    /// A page of items, read from where the table says this list keeps them.
+    fn page(mut output: serde_json::Value) -> Page<serde_json::Value> {
+        let Some(shape) = P::OPERATION.page else { return Page { items: Vec::new(), has_more: Some(false), total: None } };
+        let items = match output.get_mut(shape.items).map(serde_json::Value::take) {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let has_more = shape.has_more.and_then(|wire| output.get(wire)).and_then(serde_json::Value::as_bool);
+        let total = shape.total.and_then(|wire| output.get(wire)).and_then(serde_json::Value::as_i64);
+        Page { items, has_more, total }
+    }
+}
+
+impl<P: Request> OffsetPaged for ByName<P> {
+    type Item = serde_json::Value;
 
     fn offset(&self) -> i64 {
         self.args.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0)
@@ -102,49 +119,47 @@ impl<P: OffsetPaged> OffsetPaged for ByName<P> {
         self.set("offset", offset.into());
     }
 
-    fn into_page(output: P::Output) -> Page<P::Item> {
-        P::into_page(output)
+    fn into_page(output: serde_json::Value) -> Page<serde_json::Value> {
+        Self::page(output)
     }
 }
 
-impl<P: CursorPaged> CursorPaged for ByName<P> {
-    type Item = P::Item;
+impl<P: Request> CursorPaged for ByName<P> {
+    type Item = serde_json::Value;
 
     fn set_before(&mut self, before: String) {
         self.set("before", before.into());
     }
 
-    fn into_page(output: P::Output) -> Page<P::Item> {
-        P::into_page(output)
+    fn into_page(output: serde_json::Value) -> Page<serde_json::Value> {
+        Self::page(output)
     }
 
-    fn cursor(item: &P::Item) -> Option<&str> {
-        P::cursor(item)
+    fn cursor(item: &serde_json::Value) -> Option<&str> {
+        P::OPERATION.page.and_then(|page| page.cursor).and_then(|wire| item.get(wire)).and_then(serde_json::Value::as_str)
     }
 
-    fn id(item: &P::Item) -> &str {
-        P::id(item)
+    fn id(item: &serde_json::Value) -> &str {
+        item.get("id").and_then(serde_json::Value::as_str).unwrap_or_default()
     }
 }
 
-pub(crate) fn offset_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
-where
-    P: OffsetPaged + 'static,
-    P::Item: Serialize + MaybeSend,
-    P::Output: MaybeSend,
-{
+pub(crate) fn offset_stream<P: Request + MaybeSend + Sync + 'static>(
+    client: &Client,
+    args: serde_json::Value,
+    options: &RequestOptions,
+) -> Result<ItemStream> {
     let params = ByName::<P>::new(args)?;
-    Ok(Box::pin(crate::pagination::offset_items_with(client.clone(), params, options.clone()).map(item_to_json)))
+    Ok(Box::pin(crate::pagination::offset_items_with(client.clone(), params, options.clone())))
 }
 
-pub(crate) fn cursor_stream<P>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
-where
-    P: CursorPaged + 'static,
-    P::Item: Serialize + MaybeSend,
-    P::Output: MaybeSend,
-{
+pub(crate) fn cursor_stream<P: Request + MaybeSend + Sync + 'static>(
+    client: &Client,
+    args: serde_json::Value,
+    options: &RequestOptions,
+) -> Result<ItemStream> {
     let params = ByName::<P>::new(args)?;
-    Ok(Box::pin(crate::pagination::cursor_items_with(client.clone(), params, options.clone()).map(item_to_json)))
+    Ok(Box::pin(crate::pagination::cursor_items_with(client.clone(), params, options.clone())))
 }
 
 pub(crate) fn event_stream<P, M>(client: &Client, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream>
@@ -154,6 +169,25 @@ where
 {
     let params = ByName::<P>::new(args)?;
     Ok(Box::pin(crate::events::events_with(client.clone(), params, options.clone()).map(|event| item_to_json(event.map(M::from)))))
+}
+
+/// Reads an answer of `operation` by the shape of its model (`crate::shape`).
+pub(crate) fn read_answer(operation: &'static Operation, response: RawResponse) -> Result<Answer> {
+    let value = match operation.response {
+        ResponseKind::Bytes => return Ok(Answer::Binary(response.binary()?)),
+        ResponseKind::Empty => return Ok(Answer::Json(serde_json::Value::Null)),
+        ResponseKind::EventStream => return Err(not_called(operation.id)),
+        ResponseKind::NullableJson => match response.nullable_json::<serde_json::Value>()? {
+            Some(value) => value,
+            None => return Ok(Answer::Json(serde_json::Value::Null)),
+        },
+        ResponseKind::Json => response.json::<serde_json::Value>()?,
+    };
+    let Some(shape) = operation.shape else { return Ok(Answer::Json(value)) };
+    crate::shape::read(shape, value).map(Answer::Json).map_err(|misfit| {
+        let message = if misfit.path == "." { misfit.message } else { format!("at `{}`: {}", misfit.path, misfit.message) };
+        response.decode_error(message)
+    })
 }
 
 /// The operation called `id`.

@@ -17,7 +17,7 @@ use crate::error::{Error, ValidationError};
 use crate::generated::dispatch;
 use crate::generated::models::VoiceReply;
 use crate::secret::ApiKey;
-use crate::webhook::{self, Verifier, WebhookError, WebhookEvent};
+use crate::webhook::{self, Verifier, WebhookError};
 
 /// A client's settings as a binding receives them (JavaScript: `{ apiKey, baseUrl, timeout,
 /// maxRetries, defaultHeaders }`, after the package read the environment; `timeout` in seconds).
@@ -236,7 +236,7 @@ pub fn verify_delivery(
 
 /// Parses a delivery: `{envelope, kind, data, raw}`.
 fn parse_delivery(payload: &[u8]) -> Result<Value, HelperError> {
-    Ok(WebhookEvent::parse(payload)?.to_json())
+    Ok(webhook::event_json(payload)?)
 }
 
 /// Verifies a delivery, then parses it: `{envelope, kind, data, raw}`.

@@ -39,6 +39,7 @@ pub mod request;
 mod response;
 mod retry;
 mod secret;
+pub mod shape;
 pub mod tools;
 mod transport;
 pub mod validate;

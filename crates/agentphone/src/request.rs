@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::arguments::ValueType;
 use crate::error::{Result, ValidationError};
 use crate::response::RawResponse;
+use crate::shape::Shape;
 use crate::validate;
 
 /// HTTP methods used by the API.
@@ -104,6 +105,16 @@ impl ParamInfo {
     }
 }
 
+/// Where a page of a list operation keeps its items, under their wire names.
+#[derive(Debug, Clone, Copy)]
+pub struct PageShape {
+    pub items: &'static str,
+    pub has_more: Option<&'static str>,
+    pub total: Option<&'static str>,
+    /// The item field whose value asks for the next (older) page, for lists paged back in time.
+    pub cursor: Option<&'static str>,
+}
+
 /// One row of the operation table, as the client needs it at run time.
 #[derive(Debug)]
 pub struct Operation {
@@ -127,6 +138,10 @@ pub struct Operation {
     pub params: &'static [ParamInfo],
     /// Parameters of which exactly one must be given.
     pub one_of: &'static [&'static str],
+    /// The shape of a JSON answer (none for empty, binary and event-stream answers).
+    pub shape: Option<&'static Shape>,
+    /// For list operations: where a page keeps its items.
+    pub page: Option<PageShape>,
     /// One-line description.
     pub doc: &'static str,
 }

@@ -38,7 +38,7 @@ impl RawResponse {
         Self { operation, status, content_type: None, request_id: None, retry_after: None, body: body.into(), api_key: None }
     }
 
-    fn decode_error(&self, message: String) -> Error {
+    pub(crate) fn decode_error(&self, message: String) -> Error {
         let scrub = |text: &str| self.api_key.as_ref().map_or_else(|| text.to_owned(), |key| key.scrub(text));
         Error::Decode(Box::new(DecodeError {
             operation: self.operation.id,

@@ -18,8 +18,8 @@ use crate::client::{Client, RequestOptions};
 use crate::dynamic::Answer;
 use crate::error::{Error, ValidationError};
 use crate::generated::dispatch;
-use crate::request::ResponseKind;
-use crate::{ListAgentsParams, ListNumbersParams};
+use crate::generated::operations::{GET_USAGE, GET_WEBHOOK, LIST_AGENTS, LIST_NUMBERS};
+use crate::request::{Operation, ResponseKind};
 
 /// The composite tool: agents, numbers, the webhook and usage in one call.
 pub const ACCOUNT_OVERVIEW: &str = "account_overview";
@@ -207,22 +207,21 @@ pub async fn call(client: &Client, filter: &ToolFilter, name: &str, arguments: V
 }
 
 async fn account_overview(client: &Client) -> Result<Value, Error> {
-    // Typed calls: renaming one of these operations in the table breaks the build, not this tool.
-    let page = Some(100);
+    // The table's own rows: renaming one of these operations breaks the build, not this tool.
+    let read = |operation: &'static Operation, args: Value| async move {
+        match dispatch::call(client, operation.id, args, &RequestOptions::default()).await? {
+            Answer::Json(value) => Ok(value),
+            Answer::Binary(_) => Err(Error::Config(format!("{} answered with a file", operation.id))),
+        }
+    };
     let (agents, numbers, webhook, usage) = futures_util::future::try_join4(
-        client.agents().list(&ListAgentsParams { limit: page, ..Default::default() }),
-        client.numbers().list(&ListNumbersParams { limit: page, ..Default::default() }),
-        client.webhooks().get(),
-        client.usage().get(),
+        read(&LIST_AGENTS, json!({"limit": 100})),
+        read(&LIST_NUMBERS, json!({"limit": 100})),
+        read(&GET_WEBHOOK, Value::Null),
+        read(&GET_USAGE, Value::Null),
     )
     .await?;
-    let json = |value: Result<Value, serde_json::Error>| value.map_err(|e| Error::Config(format!("cannot re-encode the overview: {e}")));
-    Ok(json!({
-        "agents": json(serde_json::to_value(agents))?,
-        "numbers": json(serde_json::to_value(numbers))?,
-        "webhook": json(serde_json::to_value(webhook))?,
-        "usage": json(serde_json::to_value(usage))?,
-    }))
+    Ok(json!({"agents": agents, "numbers": numbers, "webhook": webhook, "usage": usage}))
 }
 
 /// A live stream as a tool: the events that arrive within a window.

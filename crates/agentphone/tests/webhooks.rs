@@ -118,6 +118,29 @@ fn events_parse_with_their_sender_conventions() {
 fn bad_payloads_are_errors_not_panics() {
     for body in [&b""[..], b"null", b"[]", b"{", b"{\"data\":{}}", b"{\"event\":\"agent.message\",\"data\":{\"from\":7}}"] {
         assert!(matches!(WebhookEvent::parse(body), Err(WebhookError::InvalidPayload(_))), "{}", String::from_utf8_lossy(body));
+        assert_eq!(event_json(body).err(), WebhookEvent::parse(body).err(), "{}", String::from_utf8_lossy(body));
+    }
+}
+
+#[test]
+fn the_bindings_read_events_as_the_typed_events_do() {
+    let voice = br#"{"event":"agent.message","channel":"voice","data":{"callId":"call_1","from":"+1","transcript":"Hours?","confidence":0.95},"recentHistory":[{"content":"Hello","at":"2025-01-15T12:00:00Z"}]}"#;
+    let ended = br#"{"event":"agent.call_ended","data":{"callId":"c","durationSeconds":12,"transcript":[{"role":"user","content":"Bye"}],"later":1}}"#;
+    let reaction =
+        br#"{"event":"agent.reaction","channel":"imessage","data":{"reactionType":"love","fromNumber":"+1","messageMediaUrls":[]}}"#;
+    for body in [BODY, &voice[..], ended, reaction, br#"{"event":"call.transferred","data":{"x":1}}"#, br#"{"event":"agent.message"}"#] {
+        let typed = WebhookEvent::parse(body).unwrap();
+        let data = match &typed.data {
+            EventData::Message(data) => serde_json::to_value(data).unwrap(),
+            EventData::CallEnded(data) => serde_json::to_value(data).unwrap(),
+            EventData::Reaction(data) => serde_json::to_value(data).unwrap(),
+            EventData::Other(data) => data.clone(),
+        };
+        let document = event_json(body).unwrap();
+        let label = String::from_utf8_lossy(body);
+        assert_eq!(document["envelope"], serde_json::to_value(&typed.envelope).unwrap(), "{label}");
+        assert_eq!((&document["data"], &document["raw"]), (&data, &typed.raw), "{label}");
+        assert_eq!(document["isVoiceTurn"], typed.is_voice_turn(), "{label}");
     }
 }
 

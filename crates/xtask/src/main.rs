@@ -47,11 +47,12 @@ fn codegen(check: bool) -> Result<(), String> {
     let core = root.join("crates/agentphone/src/generated");
     let rust = |body: String| -> Result<String, String> { rustfmt(&format!("{HEADER}\n{body}")) };
     let mut outputs: Vec<(PathBuf, String)> = vec![
-        (core.join("mod.rs"), rust("//! Code written from the operation table.\n\npub mod dispatch;\npub mod models;\npub mod operations;\npub mod resources;\n".into())?),
+        (core.join("mod.rs"), rust("//! Code written from the operation table.\n\npub mod dispatch;\npub mod models;\npub mod operations;\npub mod resources;\npub mod shapes;\n".into())?),
         (core.join("models.rs"), rust(rust_core::models(&spec))?),
         (core.join("operations.rs"), rust(rust_core::operations(&spec))?),
         (core.join("resources.rs"), rust(rust_core::resources(&spec))?),
         (core.join("dispatch.rs"), rust(rust_core::dispatch(&spec))?),
+        (core.join("shapes.rs"), rust(rust_core::shapes(&spec))?),
         (root.join("crates/agentphone-sandbox/src/generated/mod.rs"), rust("//! Code written from the operation table.\n\npub mod routes;\n".into())?),
         (root.join("crates/agentphone-sandbox/src/generated/routes.rs"), rust(rust_sandbox::routes(&spec))?),
         (root.join("crates/agentphone-cli/src/generated/mod.rs"), rust("//! Code written from the operation table.\n\npub(crate) mod commands;\n".into())?),

@@ -126,7 +126,7 @@ fn value_type(ty: &Ty, spec: &Spec) -> String {
             format!("ValueType::Enum {{ known: {name}::KNOWN, strict: {strict} }}")
         }
         Ty::List(inner) => format!("ValueType::List(&{})", value_type(inner, spec)),
-        Ty::Model(name) => format!("ValueType::Model(crate::arguments::model_argument::<{name}>)"),
+        Ty::Model(name) => format!("ValueType::Model(&shapes::{})", shape_static(name)),
     }
 }
 
@@ -160,7 +160,9 @@ pub fn operations(spec: &Spec) -> String {
          use crate::generated::models::*;\n\
          use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
          use crate::arguments::ValueType;\n\
-         use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};\n\
+         use crate::generated::shapes;\n\
+         use crate::request::{Endpoint, Method, Operation, PageShape, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};\n\
+         use crate::shape::Shape;\n\
          use crate::response::RawResponse;\n\n",
     );
     for op in &spec.operations {
@@ -188,9 +190,10 @@ pub fn operations(spec: &Spec) -> String {
             })
             .collect();
         let one_of: Vec<String> = op.one_of.iter().map(|n| format!("{n:?}")).collect();
+        let (shape, page) = answer_shape(op, spec);
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], doc: {:?} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page}, doc: {:?} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -415,7 +418,7 @@ pub fn dispatch(spec: &Spec) -> String {
     let mut out = String::from(
         "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
          use crate::client::{Client, RequestOptions};\n\
-         use crate::dynamic::{Answer, ItemStream, cursor_stream, decoded, decoded_binary, event_stream, not_called, not_streamed, offset_stream, operation, unknown_operation};\n\
+         use crate::dynamic::{Answer, ItemStream, cursor_stream, decoded, decoded_binary, event_stream, not_called, not_streamed, offset_stream, operation, read_answer, unknown_operation};\n\
          use crate::generated::models::*;\n\
          use crate::error::Result;\n\
          use crate::generated::operations::*;\n\
@@ -428,8 +431,13 @@ pub fn dispatch(spec: &Spec) -> String {
          /// Validates the arguments and builds the request without sending it.\n\
          pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\n\
          Ok(crate::arguments::build(operation(id)?, args)?)\n}\n\n\
-         /// Reads a response to the operation `id` as a call would (for recorded traffic and fuzzing).\n\
-         pub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n",
+         /// Reads a response to the operation `id` as a call does: by the shape of its model (for\n\
+         /// recorded traffic and fuzzing too).\n\
+         pub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\n\
+         read_answer(operation(id)?, response)\n}\n\n\
+         /// Reads a response to the operation `id` through the typed models, as Rust callers of the\n\
+         /// typed API get it; the `decode_responses` fuzz target checks that it agrees with [`decode`].\n\
+         pub fn decode_typed(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n",
     );
     for op in &spec.operations {
         let decode = match op.response {
@@ -468,4 +476,78 @@ pub fn dispatch(spec: &Spec) -> String {
     }
     out.push_str("other => Err(not_streamed(other)),\n}\n}\n");
     out
+}
+
+/// The static that holds a model's shape (`CallList` is `CALL_LIST`).
+fn shape_static(model: &str) -> String {
+    heck::ToShoutySnakeCase::to_shouty_snake_case(model)
+}
+
+fn shape_expr(ty: &Ty) -> String {
+    match ty {
+        Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_) => "Shape::String".into(),
+        Ty::Int => "Shape::Int".into(),
+        Ty::Float => "Shape::Float".into(),
+        Ty::Bool => "Shape::Bool".into(),
+        Ty::Json => "Shape::Json".into(),
+        Ty::Object => "Shape::Object".into(),
+        Ty::StringMap => "Shape::StringMap".into(),
+        Ty::List(inner) => format!("Shape::List(&{})", shape_expr(inner)),
+        Ty::Model(name) => format!("Shape::Model(&{})", shape_static(name)),
+    }
+}
+
+/// Every model as data, for reading answers by shape (`crate::shape`).
+pub fn shapes(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! The models of the table as shapes, for reading answers by shape.\n\nuse crate::shape::{FieldShape, ModelShape, Shape};\n\n",
+    );
+    for model in &spec.models {
+        let fields: Vec<String> = model
+            .fields
+            .iter()
+            .map(|f| {
+                let aliases: Vec<String> = f.aliases.iter().map(|a| format!("{a:?}")).collect();
+                format!(
+                    "FieldShape {{ wire: {:?}, aliases: &[{}], shape: {}, required: {} }}",
+                    f.wire,
+                    aliases.join(", "),
+                    shape_expr(&f.ty),
+                    f.required
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "pub static {}: ModelShape = ModelShape {{ name: {:?}, fields: &[{}] }};\n",
+            shape_static(&model.name),
+            model.name,
+            fields.join(", ")
+        );
+    }
+    out
+}
+
+/// The shape of an operation's answer and, for lists, where its pages keep their items.
+fn answer_shape(op: &Operation, spec: &Spec) -> (String, String) {
+    let shape = match &op.response {
+        Response::Model(m) => format!("Some(&Shape::Model(&shapes::{}))", shape_static(m)),
+        Response::List(m) => format!("Some(&Shape::List(&Shape::Model(&shapes::{})))", shape_static(m)),
+        Response::Empty | Response::Bytes | Response::EventStream(_) => "None".into(),
+    };
+    let Some(paging) = op.paging else { return (shape, "None".into()) };
+    let (model, item) = page_item(op, spec);
+    let wire = |model: &Model, name: &str| model.fields.iter().find(|f| f.name == name).map(|f| f.wire.clone());
+    let items = wire(model, &op.items).expect("checked by page_item");
+    let cursor = match paging {
+        Paging::Offset => None,
+        Paging::Cursor => wire(spec.model(&item).expect("page items are models"), "received_at"),
+    };
+    let page = format!(
+        "Some(PageShape {{ items: {items:?}, has_more: {}, total: {}, cursor: {} }})",
+        opt_lit(wire(model, "has_more")),
+        opt_lit(wire(model, "total")),
+        opt_lit(cursor)
+    );
+    (shape, page)
 }

@@ -1,5 +1,6 @@
-//! Any body, as the answer to any operation: decoding gives a value or a decode error, never a
-//! panic; and what it gives reads back the same (nothing is lost or invented on the way).
+//! Any body, as the answer to any operation: reading it by shape (what the bindings do) and
+//! through the typed models (what Rust callers get) agree, value for value, or both refuse it;
+//! never a panic. What is read reads back the same (nothing is lost or invented on the way).
 #![no_main]
 
 use agentphone::dynamic::Answer;
@@ -13,12 +14,18 @@ fuzz_target!(|input: &[u8]| {
     if dispatch::EVENT_STREAMS.contains(&op.id) {
         return;
     }
-    let first = dispatch::decode(op.id, RawResponse::new(op, 200, body.to_vec()));
-    if let Ok(Answer::Json(value)) = first {
+    let by_shape = dispatch::decode(op.id, RawResponse::new(op, 200, body.to_vec()));
+    let typed = dispatch::decode_typed(op.id, RawResponse::new(op, 200, body.to_vec()));
+    match (&by_shape, &typed) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{}: the two readers disagree", op.id),
+        (Err(_), Err(_)) => {}
+        _ => panic!("{}: one reader accepts what the other refuses: {by_shape:?} / {typed:?}", op.id),
+    }
+    if let Ok(Answer::Json(value)) = by_shape {
         let again = dispatch::decode(op.id, RawResponse::new(op, 200, serde_json::to_vec(&value).unwrap()));
         match again {
-            Ok(Answer::Json(reread)) => assert_eq!(reread, value, "{}: the re-encoded answer reads back differently", op.id),
-            other => panic!("{}: the re-encoded answer does not read back: {other:?}", op.id),
+            Ok(Answer::Json(reread)) => assert_eq!(reread, value, "{}: the answer reads back differently", op.id),
+            other => panic!("{}: the answer does not read back: {other:?}", op.id),
         }
     }
 });

@@ -1,9 +1,9 @@
 //! Webhook verification and event parsing: a body signed with the secret always verifies, the
-//! same body with any other signature or timestamp never does, and parsing whatever verified
-//! gives an event or an error, never a panic.
+//! same body with any other signature or timestamp never does, and parsing gives an event or an
+//! error, never a panic; the bindings' reading (by shape) agrees with the typed event.
 #![no_main]
 
-use agentphone::webhook::{Verifier, WebhookEvent, sign};
+use agentphone::webhook::{EventData, Verifier, WebhookEvent, event_json, sign};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "whsec_fuzz";
@@ -14,7 +14,21 @@ fuzz_target!(|input: &[u8]| {
     let signature = sign(SECRET, NOW, input);
     let timestamp = NOW.to_string();
     assert!(verifier.verify_at(input, Some(&signature), Some(&timestamp), NOW).is_ok());
-    let _ = WebhookEvent::parse(input);
+    match (WebhookEvent::parse(input), event_json(input)) {
+        (Ok(typed), Ok(document)) => {
+            let data = match &typed.data {
+                EventData::Message(data) => serde_json::to_value(data).unwrap(),
+                EventData::CallEnded(data) => serde_json::to_value(data).unwrap(),
+                EventData::Reaction(data) => serde_json::to_value(data).unwrap(),
+                EventData::Other(data) => data.clone(),
+            };
+            assert_eq!(document["envelope"], serde_json::to_value(&typed.envelope).unwrap());
+            assert_eq!(document["data"], data);
+            assert_eq!(document["isVoiceTurn"], typed.is_voice_turn());
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (typed, document) => panic!("the readers disagree: {typed:?} / {document:?}"),
+    }
     let _ = verifier.construct_event(input, Some(&signature), Some(&timestamp));
 
     // Headers made of the input itself: they must be refused (a forgery would need the MAC).

@@ -4,7 +4,7 @@
 use crate::client::{Client, RequestOptions};
 use crate::dynamic::{
     Answer, ItemStream, cursor_stream, decoded, decoded_binary, event_stream, not_called, not_streamed, offset_stream, operation,
-    unknown_operation,
+    read_answer, unknown_operation,
 };
 use crate::error::Result;
 use crate::generated::models::*;
@@ -26,8 +26,15 @@ pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {
     Ok(crate::arguments::build(operation(id)?, args)?)
 }
 
-/// Reads a response to the operation `id` as a call would (for recorded traffic and fuzzing).
+/// Reads a response to the operation `id` as a call does: by the shape of its model (for
+/// recorded traffic and fuzzing too).
 pub fn decode(id: &str, response: RawResponse) -> Result<Answer> {
+    read_answer(operation(id)?, response)
+}
+
+/// Reads a response to the operation `id` through the typed models, as Rust callers of the
+/// typed API get it; the `decode_responses` fuzz target checks that it agrees with [`decode`].
+pub fn decode_typed(id: &str, response: RawResponse) -> Result<Answer> {
     match id {
         "list_agents" => decoded::<ListAgentsParams>(response),
         "create_agent" => decoded::<CreateAgentParams>(response),

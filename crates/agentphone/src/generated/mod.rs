@@ -5,3 +5,4 @@ pub mod dispatch;
 pub mod models;
 pub mod operations;
 pub mod resources;
+pub mod shapes;

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::arguments::ValueType;
 use crate::error::{Result, ValidationError};
 use crate::generated::models::*;
+use crate::generated::shapes;
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
-use crate::request::{Endpoint, Method, Operation, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};
+use crate::request::{Endpoint, Method, Operation, PageShape, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};
 use crate::response::RawResponse;
+use crate::shape::Shape;
 
 #[doc = "`agents.list`: List agents."]
 pub static LIST_AGENTS: Operation = Operation {
@@ -63,6 +65,8 @@ pub static LIST_AGENTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AGENT_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List agents.",
 };
 
@@ -316,7 +320,7 @@ pub static CREATE_AGENT: Operation = Operation {
             name: "custom_tools",
             wire: "customTools",
             location: ParamLocation::Body,
-            ty: ValueType::List(&ValueType::Model(crate::arguments::model_argument::<CustomTool>)),
+            ty: ValueType::List(&ValueType::Model(&shapes::CUSTOM_TOOL)),
             required: false,
             nullable: false,
             min: None,
@@ -366,6 +370,8 @@ pub static CREATE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AGENT)),
+    page: None,
     doc: "Create an agent.",
 };
 
@@ -409,6 +415,8 @@ pub static GET_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AGENT)),
+    page: None,
     doc: "Get an agent with its numbers.",
 };
 
@@ -675,7 +683,7 @@ pub static UPDATE_AGENT: Operation = Operation {
             name: "custom_tools",
             wire: "customTools",
             location: ParamLocation::Body,
-            ty: ValueType::List(&ValueType::Model(crate::arguments::model_argument::<CustomTool>)),
+            ty: ValueType::List(&ValueType::Model(&shapes::CUSTOM_TOOL)),
             required: false,
             nullable: false,
             min: None,
@@ -725,6 +733,8 @@ pub static UPDATE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AGENT)),
+    page: None,
     doc: "Update an agent; only the fields given change.",
 };
 
@@ -768,6 +778,8 @@ pub static DELETE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::DELETE_AGENT_RESPONSE)),
+    page: None,
     doc: "Delete an agent; its numbers, calls and conversations are unassigned.",
 };
 
@@ -811,6 +823,8 @@ pub static ATTACH_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::ATTACH_NUMBER_RESPONSE)),
+    page: None,
     doc: "Attach one of the project's numbers to an agent.",
 };
 
@@ -854,6 +868,8 @@ pub static DETACH_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
+    page: None,
     doc: "Detach a number from an agent; the number stays active.",
 };
 
@@ -910,6 +926,8 @@ pub static LIST_AGENT_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List an agent's calls.",
 };
 
@@ -966,6 +984,8 @@ pub static LIST_AGENT_CONVERSATIONS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List an agent's conversations.",
 };
 
@@ -982,6 +1002,8 @@ pub static LIST_VOICES: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::VOICE_LIST)),
+    page: None,
     doc: "List the voices agents can use.",
 };
 
@@ -1010,6 +1032,8 @@ pub static GET_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK)),
+    page: None,
     doc: "Get an agent's own webhook, or null when it uses the project webhook.",
 };
 
@@ -1079,6 +1103,8 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK)),
+    page: None,
     doc: "Create or replace an agent's webhook; a new signing secret is returned every time.",
 };
 
@@ -1107,6 +1133,8 @@ pub static DELETE_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
+    page: None,
     doc: "Remove an agent's webhook; its events go to the project webhook again.",
 };
 
@@ -1150,6 +1178,8 @@ pub static LIST_AGENT_WEBHOOK_DELIVERIES: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::List(&Shape::Model(&shapes::WEBHOOK_DELIVERY))),
+    page: None,
     doc: "List recent deliveries to an agent's webhook.",
 };
 
@@ -1178,6 +1208,8 @@ pub static TEST_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
+    page: None,
     doc: "Send a synthetic event to an agent's webhook.",
 };
 
@@ -1234,6 +1266,8 @@ pub static LIST_NUMBERS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::PHONE_NUMBER_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List active phone numbers (released ones are left out).",
 };
 
@@ -1355,6 +1389,8 @@ pub static BUY_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
+    page: None,
     doc: "Buy a phone number (billed).",
 };
 
@@ -1383,6 +1419,8 @@ pub static GET_NUMBER: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
+    page: None,
     doc: "Get a phone number, released ones included.",
 };
 
@@ -1439,6 +1477,8 @@ pub static UPDATE_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
+    page: None,
     doc: "Update a number's external id or expiry.",
 };
 
@@ -1482,6 +1522,8 @@ pub static RELEASE_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::RELEASE_NUMBER_RESPONSE)),
+    page: None,
     doc: "Release a phone number. Irreversible.",
 };
 
@@ -1577,6 +1619,8 @@ pub static SEARCH_AVAILABLE_NUMBERS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AVAILABLE_NUMBER_LIST)),
+    page: None,
     doc: "Search numbers available to buy.",
 };
 
@@ -1605,6 +1649,8 @@ pub static LOOKUP_NUMBERS: Operation = Operation {
         aliases: &["phoneNumbers"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::NUMBER_LOOKUP_LIST)),
+    page: None,
     doc: "Look up carrier facts for up to 25 phone numbers.",
 };
 
@@ -1674,6 +1720,8 @@ pub static LIST_NUMBER_MESSAGES: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::MESSAGE_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: Some("receivedAt") }),
     doc: "List messages received and sent by a number, newest first.",
 };
 
@@ -1730,6 +1778,8 @@ pub static LIST_NUMBER_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List calls on a number.",
 };
 
@@ -1758,6 +1808,8 @@ pub static GET_CONTACT_CARD: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
+    page: None,
     doc: "Get the iMessage contact card a number shares.",
 };
 
@@ -1840,6 +1892,8 @@ pub static SET_CONTACT_CARD: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
+    page: None,
     doc: "Create or replace the iMessage contact card a number shares.",
 };
 
@@ -1868,6 +1922,8 @@ pub static DELETE_CONTACT_CARD: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    shape: None,
+    page: None,
     doc: "Remove a number's contact card.",
 };
 
@@ -1937,6 +1993,8 @@ pub static LIST_CONTACTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List contacts, optionally filtered by name or phone.",
 };
 
@@ -2006,6 +2064,8 @@ pub static CREATE_CONTACT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT)),
+    page: None,
     doc: "Create a contact; a phone number can be saved once.",
 };
 
@@ -2034,6 +2094,8 @@ pub static GET_CONTACT_CAPABILITIES: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT_CAPABILITIES)),
+    page: None,
     doc: "Check live whether a number can get iMessage or SMS.",
 };
 
@@ -2062,6 +2124,8 @@ pub static GET_CONTACT: Operation = Operation {
         aliases: &["contactId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT)),
+    page: None,
     doc: "Get a contact.",
 };
 
@@ -2144,6 +2208,8 @@ pub static UPDATE_CONTACT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONTACT)),
+    page: None,
     doc: "Update a contact; only the fields given change.",
 };
 
@@ -2172,6 +2238,8 @@ pub static DELETE_CONTACT: Operation = Operation {
         aliases: &["contactId"],
     }],
     one_of: &[],
+    shape: None,
+    page: None,
     doc: "Delete a contact.",
 };
 
@@ -2280,6 +2348,8 @@ pub static LIST_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List calls, newest first.",
 };
 
@@ -2453,6 +2523,8 @@ pub static CREATE_CALL: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL)),
+    page: None,
     doc: "Place an outbound call (billed; dials a real phone).",
 };
 
@@ -2509,6 +2581,8 @@ pub static CREATE_WEB_CALL: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEB_CALL)),
+    page: None,
     doc: "Start a browser call; returns a short-lived access token for the web SDK.",
 };
 
@@ -2537,6 +2611,8 @@ pub static GET_CALL: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL)),
+    page: None,
     doc: "Get a call with its transcript so far.",
 };
 
@@ -2565,6 +2641,8 @@ pub static END_CALL: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL)),
+    page: None,
     doc: "Hang up a call in progress.",
 };
 
@@ -2593,6 +2671,8 @@ pub static GET_CALL_RECORDING: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    shape: None,
+    page: None,
     doc: "Download a call's recording (WAV).",
 };
 
@@ -2621,6 +2701,8 @@ pub static GET_CALL_TRANSCRIPT: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CALL_TRANSCRIPT_RESPONSE)),
+    page: None,
     doc: "Get a call's transcript.",
 };
 
@@ -2649,6 +2731,8 @@ pub static STREAM_CALL_TRANSCRIPT: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    shape: None,
+    page: None,
     doc: "Follow a call's transcript live (server-sent events; past turns first).",
 };
 
@@ -2796,6 +2880,8 @@ pub static SEND_MESSAGE: Operation = Operation {
         },
     ],
     one_of: &["to_number", "recipients"],
+    shape: Some(&Shape::Model(&shapes::SEND_MESSAGE_RESPONSE)),
+    page: None,
     doc: "Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.",
 };
 
@@ -2839,6 +2925,8 @@ pub static SEND_REACTION: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::REACTION)),
+    page: None,
     doc: "React to an iMessage (tapback or emoji).",
 };
 
@@ -2895,6 +2983,8 @@ pub static LIST_CONVERSATIONS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
     doc: "List conversations, most recent activity first.",
 };
 
@@ -2938,6 +3028,8 @@ pub static GET_CONVERSATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONVERSATION)),
+    page: None,
     doc: "Get a conversation with its recent messages.",
 };
 
@@ -2994,6 +3086,8 @@ pub static UPDATE_CONVERSATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONVERSATION)),
+    page: None,
     doc: "Replace a conversation's metadata (null clears it) or rename its group.",
 };
 
@@ -3063,6 +3157,8 @@ pub static LIST_CONVERSATION_MESSAGES: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CONVERSATION_MESSAGE_LIST)),
+    page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: None, cursor: Some("receivedAt") }),
     doc: "List a conversation's messages, newest first.",
 };
 
@@ -3091,6 +3187,8 @@ pub static SEND_TYPING_INDICATOR: Operation = Operation {
         aliases: &["conversationId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::TYPING_INDICATOR)),
+    page: None,
     doc: "Show a typing indicator (iMessage; best effort, expires by itself).",
 };
 
@@ -3134,6 +3232,8 @@ pub static SET_CHAT_BACKGROUND: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CHAT_BACKGROUND)),
+    page: None,
     doc: "Set an iMessage chat background (idempotent).",
 };
 
@@ -3162,6 +3262,8 @@ pub static REMOVE_CHAT_BACKGROUND: Operation = Operation {
         aliases: &["conversationId"],
     }],
     one_of: &[],
+    shape: None,
+    page: None,
     doc: "Remove an iMessage chat background (idempotent).",
 };
 
@@ -3190,6 +3292,8 @@ pub static GET_WEBHOOK: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK)),
+    page: None,
     doc: "Get the project webhook, or null when none is set.",
 };
 
@@ -3259,6 +3363,8 @@ pub static SET_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK)),
+    page: None,
     doc: "Create or replace the project webhook; a new signing secret is returned every time.",
 };
 
@@ -3275,6 +3381,8 @@ pub static DELETE_WEBHOOK: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
+    page: None,
     doc: "Remove the project webhook (agent webhooks are unaffected).",
 };
 
@@ -3331,6 +3439,8 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_PAGE)),
+    page: Some(PageShape { items: "items", has_more: None, total: Some("total"), cursor: None }),
     doc: "List deliveries to the project webhook.",
 };
 
@@ -3359,6 +3469,8 @@ pub static GET_WEBHOOK_DELIVERY_STATS: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_STATS)),
+    page: None,
     doc: "Delivery counts over the last hours.",
 };
 
@@ -3375,6 +3487,8 @@ pub static GET_WEBHOOK_ALL_TIME_STATS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK_ALL_TIME_STATS)),
+    page: None,
     doc: "Delivery counts since the beginning.",
 };
 
@@ -3457,6 +3571,8 @@ pub static TEST_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
+    page: None,
     doc: "Send a synthetic `agent.message` event (marked test) to the webhook.",
 };
 
@@ -3473,6 +3589,8 @@ pub static GET_USAGE: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::USAGE)),
+    page: None,
     doc: "Plan, limits and activity counters.",
 };
 
@@ -3501,6 +3619,8 @@ pub static GET_DAILY_USAGE: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::DAILY_USAGE)),
+    page: None,
     doc: "Activity per day.",
 };
 
@@ -3529,6 +3649,8 @@ pub static GET_MONTHLY_USAGE: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::MONTHLY_USAGE)),
+    page: None,
     doc: "Activity per month.",
 };
 
@@ -3545,6 +3667,8 @@ pub static GET_USAGE_BY_NUMBER: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::NUMBER_USAGE)),
+    page: None,
     doc: "Activity per phone number.",
 };
 
@@ -3588,6 +3712,8 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::AGENT_USAGE)),
+    page: None,
     doc: "Activity per agent over a week, month or year.",
 };
 
@@ -4021,6 +4147,8 @@ pub static REGISTER_A2P: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::REGISTRATION_RESPONSE)),
+    page: None,
     doc: "Submit an A2P 10DLC brand and campaign registration (billed).",
 };
 
@@ -4049,6 +4177,8 @@ pub static GET_REGISTRATION_STATUS: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::CAMPAIGN_STATUS)),
+    page: None,
     doc: "Where the registration stands.",
 };
 
@@ -4065,6 +4195,8 @@ pub static GET_REGISTRATION: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "The registration with its brand and campaign.",
 };
 
@@ -4251,6 +4383,8 @@ pub static UPDATE_REGISTRATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Correct a registration; only the fields given change.",
 };
 
@@ -4294,6 +4428,8 @@ pub static LIST_SUB_ACCOUNTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT_LIST)),
+    page: None,
     doc: "List sub-accounts.",
 };
 
@@ -4322,6 +4458,8 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
+    page: None,
     doc: "Create a sub-account.",
 };
 
@@ -4365,6 +4503,8 @@ pub static UPDATE_SUB_ACCOUNT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
+    page: None,
     doc: "Rename a sub-account.",
 };
 
@@ -4393,6 +4533,8 @@ pub static DELETE_SUB_ACCOUNT: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
+    page: None,
     doc: "Delete a sub-account.",
 };
 
@@ -4421,6 +4563,8 @@ pub static GET_LOCATION: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::LOCATION)),
+    page: None,
     doc: "The last known location of a number's device.",
 };
 
@@ -4437,6 +4581,8 @@ pub static REFRESH_LOCATIONS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::LOCATION_REFRESH)),
+    page: None,
     doc: "Ask devices for fresh locations; poll get after the given seconds.",
 };
 
@@ -4453,6 +4599,8 @@ pub static LIST_SIP_TRUNKS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIP_TRUNK_LIST)),
+    page: None,
     doc: "List SIP trunks.",
 };
 
@@ -4469,6 +4617,8 @@ pub static CREATE_SIP_TRUNK: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
+    page: None,
     doc: "Create a SIP trunk; its password is shown only in this answer.",
 };
 
@@ -4497,6 +4647,8 @@ pub static GET_SIP_TRUNK: Operation = Operation {
         aliases: &["trunkId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
+    page: None,
     doc: "Get a SIP trunk.",
 };
 
@@ -4579,6 +4731,8 @@ pub static UPDATE_SIP_TRUNK: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
+    page: None,
     doc: "Update a SIP trunk; with no fields, rotate its credentials.",
 };
 
@@ -4607,6 +4761,8 @@ pub static DELETE_SIP_TRUNK: Operation = Operation {
         aliases: &["trunkId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
+    page: None,
     doc: "Delete a SIP trunk.",
 };
 
@@ -4635,6 +4791,8 @@ pub static SEND_VERIFICATION: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Text a one-time code to a phone number.",
 };
 
@@ -4678,6 +4836,8 @@ pub static CHECK_VERIFICATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Check a one-time code.",
 };
 
@@ -4760,6 +4920,8 @@ pub static SUBMIT_FEEDBACK: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Send feedback to the AgentPhone team.",
 };
 
@@ -4842,6 +5004,8 @@ pub static WHATSAPP_CONNECT: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Connect a WhatsApp Business account (from Meta's embedded signup).",
 };
 
@@ -4870,6 +5034,8 @@ pub static WHATSAPP_AVAILABLE_NUMBERS: Operation = Operation {
         aliases: &["connectionId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Numbers of a connection that can be attached.",
 };
 
@@ -4926,6 +5092,8 @@ pub static WHATSAPP_CONNECT_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Attach a WhatsApp number to an agent.",
 };
 
@@ -5008,6 +5176,8 @@ pub static WHATSAPP_LIST_TEMPLATES: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "List message templates.",
 };
 
@@ -5142,6 +5312,8 @@ pub static WHATSAPP_CREATE_TEMPLATE: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Create a message template (Meta reviews it).",
 };
 
@@ -5198,6 +5370,8 @@ pub static WHATSAPP_DELETE_TEMPLATE: Operation = Operation {
         },
     ],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Delete a message template.",
 };
 
@@ -5214,6 +5388,8 @@ pub static WHATSAPP_STATUS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "WhatsApp connections of the project.",
 };
 
@@ -5242,6 +5418,8 @@ pub static WHATSAPP_DISCONNECT: Operation = Operation {
         aliases: &["connectionId"],
     }],
     one_of: &[],
+    shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
+    page: None,
     doc: "Disconnect a WhatsApp Business account.",
 };
 

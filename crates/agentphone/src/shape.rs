@@ -1,0 +1,205 @@
+//! Answers read by shape: every model of the table as data (wire names, aliases, types, which
+//! fields are required) and one reader that checks an answer against it as the typed models'
+//! decoders do, keeping unknown fields and open enum values as received. The bindings read every
+//! answer this way, so a build for them carries tables instead of a decoder per model (what keeps
+//! the wasm build small); the `decode_responses` fuzz target checks that both readers agree.
+
+use serde_json::{Map, Value};
+
+/// A model of the table.
+#[derive(Debug)]
+pub struct ModelShape {
+    pub name: &'static str,
+    pub fields: &'static [FieldShape],
+}
+
+/// One field of a model.
+#[derive(Debug)]
+pub struct FieldShape {
+    /// The name on the wire, which the answer keeps.
+    pub wire: &'static str,
+    /// Other names the API has used for it, read as `wire`.
+    pub aliases: &'static [&'static str],
+    pub shape: Shape,
+    pub required: bool,
+}
+
+/// What a value must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// A string (enumerations are open: any string).
+    String,
+    Int,
+    Float,
+    Bool,
+    /// Any JSON object.
+    Object,
+    /// Any JSON value.
+    Json,
+    /// An object of strings (sent back with its keys in order).
+    StringMap,
+    List(&'static Shape),
+    Model(&'static ModelShape),
+}
+
+/// Where an answer does not fit, and how (worded as serde words it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misfit {
+    /// `data[2].id`, or `.` for the whole answer.
+    pub path: String,
+    pub message: String,
+}
+
+/// Reads `value` as `shape`: the answer as the typed models would write it back (fields in the
+/// model's order under their wire names, absent and `null` optional fields left out, floats as
+/// floats, unknown fields after the known ones).
+pub fn read(shape: &Shape, value: Value) -> Result<Value, Misfit> {
+    let mut path = Vec::new();
+    read_at(shape, value, &mut path).map_err(|message| Misfit { path: render(&path), message })
+}
+
+/// A step of the path to a misfit.
+enum Step {
+    Field(&'static str),
+    Key(String),
+    Index(usize),
+}
+
+fn render(path: &[Step]) -> String {
+    if path.is_empty() {
+        return ".".to_owned();
+    }
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Field(name) => push_key(&mut out, name),
+            Step::Key(key) => push_key(&mut out, key),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn push_key(out: &mut String, key: &str) {
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(key);
+}
+
+/// On error the path is left pointing at the misfit.
+fn read_at(shape: &Shape, value: Value, path: &mut Vec<Step>) -> Result<Value, String> {
+    let wrong = |value: &Value, expected: &str| format!("invalid type: {}, expected {expected}", unexpected(value));
+    match shape {
+        Shape::String if value.is_string() => Ok(value),
+        Shape::String => Err(wrong(&value, "a string")),
+        Shape::Int => match &value {
+            Value::Number(n) if n.is_i64() => Ok(value),
+            Value::Number(n) if n.is_u64() => Err(format!("invalid value: integer `{n}`, expected i64")),
+            _ => Err(wrong(&value, "i64")),
+        },
+        Shape::Float => value.as_f64().map(Value::from).ok_or_else(|| wrong(&value, "f64")),
+        Shape::Bool if value.is_boolean() => Ok(value),
+        Shape::Bool => Err(wrong(&value, "a boolean")),
+        Shape::Object if value.is_object() => Ok(value),
+        Shape::Object => Err(wrong(&value, "a map")),
+        Shape::Json => Ok(value),
+        Shape::StringMap => {
+            let Value::Object(map) = value else { return Err(wrong(&value, "a map")) };
+            let mut entries: Vec<(String, Value)> = Vec::with_capacity(map.len());
+            for (key, item) in map {
+                if !item.is_string() {
+                    path.push(Step::Key(key));
+                    return Err(wrong(&item, "a string"));
+                }
+                entries.push((key, item));
+            }
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(Value::Object(entries.into_iter().collect()))
+        }
+        Shape::List(item) => {
+            let Value::Array(items) = value else { return Err(wrong(&value, "a sequence")) };
+            let mut out = Vec::with_capacity(items.len());
+            for (i, value) in items.into_iter().enumerate() {
+                path.push(Step::Index(i));
+                out.push(read_at(item, value, path)?);
+                path.pop();
+            }
+            Ok(Value::Array(out))
+        }
+        Shape::Model(model) => read_model(model, value, path),
+    }
+}
+
+fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>) -> Result<Value, String> {
+    let Value::Object(input) = value else {
+        return Err(format!("invalid type: {}, expected struct {}", unexpected(&value), model.name));
+    };
+    let mut known: Vec<Option<Value>> = vec![None; model.fields.len()];
+    let mut extra = Map::new();
+    for (key, value) in input {
+        match model.fields.iter().position(|f| f.wire == key || f.aliases.contains(&key.as_str())) {
+            Some(i) if known[i].is_some() => return Err(format!("duplicate field `{}`", model.fields[i].wire)),
+            Some(i) => known[i] = Some(value),
+            None => {
+                extra.insert(key, value);
+            }
+        }
+    }
+    let mut out = Map::new();
+    for (field, value) in model.fields.iter().zip(known) {
+        let value = match value {
+            None if field.required => return Err(format!("missing field `{}`", field.wire)),
+            // An optional field that is absent or null is left out, as the typed models do.
+            None => continue,
+            Some(Value::Null) if !field.required => continue,
+            Some(value) => value,
+        };
+        path.push(Step::Field(field.wire));
+        let value = read_at(&field.shape, value, path)?;
+        path.pop();
+        out.insert(field.wire.to_owned(), value);
+    }
+    out.extend(extra);
+    Ok(Value::Object(out))
+}
+
+/// What a value is, worded as serde words it (`string "x"`, ``integer `5` ``).
+pub(crate) fn unexpected(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::generated::shapes::{AGENT, CALL_LIST};
+
+    #[test]
+    fn reads_as_the_typed_models_write_back() {
+        let body = json!({"later": [1], "name": "Ava", "id": "agt_1", "voiceSpeed": 1, "voiceMode": "telepathy", "description": null});
+        let read = read(&Shape::Model(&AGENT), body.clone()).unwrap();
+        let typed = serde_json::to_value(serde_json::from_value::<crate::Agent>(body).unwrap()).unwrap();
+        assert_eq!(read, typed);
+        assert_eq!(serde_json::to_string(&read).unwrap(), serde_json::to_string(&typed).unwrap(), "in the same order");
+    }
+
+    #[test]
+    fn misfits_name_the_path() {
+        let misfit = read(&Shape::Model(&CALL_LIST), json!({"data": [{"id": "c1"}, {"id": 5}]})).unwrap_err();
+        assert_eq!(misfit, Misfit { path: "data[1].id".into(), message: "invalid type: integer `5`, expected a string".into() });
+        let misfit = read(&Shape::Model(&AGENT), json!({"name": "Ava"})).unwrap_err();
+        assert_eq!((misfit.path.as_str(), misfit.message.as_str()), (".", "missing field `id`"));
+        let misfit = read(&Shape::Model(&AGENT), json!([1])).unwrap_err();
+        assert_eq!(misfit.message, "invalid type: sequence, expected struct Agent");
+    }
+}
