@@ -53,3 +53,11 @@ if [ "$(node -p "require('/opt/wasm-tools/node_modules/workerd/package.json').ve
   mkdir -p /opt/wasm-tools
   npm install -q --prefix /opt/wasm-tools "workerd@$workerd" --no-audit --no-fund --loglevel=error
 fi
+
+# Deno for the Deno test, from the same place and for the same reason.
+deno=2.9.6
+if [ "$(node -p "require('/opt/wasm-tools/node_modules/deno/package.json').version" 2>/dev/null)" != "$deno" ]; then
+  log "npm deno@$deno"
+  mkdir -p /opt/wasm-tools
+  npm install -q --prefix /opt/wasm-tools "deno@$deno" --no-audit --no-fund --loglevel=error
+fi

@@ -41,6 +41,6 @@ step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and i
 bash scripts/wasm-build.sh
 bash scripts/wasm-size.sh
 
-step "the package on wasm: in Node, in headless Chromium, in workerd"
+step "the package on wasm: in Node, in headless Chromium, in workerd, in Deno"
 (cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs \
   && node --test test/web/*.test.mjs)
