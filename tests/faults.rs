@@ -4,10 +4,13 @@
 //!
 //! - A read, or any request answered 429, recovers within the retry budget: the step's own
 //!   expectations hold, and the sandbox saw the retry.
-//! - A request that acts (sends, calls, buys, creates, deletes) under any other fault is sent
-//!   once, never again; the error says it may have acted; and the project's counts moved by
-//!   exactly what the step asked for (nothing for a fault answered before the sandbox acted,
-//!   the step's own effect for a lost answer or a late one), never twice.
+//! - A request that acts (sends, calls, buys, creates) under any other fault is sent once,
+//!   never again; the error says it may have acted; and the project's counts moved by exactly
+//!   what the step asked for (nothing for a fault answered before the sandbox acted, the step's
+//!   own effect for a lost answer or a late one), never twice.
+//! - An idempotent write (an update, a setting, a delete) whose answer was lost or late is sent
+//!   again: the state ends exactly as the step asked, and what it answers describes the state
+//!   after the retry (a retried delete answers 404 and says it may have acted).
 //!
 //! It prints the faults injected, the requests retried and the duplicates (which must be 0).
 
@@ -162,7 +165,7 @@ async fn replay_in(
     let options = RequestOptions { timeout: Some(STEP_TIMEOUT), ..Default::default() };
     let outcome = run.perform(&step, &options).await;
     let elapsed = started.elapsed();
-    let unused = run.control_as(&key, "DELETE /sandbox/faults", None).await["cleared"].as_u64().unwrap();
+    let unused = run.control_as(&key, "DELETE /sandbox/faults", None).await["unused"].as_u64().unwrap();
 
     let (counts_after, requests_after) = project(run, &key).await;
     let sent = requests_after.get(&operation).copied().unwrap_or(0) - requests_before.get(&operation).copied().unwrap_or(0);

@@ -103,7 +103,7 @@ async fn clear_faults(State(world): State<Arc<World>>, headers: HeaderMap) -> Js
     state.faults = kept;
     // Hits that were never taken: a test can tell whether its fault met a request.
     let unused: u32 = cleared.iter().map(|f| f.count).sum();
-    Json(json!({"queued": state.faults.len(), "cleared": unused}))
+    Json(json!({"queued": state.faults.len(), "unused": unused}))
 }
 
 #[derive(Deserialize)]
@@ -121,8 +121,7 @@ async fn balance(State(world): State<Arc<World>>, headers: HeaderMap, Json(body)
 async fn stats(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Value> {
     let mut stats = world.stats();
     if let Some(key) = api_key(&headers) {
-        let config = world.config.clone();
-        stats["project"] = world.lock().project(&key, &config).stats();
+        stats["project"] = world.lock().project_stats(&key, &world.config);
     }
     Json(stats)
 }

@@ -157,7 +157,7 @@ where
         }
     }
 
-    let answer = act(world, parts, body, op, handler, key).await;
+    let answer = act(world, parts, body, op, handler, project_key).await;
     // A late or lost answer comes after the request took effect, whatever the answer was.
     if let Some(fault) = &fault {
         if let Some(ms) = fault.latency_ms {
@@ -177,7 +177,7 @@ async fn act<P>(
     body: Body,
     op: &'static Operation,
     handler: Handler<P>,
-    key: Option<String>,
+    owner: Option<String>,
 ) -> Result<Response, Failure>
 where
     P: DeserializeOwned + agentphone::request::Request + Send + 'static,
@@ -199,10 +199,7 @@ where
     let params: P = agentphone::dynamic::parse_args(args).map_err(|e| invalid(op, &e.field, &e.problem))?;
     params.to_request().map_err(|e| invalid(op, &e.field, &e.problem))?;
 
-    let owner = match key {
-        Some(key) if op.auth => key,
-        _ => public_owner(world, op, path).ok_or_else(|| Failure::not_found("Call"))?,
-    };
+    let owner = owner.ok_or_else(|| Failure::not_found("Call"))?;
     let (reply, effects) = {
         let mut state = world.lock();
         let mut cx = Cx { world, key: owner, now: world.now(), state: &mut state, effects: Vec::new() };

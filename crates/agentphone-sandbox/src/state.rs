@@ -163,6 +163,11 @@ impl State {
     pub(crate) fn project(&mut self, key: &str, config: &SandboxConfig) -> &mut Project {
         self.projects.entry(key.to_owned()).or_insert_with(|| Project::new(config))
     }
+
+    /// A project's stats; reading them does not make the project (a reset one stays forgotten).
+    pub(crate) fn project_stats(&self, key: &str, config: &SandboxConfig) -> serde_json::Value {
+        self.projects.get(key).map_or_else(|| Project::new(config).stats(), Project::stats)
+    }
 }
 
 impl Project {

@@ -42,33 +42,35 @@ pub enum ValueType {
 /// Validates `args` (named as in the table, snake_case or camelCase; `null` for none) for
 /// `operation` and builds its request. A problem names the argument and what was allowed.
 pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts, ValidationError> {
-    let given = name_arguments(operation, args)?;
+    // Every value is checked first, so a wrong value is reported before a wrong combination.
+    let mut checked = Vec::with_capacity(operation.params.len());
+    for (param, value) in operation.params.iter().zip(name_arguments(operation, args)?) {
+        checked.push(match value {
+            // Only nullable parameters keep a null (it clears the field); see `name_arguments`.
+            Some(Value::Null) | None => value,
+            Some(value) if param.location == ParamLocation::Path => {
+                let Value::String(text) = value else {
+                    return Err(ValidationError::new(param.name, format!("invalid type: {}, expected a string", unexpected(&value))));
+                };
+                Some(Value::String(path_segment(param.name, &text)?))
+            }
+            Some(value) => Some(check(param, param.name, &param.ty, value, true)?),
+        });
+    }
     if !operation.one_of.is_empty() {
-        let set: Vec<bool> =
-            operation.one_of.iter().map(|name| operation.params.iter().zip(&given).any(|(p, v)| p.name == *name && v.is_some())).collect();
+        let given = |name: &str| operation.params.iter().zip(&checked).any(|(p, v)| p.name == name && v.is_some());
+        let set: Vec<bool> = operation.one_of.iter().map(|name| given(name)).collect();
         validate::exactly_one(&set, operation.one_of)?;
     }
     let mut path = operation.path.to_owned();
     let mut request = RequestParts::new(operation, String::new());
-    for (param, value) in operation.params.iter().zip(given) {
+    for (param, value) in operation.params.iter().zip(checked) {
         let Some(value) = value else { continue };
-        if value.is_null() {
-            // Only nullable parameters keep a null (it clears the field); see `name_arguments`.
-            request.body_null(param.wire);
-            continue;
-        }
-        if param.location == ParamLocation::Path {
-            let Value::String(text) = &value else {
-                return Err(ValidationError::new(param.name, format!("invalid type: {}, expected a string", unexpected(&value))));
-            };
-            path = path.replace(&format!("{{{}}}", param.name), &path_segment(param.name, text)?);
-            continue;
-        }
-        let value = check(param, param.name, &param.ty, value)?;
         match param.location {
+            ParamLocation::Path => path = path.replace(&format!("{{{}}}", param.name), &query_text(&value)),
             ParamLocation::Query => request.query(param.wire, query_text(&value)),
-            ParamLocation::Header => request.header(param.wire, value.as_str().unwrap_or_default()),
-            _ => {
+            ParamLocation::Header => request.header(param.wire, query_text(&value)),
+            ParamLocation::Body => {
                 request.body.get_or_insert_with(Map::new).insert(param.wire.to_owned(), value);
             }
         }
@@ -92,6 +94,7 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
         other => return Err(ValidationError::new("arguments", format!("invalid type: {}, expected an object", unexpected(&other)))),
     };
     let mut given: Vec<Option<Value>> = vec![None; operation.params.len()];
+    let mut named = vec![false; operation.params.len()];
     for (key, value) in args {
         let Some(index) = operation.params.iter().position(|p| p.name == key || p.aliases.contains(&key.as_str())) else {
             let known: Vec<String> = operation.params.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -99,9 +102,10 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
             return Err(ValidationError::new(key.clone(), format!("unknown field `{key}`, {expected}")));
         };
         let param = &operation.params[index];
-        if given[index].is_some() {
+        if named[index] {
             return Err(ValidationError::new(param.name, format!("duplicate field `{}`", param.name)));
         }
+        named[index] = true;
         given[index] = if value.is_null() && !param.nullable && !param.required { None } else { Some(value) };
     }
     for (param, value) in operation.params.iter().zip(&given) {
@@ -117,10 +121,10 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
 }
 
 /// Checks one value (`field` names it, `media_urls[2]` inside a list) and returns it as it is
-/// sent. Length bounds belong to the parameter itself, not to the items of a list.
-fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result<Value, ValidationError> {
+/// sent. Length bounds belong to the parameter itself (`whole`), not to the items of a list.
+fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value, whole: bool) -> Result<Value, ValidationError> {
     let wrong = |value: &Value| ValidationError::new(field, format!("invalid type: {}, expected {}", unexpected(value), expected(ty)));
-    let bounded = field == param.name && (param.min_len.is_some() || param.max_len.is_some());
+    let bounded = whole && (param.min_len.is_some() || param.max_len.is_some());
     match ty {
         ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => {
             let Value::String(text) = value else { return Err(wrong(&value)) };
@@ -157,7 +161,7 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result
             if bounded {
                 validate::list_len(field, items.len(), param.min_len, param.max_len)?;
             }
-            let items = items.into_iter().enumerate().map(|(i, v)| check(param, &format!("{field}[{i}]"), item, v));
+            let items = items.into_iter().enumerate().map(|(i, v)| check(param, &format!("{field}[{i}]"), item, v, false));
             Ok(Value::Array(items.collect::<Result<_, _>>()?))
         }
         ValueType::StringMap => {
@@ -168,7 +172,10 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result
                     format!("invalid type: {}, expected a string", unexpected(bad)),
                 ));
             }
-            Ok(Value::Object(map))
+            // In key order, as the typed structs' maps send them.
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(Value::Object(entries.into_iter().collect()))
         }
         ValueType::Object if value.is_object() => Ok(value),
         ValueType::Model(model) if value.is_object() => crate::shape::read(&Shape::Model(model), value).map_err(|misfit| {
@@ -180,7 +187,8 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value) -> Result
     }
 }
 
-/// A query value: lists go comma-joined, numbers and booleans as written.
+/// A value as text (a query value, a header, an encoded path segment): lists go comma-joined,
+/// numbers and booleans as written.
 fn query_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
@@ -235,6 +243,21 @@ mod tests {
         );
         assert_eq!(field, "media_urls[1]");
         assert_eq!(problem(&LIST_AGENTS, json!([1])).1, "invalid type: sequence, expected an object");
+    }
+
+    #[test]
+    fn typed_structs_meet_the_same_rules() {
+        use crate::request::Request;
+        // JSON has no NaN: it must be refused, not turned into "not given".
+        let nan = crate::CreateAgentParams { name: "A".into(), voice_speed: Some(f64::NAN), ..Default::default() };
+        assert_eq!(nan.to_request().unwrap_err().field, "voice_speed");
+        let empty = crate::CreateAgentParams::default();
+        assert_eq!(empty.to_request().unwrap_err().problem, "is empty; allowed length: at least 1");
+        // A key given twice is refused whichever comes first, a null included.
+        assert_eq!(problem(&CREATE_AGENT, json!({"name": "A", "voice_speed": null, "voiceSpeed": 1.0})).1, "duplicate field `voice_speed`");
+        // Maps go in key order, whichever way they were given.
+        let parts = build(&CREATE_CALL, json!({"agent_id": "a", "to_number": "+14155550100", "variables": {"b": "1", "a": "2"}})).unwrap();
+        assert_eq!(serde_json::to_string(&parts.body.unwrap()["variables"]).unwrap(), r#"{"a":"2","b":"1"}"#);
     }
 
     #[test]

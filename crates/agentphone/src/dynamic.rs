@@ -1,6 +1,7 @@
 //! Operations called by name with JSON arguments: the bridge the bindings and the conformance
 //! runner use, so that a binding converts values and never re-implements a request.
 
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use futures_core::Stream;
@@ -10,8 +11,6 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions};
 use crate::error::{Error, Result, ValidationError};
-use std::marker::PhantomData;
-
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
 use crate::request::{Endpoint, Operation, ParamKind, ParamLocation, Request, RequestParts, ResponseKind};
 use crate::response::{BinaryContent, RawResponse};
@@ -144,7 +143,7 @@ impl<P: Request> CursorPaged for ByName<P> {
     }
 }
 
-pub(crate) fn offset_stream<P: Request + MaybeSend + Sync + 'static>(
+pub(crate) fn offset_stream<P: Request + 'static>(
     client: &Client,
     args: serde_json::Value,
     options: &RequestOptions,
@@ -153,7 +152,7 @@ pub(crate) fn offset_stream<P: Request + MaybeSend + Sync + 'static>(
     Ok(Box::pin(crate::pagination::offset_items_with(client.clone(), params, options.clone())))
 }
 
-pub(crate) fn cursor_stream<P: Request + MaybeSend + Sync + 'static>(
+pub(crate) fn cursor_stream<P: Request + 'static>(
     client: &Client,
     args: serde_json::Value,
     options: &RequestOptions,

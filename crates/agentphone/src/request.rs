@@ -1,5 +1,6 @@
-//! What a request is before it meets the network: the operation's facts from the table, and the
-//! method, path, query, headers and JSON body that the generated builders produce.
+//! What a request is before it meets the network: the operation's facts from the table (with the
+//! rules of its parameters), and the method, path, query, headers and JSON body that the checker
+//! in `arguments.rs` builds from them.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Map, Value};
@@ -264,11 +265,11 @@ impl RequestParts {
     }
 }
 
-/// A request: the generated parameter struct of one operation.
+/// A request of one operation: its generated parameter struct (or its arguments by name).
 pub trait Request {
     /// The operation's row of the table.
     const OPERATION: &'static Operation;
-    /// The operation's row of the table.
+    /// [`Self::OPERATION`], for a value at hand.
     fn operation(&self) -> &'static Operation {
         Self::OPERATION
     }

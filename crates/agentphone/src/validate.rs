@@ -1,5 +1,5 @@
-//! Client-side checks the generated request builders call with the table's limits. Each failure
-//! names the parameter and what was allowed.
+//! Client-side checks that the argument checker (`arguments.rs`) applies with the table's limits.
+//! Each failure names the parameter and what was allowed.
 
 use std::fmt::Display;
 

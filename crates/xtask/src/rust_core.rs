@@ -154,7 +154,7 @@ fn param_doc(p: &Param) -> String {
 
 pub fn operations(spec: &Spec) -> String {
     let mut out = String::from(
-        "//! The operation table: metadata, parameter types and request builders.\n\n\
+        "//! The operation table: metadata, the rules of every parameter, and the parameter types.\n\n\
          use serde::{Deserialize, Serialize};\n\n\
          use crate::error::{Result, ValidationError};\n\
          use crate::generated::models::*;\n\
@@ -265,8 +265,24 @@ fn params_struct(op: &Operation) -> String {
 }
 
 fn request_impl(op: &Operation) -> String {
+    // JSON has no NaN or infinity (serde_json writes them as null, "not given"): floats are
+    // checked before the struct becomes JSON for the checker.
+    let mut finite = String::new();
+    for p in op.params.iter().filter(|p| p.ty == Ty::Float) {
+        let (field, name) = (&p.name, ident(&p.name));
+        let check = format!("crate::validate::float_range({field:?}, value, None, None)?;");
+        let _ = writeln!(
+            finite,
+            "{}",
+            match (p.required, p.nullable) {
+                (true, _) => format!("{{ let value = self.{name}; {check} }}"),
+                (false, false) => format!("if let Some(value) = self.{name} {{ {check} }}"),
+                (false, true) => format!("if let Some(Some(value)) = self.{name} {{ {check} }}"),
+            }
+        );
+    }
     format!(
-        "impl Request for {} {{\nconst OPERATION: &'static Operation = &{};\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ crate::arguments::build_params(self) }}\n}}\n\n",
+        "impl Request for {} {{\nconst OPERATION: &'static Operation = &{};\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ {finite}crate::arguments::build_params(self) }}\n}}\n\n",
         op.params_type(),
         op.const_name()
     )
@@ -422,7 +438,8 @@ pub fn dispatch(spec: &Spec) -> String {
          use crate::generated::models::*;\n\
          use crate::error::Result;\n\
          use crate::generated::operations::*;\n\
-         use crate::request::RequestParts;\n         use crate::response::RawResponse;\n\n\
+         use crate::request::RequestParts;\n\
+         use crate::response::RawResponse;\n\n\
          /// Calls the operation `id` with arguments named as in the table (snake_case; camelCase accepted).\n\
          pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\n\
          if EVENT_STREAMS.contains(&id) {\n return Err(not_called(id));\n}\n\

@@ -24,7 +24,6 @@ pub(crate) fn list_numbers(cx: &mut Cx<'_>, p: ListNumbersParams) -> Result<Repl
     Ok(Reply::json(PhoneNumberList { data: items, has_more: Some(has_more), total: Some(total), ..Default::default() }))
 }
 
-/// A fictional number: `555-01xx` is reserved for fiction in North America.
 /// A number nobody holds. US and Canadian numbers come from the fictional 555-01XX block of the
 /// area code; when all hundred are held (many projects at once), from the rest of 555-XXXX,
 /// leaving out the numbers the sandbox gives a meaning to (…0409, …0000). British numbers come
@@ -33,7 +32,8 @@ fn fresh_number(cx: &Cx<'_>, country: &str, area_code: Option<&str>) -> Option<S
     let free = |candidate: &String| !cx.state.number_owner.contains_key(candidate);
     if country == "GB" {
         let start = fastrand::u32(..1000);
-        return (0..1000).map(|i| format!("+447700900{:03}", (start + i) % 1000)).find(free);
+        let ordinary = |n: &u32| !matches!(n, 0 | 409);
+        return (0..1000).map(|i| (start + i) % 1000).filter(ordinary).map(|n| format!("+447700900{n:03}")).find(free);
     }
     let prefix = format!("+1{}555", area_code.unwrap_or("415"));
     let start = fastrand::u32(..100);
