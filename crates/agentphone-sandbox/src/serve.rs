@@ -196,8 +196,10 @@ where
     let args =
         agentphone::dynamic::args_from_wire(op, &path_params, query.iter().map(|(k, v)| (k.as_str(), v.as_str())), body.as_ref(), header)
             .map_err(|e| invalid(op, &e.field, &e.problem))?;
+    // The client's own checker judges the request, so the sandbox refuses exactly what the SDK
+    // would; the handler then gets the typed parameters.
+    agentphone::arguments::build(op, args.clone()).map_err(|e| invalid(op, &e.field, &e.problem))?;
     let params: P = agentphone::dynamic::parse_args(args).map_err(|e| invalid(op, &e.field, &e.problem))?;
-    params.to_request().map_err(|e| invalid(op, &e.field, &e.problem))?;
 
     let owner = owner.ok_or_else(|| Failure::not_found("Call"))?;
     let (reply, effects) = {
