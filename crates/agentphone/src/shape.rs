@@ -131,34 +131,40 @@ fn read_at(shape: &Shape, value: Value, path: &mut Vec<Step>) -> Result<Value, S
     }
 }
 
+/// Fields are read in the order the answer gives them, so the first misfit reported is the one
+/// the typed decoders report; missing fields are reported after all were read, as they do.
 fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>) -> Result<Value, String> {
     let Value::Object(input) = value else {
         return Err(format!("invalid type: {}, expected struct {}", unexpected(&value), model.name));
     };
     let mut known: Vec<Option<Value>> = vec![None; model.fields.len()];
+    let mut seen = vec![false; model.fields.len()];
     let mut extra = Map::new();
     for (key, value) in input {
-        match model.fields.iter().position(|f| f.wire == key || f.aliases.contains(&key.as_str())) {
-            Some(i) if known[i].is_some() => return Err(format!("duplicate field `{}`", model.fields[i].wire)),
-            Some(i) => known[i] = Some(value),
-            None => {
-                extra.insert(key, value);
-            }
+        let Some(i) = model.fields.iter().position(|f| f.wire == key || f.aliases.contains(&key.as_str())) else {
+            extra.insert(key, value);
+            continue;
+        };
+        let field = &model.fields[i];
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(format!("duplicate field `{}`", field.wire));
         }
+        // An optional field given as null is left out, as the typed models do.
+        if value.is_null() && !field.required {
+            continue;
+        }
+        path.push(Step::Field(field.wire));
+        known[i] = Some(read_at(&field.shape, value, path)?);
+        path.pop();
+    }
+    if let Some(missing) = model.fields.iter().zip(&seen).find(|(f, seen)| f.required && !**seen) {
+        return Err(format!("missing field `{}`", missing.0.wire));
     }
     let mut out = Map::new();
     for (field, value) in model.fields.iter().zip(known) {
-        let value = match value {
-            None if field.required => return Err(format!("missing field `{}`", field.wire)),
-            // An optional field that is absent or null is left out, as the typed models do.
-            None => continue,
-            Some(Value::Null) if !field.required => continue,
-            Some(value) => value,
-        };
-        path.push(Step::Field(field.wire));
-        let value = read_at(&field.shape, value, path)?;
-        path.pop();
-        out.insert(field.wire.to_owned(), value);
+        if let Some(value) = value {
+            out.insert(field.wire.to_owned(), value);
+        }
     }
     out.extend(extra);
     Ok(Value::Object(out))
