@@ -36,7 +36,7 @@ export function verifyWebhook(payload, headers, options) {
 }
 
 /** The native verifier's arguments: raw body, the two headers, the secrets, tolerance, clock. */
-function verificationArgs(payload, headers, { secret, signature, timestamp, tolerance = 300, now } = {}) {
+function verificationArgs(payload, headers, { secret, signature, timestamp, tolerance = native.defaultTolerance(), now } = {}) {
   return [
     toBytes(payload),
     signature ?? header(headers, SIGNATURE_HEADER),

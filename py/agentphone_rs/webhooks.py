@@ -61,7 +61,7 @@ def verify_webhook(
     secret: Union[str, Sequence[str]],
     signature: Optional[str] = None,
     timestamp: Optional[str] = None,
-    tolerance: Optional[float] = 300,
+    tolerance: Optional[float] = _native.DEFAULT_TOLERANCE,
     now: Optional[int] = None,
 ) -> None:
     """Checks a delivery's signature and freshness; raises ``WebhookVerificationError``.
@@ -138,7 +138,7 @@ def construct_event(
     secret: Union[str, Sequence[str]],
     signature: Optional[str] = None,
     timestamp: Optional[str] = None,
-    tolerance: Optional[float] = 300,
+    tolerance: Optional[float] = _native.DEFAULT_TOLERANCE,
     now: Optional[int] = None,
 ) -> WebhookEvent:
     """Verifies a delivery (see ``verify_webhook``), then parses it."""

@@ -124,6 +124,12 @@ pub fn verify(
     helper(interop::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
 }
 
+/// How old a delivery may be when no tolerance is given, in seconds.
+#[napi(js_name = "defaultTolerance")]
+pub fn default_tolerance() -> f64 {
+    interop::DEFAULT_TOLERANCE_SECONDS
+}
+
 /// The signature header value for a payload.
 #[napi]
 pub fn sign(secret: String, timestamp: i64, payload: Buffer) -> String {

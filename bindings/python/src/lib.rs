@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add("USER_AGENT", agentphone::USER_AGENT)?;
+    module.add("DEFAULT_TOLERANCE", agentphone::interop::DEFAULT_TOLERANCE_SECONDS)?;
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::NativePages>()?;
     module.add_function(wrap_pyfunction!(webhooks::verify, module)?)?;

@@ -11,7 +11,7 @@ use crate::errors::helper_to_py_err;
 
 /// Verifies a delivery; raises `WebhookVerificationError` (`ValidationError` for a bad tolerance).
 #[pyfunction]
-#[pyo3(signature = (payload, signature, timestamp, secrets, tolerance = Some(300.0), now = None))]
+#[pyo3(signature = (payload, signature, timestamp, secrets, tolerance, now = None))]
 pub(crate) fn verify(
     py: Python<'_>,
     payload: &[u8],
@@ -32,7 +32,7 @@ pub(crate) fn sign(secret: &str, timestamp: i64, payload: &[u8]) -> String {
 
 /// Verifies, then parses: `{"envelope", "kind", "data", "raw"}` with canonical wire names.
 #[pyfunction]
-#[pyo3(signature = (payload, signature, timestamp, secrets, tolerance = Some(300.0), now = None))]
+#[pyo3(signature = (payload, signature, timestamp, secrets, tolerance, now = None))]
 pub(crate) fn construct_event(
     py: Python<'_>,
     payload: &[u8],

@@ -153,6 +153,12 @@ pub fn verify(
     helper(interop::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
 }
 
+/// How old a delivery may be when no tolerance is given, in seconds.
+#[wasm_bindgen(js_name = defaultTolerance)]
+pub fn default_tolerance() -> f64 {
+    interop::DEFAULT_TOLERANCE_SECONDS
+}
+
 /// The signature header value for a payload.
 #[wasm_bindgen]
 pub fn sign(secret: &str, timestamp: f64, payload: &[u8]) -> String {

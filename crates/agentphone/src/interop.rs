@@ -216,6 +216,9 @@ impl HelperError {
 
 /// Checks a delivery's signature and freshness: `tolerance` in seconds (`None`: no freshness
 /// check), `now` in Unix seconds (default the clock).
+/// How old a delivery may be when no tolerance is given, in seconds: every runtime's default.
+pub const DEFAULT_TOLERANCE_SECONDS: f64 = webhook::DEFAULT_TOLERANCE.as_secs_f64();
+
 pub fn verify_delivery(
     payload: &[u8],
     signature: Option<&str>,
