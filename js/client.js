@@ -1,9 +1,9 @@
-// The client. Its resources and methods are generated from the operation table (resources.js);
+// The client. Its resources and methods are generated from the operation table (generated/resources.js);
 // this file holds what they share: settings, calls into the native core, iteration, aborting.
 
 import { native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
-import { attachResources } from './resources.js';
+import { attachResources } from './generated/resources.js';
 
 /** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
 function clean(params) {

@@ -1,7 +1,7 @@
 // What the native layer (addon or wasm) throws, as the package's errors: the core describes each
-// error as JSON naming its class (see `agentphone::interop::describe_error`).
+// error as JSON naming its class (see `agentphone::ffi::errors::describe_error`).
 import { isTrap } from '#backend';
-import * as classes from './errors.js';
+import * as classes from './generated/errors.js';
 
 /** The package's error for what the native layer threw. */
 export function toError(error) {

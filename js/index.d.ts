@@ -1,10 +1,11 @@
 // Types of agentphone-rs. Models, parameters and resources are generated from the operation
-// table (generated.d.ts); the client, errors and webhook helpers are declared here.
+// table (generated/index.d.ts), the errors from spec/errors.toml (generated/errors.d.ts); the client and
+// webhook helpers are declared here.
 
 import type { Readable } from 'node:stream';
-import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated.js';
+import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated/index.js';
 
-export * from './generated.js';
+export * from './generated/index.js';
 
 /** Which build is running: the native addon (Node) or the wasm module (browsers, Deno, workers). */
 export declare const BUILD: 'native' | 'wasm';
@@ -48,53 +49,7 @@ export declare class AgentPhone {
   readonly baseUrl: string;
 }
 
-/** The root of every error. `mayHaveActed`: a send or call may have gone out despite the error. */
-export declare class AgentPhoneError extends Error {
-  readonly mayHaveActed: boolean;
-}
-export declare class ConfigurationError extends AgentPhoneError {}
-/** An invalid argument; nothing was sent. */
-export declare class ValidationError extends AgentPhoneError {
-  readonly field: string;
-  readonly problem: string;
-}
-/** An error status from the server. */
-export declare class APIError extends AgentPhoneError {
-  readonly operation: string;
-  readonly status: number;
-  readonly code: string | null;
-  readonly apiMessage: string;
-  readonly errorType: string | null;
-  readonly requestId: string | null;
-  /** Seconds the server asked to wait. */
-  readonly retryAfter: number | null;
-  readonly details: Array<{ field: string | null; message: string; type: string | null }>;
-  readonly body: string;
-}
-export declare class BadRequestError extends APIError {}
-export declare class AuthenticationError extends APIError {}
-export declare class PaymentRequiredError extends APIError {}
-export declare class PermissionDeniedError extends APIError {}
-export declare class NotFoundError extends APIError {}
-export declare class ConflictError extends APIError {}
-export declare class UnprocessableEntityError extends APIError {}
-export declare class RateLimitError extends APIError {}
-export declare class InternalServerError extends APIError {}
-export declare class APITimeoutError extends AgentPhoneError {
-  readonly operation: string;
-  readonly sent: boolean;
-}
-export declare class APIConnectionError extends AgentPhoneError {
-  readonly operation: string;
-  /** False when nothing left this machine. */
-  readonly sent: boolean;
-}
-export declare class APIResponseValidationError extends AgentPhoneError {
-  readonly operation: string;
-  readonly status: number;
-  readonly excerpt: string;
-}
-export declare class WebhookVerificationError extends AgentPhoneError {}
+export * from './generated/errors.js';
 
 export type HeadersLike = Record<string, string | string[] | undefined> | { get(name: string): string | null };
 /** The raw body: a Buffer or Uint8Array (Node), an ArrayBuffer, or the text (`await request.text()`). */

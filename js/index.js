@@ -6,7 +6,7 @@ import { native } from '#backend';
 export { BUILD } from '#backend';
 
 export { AgentPhone, Recording } from './client.js';
-export * from './errors.js';
+export * from './generated/errors.js';
 export * from './webhooks.js';
 export { AgentTools } from './tools.js';
 

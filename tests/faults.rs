@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentphone::request::Method;
+use agentphone::table::Method;
 use agentphone::{OPERATIONS, RequestOptions};
 use agentphone_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};

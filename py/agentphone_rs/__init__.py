@@ -13,18 +13,24 @@ from importlib import import_module
 # typing costs several ms to import; annotations are never evaluated here, so only type checkers load it.
 TYPE_CHECKING = False
 
+from . import _native
 from ._args import NOT_GIVEN, NotGiven
-from ._client import AgentPhone, AsyncAgentPhone
-from ._errors import *  # noqa: F403
-from ._errors import __all__ as _errors_all
-from ._names import MODELS as _MODELS
+from ._client import AgentPhone, AsyncAgentPhone, _resolve
+from ._generated import errors as _errors
+from ._generated.errors import *  # noqa: F403
+from ._generated.errors import __all__ as _errors_all
+from ._generated.names import MODELS as _MODELS
 from ._native import USER_AGENT, __version__, normalize_e164
+
+# The native layer raises the package's exceptions and settles asyncio futures with the package's
+# helper; it is handed both here rather than importing the package back.
+_native.bind(_errors, _resolve)
 
 if TYPE_CHECKING:
     from typing import Any
 
     from ._model import Model as Model
-    from ._models import *  # noqa: F403
+    from ._generated.models import *  # noqa: F403
     from ._recording import Recording as Recording
     from .tools import AgentTools as AgentTools
     from .webhooks import WebhookEvent as WebhookEvent
@@ -35,7 +41,7 @@ if TYPE_CHECKING:
     from .webhooks import voice_stream as voice_stream
 
 _WEBHOOKS = ("WebhookEvent", "construct_event", "verify_webhook", "voice_reply", "voice_ndjson", "voice_stream")
-_LAZY = {"AgentTools": ".tools", "Model": "._model", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._models" for name in _MODELS}}
+_LAZY = {"AgentTools": ".tools", "Model": "._model", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._generated.models" for name in _MODELS}}
 
 __all__ = [
     "AgentPhone",
@@ -51,8 +57,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> "Any":
-    if name in ("webhooks", "resources", "tools"):  # submodules, as `agentphone_rs.webhooks.verify_webhook`
+    if name in ("webhooks", "tools"):  # submodules, as `agentphone_rs.webhooks.verify_webhook`
         return import_module(f".{name}", __name__)
+    if name == "resources":  # the generated resource classes, as `agentphone_rs.resources.agents.AgentsResource`
+        return import_module("._generated.resources", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'agentphone_rs' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """The two clients. Their resources and methods are generated from the operation table
-(``_resources.py``); this file holds what they share: settings, the calls into the native core,
+(``_generated/``); this file holds what they share: settings, the calls into the native core,
 iteration, and lifecycle.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 TYPE_CHECKING = False
 
 from . import _native
-from ._errors import AgentPhoneError
+from ._generated.errors import AgentPhoneError
 from ._recording import Recording
-from ._resources import AsyncResources, Resources
+from ._generated.client_resources import AsyncResources, Resources
 
 if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type checkers
     import asyncio

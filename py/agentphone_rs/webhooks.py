@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
-from ._errors import WebhookVerificationError
-from ._models import CallEndedData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
+from ._generated.errors import WebhookVerificationError
+from ._generated.models import CallEndedData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
 
 __all__ = [
     "SIGNATURE_HEADER",

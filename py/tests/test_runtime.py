@@ -51,7 +51,7 @@ def test_a_client_works_in_a_forked_child(client: ap.AgentPhone) -> None:
 def test_importing_the_package_loads_neither_asyncio_nor_the_models() -> None:
     import subprocess
 
-    code = "import sys, agentphone_rs; print(sorted(m for m in ('asyncio', 'agentphone_rs._models', 'agentphone_rs.resources.agents') if m in sys.modules))"
+    code = "import sys, agentphone_rs; print(sorted(m for m in ('asyncio', 'agentphone_rs._generated.models', 'agentphone_rs._generated.resources.agents') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
     # ... and still reaches everything on first use.

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use agentphone::dynamic::Answer;
-use agentphone::generated::dispatch;
+use agentphone::ffi::by_name::{self, Answer};
 use agentphone::{Client, Error, RequestOptions, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -156,13 +155,14 @@ impl Scenario {
     async fn call(&mut self, operation: &str, args: Value, key: &str, options: &RequestOptions) -> Result<Value, Error> {
         self.sdk_calls += 1;
         let client = self.client(key);
-        if dispatch::EVENT_STREAMS.contains(&operation) {
+        let operation = by_name::operation(operation)?;
+        if operation.is_event_stream() {
             // An event stream: follow it to its end and list the events.
             let events: Vec<Value> =
-                dispatch::stream(&client, operation, args, options)?.collect::<Vec<_>>().await.into_iter().collect::<Result<_, _>>()?;
+                by_name::stream(&client, operation, args, options)?.collect::<Vec<_>>().await.into_iter().collect::<Result<_, _>>()?;
             return Ok(json!({ "events": events.iter().map(|e| e["event"].clone()).collect::<Vec<_>>() }));
         }
-        match dispatch::call(&client, operation, args, options).await? {
+        match by_name::call(&client, operation, args, options).await? {
             Answer::Json(value) => Ok(value),
             Answer::Binary(content) => Ok(json!({
                 "contentType": content.content_type,

@@ -10,10 +10,11 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use agentphone::dynamic::{Answer, ItemStream};
-use agentphone::generated::dispatch;
-use agentphone::interop::{self, CallOptions, ClientSettings};
-use agentphone::tools::{self, ToolFilter};
+use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::errors::{self as interop, HelperError};
+use agentphone::ffi::settings::{CallOptions, ClientSettings};
+use agentphone::ffi::tools::{self, ToolFilter};
+use agentphone::ffi::webhooks;
 use agentphone::{Client, Error as CoreError};
 use futures_util::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Buffer, Either};
@@ -69,7 +70,7 @@ impl NativeClient {
     #[napi]
     pub async fn call(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<Either<Value, BinaryAnswer>> {
         let options = request_options(options)?;
-        match guarded(dispatch::call(&self.client, &operation, args, &options)).await? {
+        match guarded(async { by_name::call(&self.client, by_name::operation(&operation)?, args, &options).await }).await? {
             Answer::Json(value) => Ok(Either::A(value)),
             Answer::Binary(content) => {
                 Ok(Either::B(BinaryAnswer { content_type: content.content_type, data: content.data.to_vec().into() }))
@@ -87,7 +88,8 @@ impl NativeClient {
     /// The items of a list (page by page) or the events of an event stream.
     #[napi]
     pub fn stream(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<NativeStream> {
-        let stream = dispatch::stream(&self.client, &operation, args, &request_options(options)?).map_err(core_error)?;
+        let options = request_options(options)?;
+        let stream = by_name::operation(&operation).and_then(|op| by_name::stream(&self.client, op, args, &options)).map_err(core_error)?;
         Ok(NativeStream { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
     }
 }
@@ -107,7 +109,7 @@ impl NativeStream {
     }
 }
 
-fn helper<T>(result: Result<T, interop::HelperError>) -> napi::Result<T> {
+fn helper<T>(result: Result<T, HelperError>) -> napi::Result<T> {
     result.map_err(|refusal| js_error(&refusal.describe()))
 }
 
@@ -121,13 +123,13 @@ pub fn verify(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<()> {
-    helper(interop::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
+    helper(webhooks::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
 }
 
 /// How old a delivery may be when no tolerance is given, in seconds.
 #[napi(js_name = "defaultTolerance")]
 pub fn default_tolerance() -> f64 {
-    interop::DEFAULT_TOLERANCE_SECONDS
+    webhooks::DEFAULT_TOLERANCE_SECONDS
 }
 
 /// The signature header value for a payload.
@@ -146,25 +148,25 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<Value> {
-    helper(interop::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
+    helper(webhooks::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
 }
 
 /// One voice reply as its JSON body.
 #[napi]
 pub fn voice_json(reply: Value) -> napi::Result<String> {
-    helper(interop::voice_json(reply))
+    helper(webhooks::voice_json(reply))
 }
 
 /// Replies as NDJSON, all but the last `interim`.
 #[napi]
 pub fn voice_ndjson(replies: Vec<Value>) -> napi::Result<String> {
-    helper(interop::voice_ndjson(replies))
+    helper(webhooks::voice_ndjson(replies))
 }
 
 /// The operation table: `{id, resource, method, isList}` per operation.
 #[napi]
 pub fn operations() -> Value {
-    interop::operations()
+    agentphone::ffi::operations()
 }
 
 /// The tools a filter offers, in `format` (`openai` or `anthropic`).

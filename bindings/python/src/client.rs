@@ -6,10 +6,9 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
-use agentphone::dynamic::{Answer, ItemStream};
-use agentphone::generated::dispatch;
-use agentphone::interop::{self, CallOptions, ClientSettings};
-use agentphone::tools::{self, ToolFilter};
+use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::settings::{CallOptions, ClientSettings};
+use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::{Client, RequestOptions};
 use futures_util::{FutureExt, StreamExt};
 use pyo3::prelude::*;
@@ -54,7 +53,7 @@ fn resolve(event_loop: &Py<PyAny>, future: &Py<PyAny>, outcome: PyResult<Py<PyAn
             Err(error) => (false, error.into_value(py).into_any()),
         };
         // `_resolve` skips futures cancelled meanwhile; a closed loop has nobody left to tell.
-        if let Ok(helper) = py.import("agentphone_rs._client").and_then(|m| m.getattr("_resolve")) {
+        if let Ok(helper) = crate::package::resolver(py) {
             let _ = event_loop.call_method1(py, "call_soon_threadsafe", (helper, future.clone_ref(py), ok, value));
         }
     });
@@ -142,7 +141,7 @@ impl NativeClient {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers)?;
         let client = self.core(py)?;
-        let answer = block_on_detached(py, async move { dispatch::call(&client, operation, args, &options).await })?;
+        let answer = block_on_detached(py, async move { by_name::call(&client, by_name::operation(operation)?, args, &options).await })?;
         answer_to_py(py, answer)
     }
 
@@ -159,7 +158,7 @@ impl NativeClient {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers)?;
         let client = self.core(py)?;
-        spawn_awaitable(py, async move { dispatch::call(&client, &operation, args, &options).await }, answer_to_py)
+        spawn_awaitable(py, async move { by_name::call(&client, by_name::operation(&operation)?, args, &options).await }, answer_to_py)
     }
 
     /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake), GIL released.
@@ -197,7 +196,9 @@ impl NativeClient {
     ) -> PyResult<NativePages> {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers)?;
-        let stream = dispatch::stream(&self.core(py)?, operation, args, &options).map_err(|e| to_py_err(py, e))?;
+        let client = self.core(py)?;
+        let stream =
+            by_name::operation(operation).and_then(|op| by_name::stream(&client, op, args, &options)).map_err(|e| to_py_err(py, e))?;
         Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
     }
 }
@@ -249,5 +250,5 @@ pub(crate) fn tool_definitions(py: Python<'_>, format: &str, filter: &Bound<'_, 
 /// The operation table: `{id, resource, method, isList}` per operation.
 #[pyfunction]
 pub(crate) fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    to_py(py, &interop::operations())
+    to_py(py, &agentphone::ffi::operations())
 }

@@ -80,10 +80,3 @@ pub(crate) fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
         }
     })
 }
-
-/// Normalizes a phone number to E.164 (`ValidationError` names the field).
-#[pyfunction]
-#[pyo3(signature = (number, field = "phone_number"))]
-pub(crate) fn normalize_e164(py: Python<'_>, number: &str, field: &str) -> PyResult<String> {
-    agentphone::normalize_e164(field, number).map_err(|e| crate::errors::to_py_err(py, agentphone::Error::Validation(e)))
-}

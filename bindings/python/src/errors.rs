@@ -1,24 +1,24 @@
-//! Core errors as the package's exception classes (defined in Python, `agentphone_rs._errors`,
-//! so they pickle and subclass like any Python exception).
+//! Core errors as the package's exception classes (defined in Python, generated from
+//! `spec/errors.toml`, so they pickle and subclass like any Python exception).
 
 use std::any::Any;
 
 use agentphone::Error;
-use agentphone::interop;
+use agentphone::ffi::errors::{self as interop, HelperError, Naming};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::to_py;
+use crate::package::error_class;
 
 /// The exception a core error becomes.
 pub(crate) fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let class = py.import("agentphone_rs._errors")?.getattr(error.kind().class_name())?;
+        let class = error_class(py, interop::class_name(error.kind()))?;
         let attributes = PyDict::new(py);
-        for (name, value) in interop::error_attributes(&error) {
-            // Python's HTTP clients call it `status_code`.
-            attributes.set_item(if name == "status" { "status_code" } else { name.as_str() }, to_py(py, &value)?)?;
+        for (name, value) in interop::error_attributes(&error, Naming::Python) {
+            attributes.set_item(name, to_py(py, &value)?)?;
         }
         let instance = class.call((error.to_string(),), Some(&attributes))?;
         Ok(PyErr::from_value(instance))
@@ -31,22 +31,22 @@ pub(crate) fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
 pub(crate) fn panic_to_py_err(py: Python<'_>, panic: Box<dyn Any + Send>) -> PyErr {
     let message = interop::panic_message(panic.as_ref());
     let build = || -> PyResult<PyErr> {
-        let class = py.import("agentphone_rs._errors")?.getattr("AgentPhoneError")?;
+        let class = error_class(py, "AgentPhoneError")?;
         Ok(PyErr::from_value(class.call1((message.clone(),))?))
     };
     build().unwrap_or_else(|_| PyRuntimeError::new_err(message))
 }
 
 /// A webhook helper's refusal: `WebhookVerificationError`, or `ValidationError` for a bad argument.
-pub(crate) fn helper_to_py_err(py: Python<'_>, refusal: interop::HelperError) -> PyErr {
+pub(crate) fn helper_to_py_err(py: Python<'_>, refusal: HelperError) -> PyErr {
     match refusal {
-        interop::HelperError::Webhook(error) => {
+        HelperError::Webhook(error) => {
             let build = || -> PyResult<PyErr> {
-                let class = py.import("agentphone_rs._errors")?.getattr("WebhookVerificationError")?;
+                let class = error_class(py, "WebhookVerificationError")?;
                 Ok(PyErr::from_value(class.call1((error.to_string(),))?))
             };
             build().unwrap_or_else(|e| e)
         }
-        interop::HelperError::Invalid(invalid) => to_py_err(py, Error::Validation(invalid)),
+        HelperError::Invalid(invalid) => to_py_err(py, Error::Validation(invalid)),
     }
 }

@@ -1,7 +1,7 @@
 //! The core's webhook toolkit for Python: verify, sign, parse events, voice replies. The checks
-//! live in `agentphone::interop`, shared with the JavaScript bindings.
+//! live in `agentphone::ffi::webhooks`, shared with the JavaScript bindings.
 
-use agentphone::interop;
+use agentphone::ffi::webhooks as interop;
 use agentphone::webhook::{self, WebhookError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

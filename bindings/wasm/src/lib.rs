@@ -8,10 +8,11 @@
 
 use std::rc::Rc;
 
-use agentphone::dynamic::{Answer, ItemStream};
-use agentphone::generated::dispatch;
-use agentphone::interop::{self, CallOptions, ClientSettings, HelperError};
-use agentphone::tools::{self, ToolFilter};
+use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::errors::{self as interop, HelperError};
+use agentphone::ffi::settings::{CallOptions, ClientSettings};
+use agentphone::ffi::tools::{self, ToolFilter};
+use agentphone::ffi::webhooks;
 use agentphone::{Client, Error as CoreError};
 use futures_util::StreamExt;
 use futures_util::lock::Mutex;
@@ -91,7 +92,9 @@ impl NativeClient {
         let inputs = from_js(args, "arguments").and_then(|args| Ok((args, request_options(options)?)));
         future_to_promise(async move {
             let (args, options) = inputs?;
-            let answer = dispatch::call(&client, &operation, args, &options).await.map_err(|e| core_error(&e))?;
+            let answer = by_name::call(&client, by_name::operation(&operation).map_err(|e| core_error(&e))?, args, &options)
+                .await
+                .map_err(|e| core_error(&e))?;
             answer_to_js(answer)
         })
     }
@@ -109,8 +112,9 @@ impl NativeClient {
 
     /// The items of a list (page by page) or the events of an event stream.
     pub fn stream(&self, operation: String, args: JsValue, options: JsValue) -> Result<NativeStream, JsValue> {
-        let stream = dispatch::stream(&self.client, &operation, from_js(args, "arguments")?, &request_options(options)?)
-            .map_err(|e| core_error(&e))?;
+        let (args, options) = (from_js(args, "arguments")?, request_options(options)?);
+        let stream =
+            by_name::operation(&operation).and_then(|op| by_name::stream(&self.client, op, args, &options)).map_err(|e| core_error(&e))?;
         Ok(NativeStream { stream: Rc::new(Mutex::new(stream)) })
     }
 }
@@ -150,13 +154,13 @@ pub fn verify(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Result<(), JsValue> {
-    helper(interop::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
+    helper(webhooks::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
 }
 
 /// How old a delivery may be when no tolerance is given, in seconds.
 #[wasm_bindgen(js_name = defaultTolerance)]
 pub fn default_tolerance() -> f64 {
-    interop::DEFAULT_TOLERANCE_SECONDS
+    webhooks::DEFAULT_TOLERANCE_SECONDS
 }
 
 /// The signature header value for a payload.
@@ -175,7 +179,7 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Result<JsValue, JsValue> {
-    to_js(&helper(interop::construct_delivery(
+    to_js(&helper(webhooks::construct_delivery(
         payload,
         signature.as_deref(),
         timestamp.as_deref(),
@@ -188,7 +192,7 @@ pub fn construct_event(
 /// One voice reply as its JSON body.
 #[wasm_bindgen(js_name = voiceJson)]
 pub fn voice_json(reply: JsValue) -> Result<String, JsValue> {
-    helper(interop::voice_json(from_js(reply, "reply")?))
+    helper(webhooks::voice_json(from_js(reply, "reply")?))
 }
 
 /// Replies as NDJSON, all but the last `interim`.
@@ -198,13 +202,13 @@ pub fn voice_ndjson(replies: JsValue) -> Result<String, JsValue> {
         Value::Array(replies) => replies,
         _ => return Err(core_error(&CoreError::Config("replies: expected an array".into()))),
     };
-    helper(interop::voice_ndjson(replies))
+    helper(webhooks::voice_ndjson(replies))
 }
 
 /// The operation table: `[id, resource, method, isList]`.
 #[wasm_bindgen]
 pub fn operations() -> Result<JsValue, JsValue> {
-    to_js(&interop::operations())
+    to_js(&agentphone::ffi::operations())
 }
 
 fn tool_filter(filter: JsValue) -> Result<ToolFilter, JsValue> {

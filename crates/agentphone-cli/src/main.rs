@@ -161,7 +161,7 @@ async fn mcp_server(client: Client, matches: &ArgMatches) -> ExitCode {
         "read_only": matches.get_flag("read_only"),
         "exclude_world_acting": matches.get_flag("exclude_world_acting"),
     });
-    let filter = match agentphone::tools::ToolFilter::from_json(filter) {
+    let filter = match agentphone::ffi::tools::ToolFilter::from_json(filter) {
         Ok(filter) => filter,
         Err(e) => return fail(&e.into()),
     };

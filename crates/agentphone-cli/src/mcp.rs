@@ -1,12 +1,12 @@
 //! `agentphone mcp`: a Model Context Protocol server over stdio (rmcp) whose tools are the
-//! operation table's (`agentphone::tools`), with the composite `account_overview`. Results are
+//! operation table's (`agentphone::ffi::tools`), with the composite `account_overview`. Results are
 //! structured content; a model's mistake is a tool error written for the model, not a protocol
 //! error. Stdout carries the protocol, so nothing else may print there.
 
 use std::sync::Arc;
 
 use agentphone::Client;
-use agentphone::tools::{self, ToolFilter};
+use agentphone::ffi::tools::{self, ToolFilter};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult, PaginatedRequestParams,
     ServerCapabilities, ServerConfig, Tool, ToolAnnotations,

@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use agentphone::dynamic::Answer;
-use agentphone::generated::dispatch;
+use agentphone::ffi::by_name::{self, Answer};
 use agentphone::{Client, RequestOptions};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
@@ -39,7 +38,7 @@ pub(crate) fn arguments(spec: &CommandSpec, matches: &ArgMatches) -> Result<Valu
 /// Calls the operation and prints the answer.
 pub(crate) async fn run(client: &Client, spec: &CommandSpec, matches: &ArgMatches, json: bool) -> Result<(), agentphone::Error> {
     let args = arguments(spec, matches).map_err(|problem| agentphone::ValidationError::new("arguments", problem))?;
-    let answer = dispatch::call(client, spec.operation, args.clone(), &RequestOptions::default()).await?;
+    let answer = by_name::call(client, spec.operation, args.clone(), &RequestOptions::default()).await?;
     match answer {
         Answer::Json(value) => println!("{}", output::render(&value, json)),
         Answer::Binary(content) => {
@@ -57,7 +56,7 @@ pub(crate) async fn follow(client: &Client, spec: &CommandSpec, matches: &ArgMat
     use futures_util::StreamExt;
 
     let args = arguments(spec, matches).map_err(|problem| agentphone::ValidationError::new("arguments", problem))?;
-    let mut events = dispatch::stream(client, spec.operation, args, &RequestOptions::default())?;
+    let mut events = by_name::stream(client, spec.operation, args, &RequestOptions::default())?;
     while let Some(event) = events.next().await {
         let event = event?;
         if json {

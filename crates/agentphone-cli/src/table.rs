@@ -32,7 +32,7 @@ pub(crate) struct ArgSpec {
 
 #[derive(Debug)]
 pub(crate) struct CommandSpec {
-    pub operation: &'static str,
+    pub operation: &'static agentphone::table::Operation,
     pub name: &'static str,
     pub about: &'static str,
     /// Answers with a file (recording): saved with `--output`.

@@ -18,7 +18,8 @@
 
 use std::sync::Arc;
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -28,12 +29,12 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::calls::{self, NewCall};
+use crate::call_simulation::{self, NewCall};
 use crate::delivery::{self, Envelope, Outgoing};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
 use crate::faults::Fault;
+use crate::handler::{Cx, api_key};
 use crate::handlers::messages::{self, NewMessage};
-use crate::serve::{Cx, api_key};
 use crate::state::World;
 use crate::time::{iso, iso_ms};
 
@@ -255,7 +256,7 @@ async fn inbound_call(State(world): State<Arc<World>>, Json(body): Json<InboundC
             .ok_or_else(|| Failure::bad_request("the number has no agent to answer"))?;
         let mut cx = Cx { world: &world, key, now: world.now(), state: &mut state, effects: Vec::new() };
         let to = number.phone_number.clone().unwrap_or_default();
-        let call = calls::place(
+        let call = call_simulation::place(
             &mut cx,
             NewCall {
                 agent: &agent,

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use agentphone::models::*;
 use agentphone::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, unix_now};
-use agentphone::*;
 use serde_json::{Value, json};
 
 use crate::ids::new_id;

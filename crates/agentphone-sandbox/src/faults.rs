@@ -65,7 +65,7 @@ impl Fault {
         })
     }
 
-    fn matches(&self, key: Option<&str>, op: &agentphone::request::Operation) -> bool {
+    fn matches(&self, key: Option<&str>, op: &agentphone::table::Operation) -> bool {
         let key_ok = self.api_key.as_deref().is_none_or(|k| Some(k) == key);
         let op_ok = self.operation.as_deref().is_none_or(|target| {
             target == op.id
@@ -76,7 +76,7 @@ impl Fault {
 }
 
 /// Takes one hit of the first fault matching the request.
-pub(crate) fn take(faults: &mut Vec<Fault>, key: Option<&str>, op: &agentphone::request::Operation) -> Option<Fault> {
+pub(crate) fn take(faults: &mut Vec<Fault>, key: Option<&str>, op: &agentphone::table::Operation) -> Option<Fault> {
     let index = faults.iter().position(|f| f.matches(key, op))?;
     faults[index].count -= 1;
     let fault = faults[index].clone();

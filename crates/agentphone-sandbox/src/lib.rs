@@ -13,20 +13,23 @@
 //! # Ok(()) }
 //! ```
 
-mod calls;
+mod call_simulation;
 mod clock;
 mod control;
 mod delivery;
-mod failure;
+mod error_reply;
 mod faults;
 #[allow(clippy::all)]
 mod generated;
+mod handler;
 mod handlers;
 mod ids;
 mod recording;
+mod router;
 mod serve;
 mod state;
 mod time;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -102,7 +105,7 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let world = World::new(config);
         let (stop, stopped) = oneshot::channel();
-        let app = serve::router(world.clone());
+        let app = router::router(world.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).with_graceful_shutdown(async move { drop(stopped.await) }).await;
         });
@@ -134,5 +137,5 @@ impl Drop for Sandbox {
 
 /// Serves on `listener` until the process ends (for `agentphone sandbox`).
 pub async fn run(listener: TcpListener, config: SandboxConfig) -> std::io::Result<()> {
-    axum::serve(listener, serve::router(World::new(config))).await
+    axum::serve(listener, router::router(World::new(config))).await
 }

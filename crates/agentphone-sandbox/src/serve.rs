@@ -2,73 +2,22 @@
 //! through the core's own parameter types (so the sandbox validates exactly as the table says),
 //! the handler under the state lock, and its side effects after the lock is released.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agentphone::request::{Operation, ParamLocation};
+use agentphone::table::{Operation, ParamLocation};
 use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tower_http::cors::CorsLayer;
 
-use crate::failure::Failure;
-use crate::state::{Project, State, World};
-use crate::{calls, control, faults, ids};
-
-pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-
-/// What a handler answers.
-pub(crate) enum Reply {
-    Json(u16, Value),
-    Empty,
-    Bytes {
-        content_type: &'static str,
-        filename: String,
-        data: Vec<u8>,
-    },
-    /// The live transcript of a call, as server-sent events.
-    TranscriptStream(String),
-    /// An answer that needs I/O (a test delivery): computed after the state lock is released.
-    Later(BoxFuture<Result<Reply, Failure>>),
-}
-
-impl Reply {
-    pub(crate) fn json(value: impl serde::Serialize) -> Self {
-        Self::Json(200, serde_json::to_value(value).unwrap_or(Value::Null))
-    }
-
-    pub(crate) fn created(value: impl serde::Serialize) -> Self {
-        Self::Json(201, serde_json::to_value(value).unwrap_or(Value::Null))
-    }
-}
-
-/// What a handler sees: the world, the caller's key, the state (locked) and a list of side
-/// effects to start once the lock is released.
-pub(crate) struct Cx<'a> {
-    pub world: &'a Arc<World>,
-    pub key: String,
-    pub state: &'a mut State,
-    pub now: i64,
-    pub effects: Vec<BoxFuture<()>>,
-}
-
-impl Cx<'_> {
-    pub(crate) fn project(&mut self) -> &mut Project {
-        self.state.project(&self.key, &self.world.config)
-    }
-
-    pub(crate) fn spawn(&mut self, effect: impl Future<Output = ()> + Send + 'static) {
-        self.effects.push(Box::pin(effect));
-    }
-}
-
-pub(crate) type Handler<P> = fn(&mut Cx<'_>, P) -> Result<Reply, Failure>;
+use crate::error_reply::Failure;
+use crate::handler::{BoxFuture, Cx, Handler, Reply, api_key};
+use crate::state::World;
+use crate::{call_simulation, faults, wire};
 
 /// The axum handler of one operation.
 pub(crate) fn endpoint<P>(
@@ -76,35 +25,14 @@ pub(crate) fn endpoint<P>(
     handler: Handler<P>,
 ) -> impl Fn(AxumState<Arc<World>>, Request) -> BoxFuture<Response> + Clone + Send + Sync + 'static
 where
-    P: DeserializeOwned + agentphone::request::Request + Send + 'static,
+    P: DeserializeOwned + Send + 'static,
 {
     move |AxumState(world), request| Box::pin(handle(world, request, op, handler))
 }
 
-pub(crate) fn router(world: Arc<World>) -> axum::Router {
-    let cors = CorsLayer::permissive().expose_headers([
-        axum::http::HeaderName::from_static("x-request-id"),
-        axum::http::HeaderName::from_static("retry-after"),
-        axum::http::HeaderName::from_static("content-disposition"),
-    ]);
-    crate::generated::routes::api_routes()
-        .merge(control::routes())
-        .fallback(|| async { Failure::not_found("Route").into_response() })
-        .layer(cors)
-        .layer(axum::middleware::map_response(add_request_id))
-        .with_state(world)
-}
-
-async fn add_request_id(mut response: Response) -> Response {
-    if let Ok(value) = HeaderValue::from_str(&ids::new_id("req")) {
-        response.headers_mut().insert("x-request-id", value);
-    }
-    response
-}
-
 async fn handle<P>(world: Arc<World>, request: Request, op: &'static Operation, handler: Handler<P>) -> Response
 where
-    P: DeserializeOwned + agentphone::request::Request + Send + 'static,
+    P: DeserializeOwned + Send + 'static,
 {
     match process(&world, request, op, handler).await {
         Ok(response) => response,
@@ -112,17 +40,9 @@ where
     }
 }
 
-/// `Authorization: Bearer sk_...` with something after the prefix; any such key is a project.
-pub(crate) fn api_key(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get("authorization")?.to_str().ok()?;
-    let key = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
-    let well_formed = key.starts_with("sk_") && key.len() >= 8 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    well_formed.then(|| key.to_owned())
-}
-
 async fn process<P>(world: &Arc<World>, request: Request, op: &'static Operation, handler: Handler<P>) -> Result<Response, Failure>
 where
-    P: DeserializeOwned + agentphone::request::Request + Send + 'static,
+    P: DeserializeOwned + Send + 'static,
 {
     let (parts, body) = request.into_parts();
     let key = api_key(&parts.headers);
@@ -180,26 +100,30 @@ async fn act<P>(
     owner: Option<String>,
 ) -> Result<Response, Failure>
 where
-    P: DeserializeOwned + agentphone::request::Request + Send + 'static,
+    P: DeserializeOwned + Send + 'static,
 {
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
         .await
         .map_err(|_| Failure::coded(413, "PAYLOAD_TOO_LARGE", "the request body is larger than 2 MiB"))?;
     let body = read_body(&bytes)?;
     let path = parts.uri.path();
-    let raw_params = op.match_path(path).ok_or_else(|| Failure::not_found("Route"))?;
+    let raw_params = wire::match_path(op, path).ok_or_else(|| Failure::not_found("Route"))?;
     let decoded: Vec<(&str, String)> =
         raw_params.iter().map(|(name, value)| (*name, percent_decode_str(value).decode_utf8_lossy().into_owned())).collect();
     let path_params: Vec<(&str, &str)> = decoded.iter().map(|(name, value)| (*name, value.as_str())).collect();
     let query: Vec<(String, String)> = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let args =
-        agentphone::dynamic::args_from_wire(op, &path_params, query.iter().map(|(k, v)| (k.as_str(), v.as_str())), body.as_ref(), header)
-            .map_err(|e| invalid(op, &e.field, &e.problem))?;
-    // The client's own checker judges the request, so the sandbox refuses exactly what the SDK
-    // would; the handler then gets the typed parameters.
-    agentphone::arguments::build(op, args.clone()).map_err(|e| invalid(op, &e.field, &e.problem))?;
-    let params: P = agentphone::dynamic::parse_args(args).map_err(|e| invalid(op, &e.field, &e.problem))?;
+    let args = wire::args_from_wire(op, &path_params, query.iter().map(|(k, v)| (k.as_str(), v.as_str())), body.as_ref(), header)
+        .map_err(|e| invalid(op, &e.field, &e.problem))?;
+    // The client's own checker judges the request with the table's rules, so the sandbox refuses
+    // exactly what the SDK would; the handler then gets its typed parameters.
+    if let Err(error) = agentphone::ffi::by_name::build(op, args.clone()) {
+        return Err(match error {
+            agentphone::Error::Validation(e) => invalid(op, &e.field, &e.problem),
+            other => Failure::invalid("body", "", &other.to_string()),
+        });
+    }
+    let params: P = wire::parse_args(args).map_err(|e| invalid(op, &e.field, &e.problem))?;
 
     let owner = owner.ok_or_else(|| Failure::not_found("Call"))?;
     let (reply, effects) = {
@@ -221,7 +145,7 @@ where
 /// The one public operation names a call: it belongs to (counts for, and meets the faults of)
 /// whoever placed it.
 fn public_owner(world: &World, op: &Operation, path: &str) -> Option<String> {
-    let (_, call_id) = op.match_path(path)?.into_iter().next()?;
+    let (_, call_id) = wire::match_path(op, path)?.into_iter().next()?;
     let call_id = percent_decode_str(call_id).decode_utf8_lossy();
     world.lock().call_owner.get(call_id.as_ref()).cloned()
 }
@@ -269,7 +193,7 @@ fn into_response(world: &Arc<World>, reply: Reply) -> Response {
             ([("content-type", content_type.to_owned()), ("content-disposition", format!("attachment; filename=\"{filename}\""))], data)
                 .into_response()
         }
-        Reply::TranscriptStream(call_id) => calls::transcript_stream(world.clone(), &call_id),
+        Reply::TranscriptStream(call_id) => call_simulation::transcript_stream(world.clone(), &call_id),
         Reply::Later(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use agentphone::*;
+use agentphone::models::*;
 use indexmap::IndexMap;
 use tokio::sync::broadcast;
 

@@ -9,7 +9,6 @@ mod support;
 
 use std::time::Duration;
 
-use agentphone::request;
 use agentphone::webhook::{EventData, Verifier};
 use agentphone::*;
 use agentphone_sandbox::{Sandbox, SandboxConfig};
@@ -570,9 +569,9 @@ async fn the_official_sdks_requests_are_accepted() {
         for line in std::fs::read_to_string(dir.join(file)).unwrap().lines() {
             let words: Vec<&str> = line.split_whitespace().collect();
             let (Some(method), Some(target)) = (words.get(1), words.get(2)) else { continue };
-            let Ok(parsed_method) = method.parse::<request::Method>() else { continue };
+            let Ok(parsed_method) = method.parse::<table::Method>() else { continue };
             let path = target.split('?').next().unwrap();
-            if request::route(parsed_method, &percent_encoding::percent_decode_str(path).decode_utf8_lossy()).is_none() {
+            if agentphone_sandbox::wire::route(parsed_method, &percent_encoding::percent_decode_str(path).decode_utf8_lossy()).is_none() {
                 continue; // not a core operation
             }
             let body = line

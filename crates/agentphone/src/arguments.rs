@@ -8,36 +8,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::ValidationError;
-use crate::request::{Operation, ParamInfo, ParamLocation, Request, RequestParts, path_segment};
-use crate::shape::{ModelShape, Shape, unexpected};
+use crate::request::{Request, RequestParts, path_segment};
+use crate::shape::unexpected;
+use crate::table::{Operation, ParamInfo, ParamLocation, Shape, ValueType};
 use crate::validate;
-
-/// The JSON a parameter takes, and how it is normalized before it is sent.
-#[derive(Debug, Clone, Copy)]
-pub enum ValueType {
-    String,
-    /// An HTTPS URL (plain `http` only to loopback).
-    Url,
-    /// A phone number, sent in E.164.
-    Phone,
-    Int,
-    Float,
-    Bool,
-    /// A string of an enumeration; `strict` ones must be `known` (the server refuses others).
-    Enum {
-        known: &'static [&'static str],
-        strict: bool,
-    },
-    List(&'static ValueType),
-    /// An object of strings.
-    StringMap,
-    /// Any JSON object.
-    Object,
-    /// Any JSON value.
-    Json,
-    /// An object of one of the table's models, read by its shape.
-    Model(&'static ModelShape),
-}
 
 /// Validates `args` (named as in the table, snake_case or camelCase; `null` for none) for
 /// `operation` and builds its request. A problem names the argument and what was allowed.
@@ -82,7 +56,7 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts,
 /// Validates a typed parameter struct through the same rules (its fields are the table's names).
 pub(crate) fn build_params<P: Request + Serialize>(params: &P) -> Result<RequestParts, ValidationError> {
     let args = serde_json::to_value(params).map_err(|e| ValidationError::new("arguments", format!("cannot be encoded as JSON: {e}")))?;
-    build(P::OPERATION, args)
+    build(params.operation(), args)
 }
 
 /// Each parameter's argument, in table order: `None` when not given (an optional argument given
@@ -218,7 +192,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::generated::operations::{CREATE_AGENT, CREATE_CALL, LIST_AGENTS, SEND_MESSAGE, UPDATE_CONTACT};
+    use crate::operations::{CREATE_AGENT, CREATE_CALL, LIST_AGENTS, SEND_MESSAGE, UPDATE_CONTACT};
 
     fn problem(operation: &'static Operation, args: Value) -> (String, String) {
         let err = build(operation, args).unwrap_err();

@@ -2,17 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-
-use crate::config::ClientBuilder;
 use crate::error::{ApiError, Error, Result};
-use crate::request::{Endpoint, Method};
+use crate::request::{Endpoint, RequestOptions, RequestParts};
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
-use crate::secret::ApiKey;
-use crate::transport;
+use crate::table::Method;
+use crate::timer::sleep;
+use crate::transport::{self, ClientInner};
 
 /// The AgentPhone API client. Cheap to clone: clones share one connection pool.
 ///
@@ -27,26 +24,6 @@ pub struct Client {
     inner: Arc<ClientInner>,
 }
 
-pub(crate) struct ClientInner {
-    pub http: reqwest::Client,
-    pub base_url: url::Url,
-    pub api_key: ApiKey,
-    pub timeout: Duration,
-    pub retry: RetryPolicy,
-    pub headers: HeaderMap,
-}
-
-/// Settings for one call, over the client's.
-#[derive(Debug, Clone, Default)]
-pub struct RequestOptions {
-    /// Whole-request timeout per attempt.
-    pub timeout: Option<Duration>,
-    /// Retries after the first attempt.
-    pub max_retries: Option<u32>,
-    /// Extra headers for this call.
-    pub headers: Vec<(String, String)>,
-}
-
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -59,20 +36,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client with this API key and every other setting at its default (or from the environment).
-    pub fn new(api_key: impl Into<String>) -> Result<Self> {
-        Self::builder().api_key(api_key).build()
-    }
-
-    /// A client configured entirely from `AGENTPHONE_API_KEY` and `AGENTPHONE_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Self::builder().build()
-    }
-
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     pub(crate) fn inner(&self) -> &ClientInner {
         &self.inner
     }
@@ -99,7 +62,7 @@ impl Client {
     }
 
     /// Sends the request, retrying as the policy allows, and turns error statuses into errors.
-    pub(crate) async fn execute(&self, parts: &crate::request::RequestParts, options: &RequestOptions) -> Result<RawResponse> {
+    pub(crate) async fn execute(&self, parts: &RequestParts, options: &RequestOptions) -> Result<RawResponse> {
         let op = parts.operation;
         let policy = match options.max_retries {
             Some(max_retries) => RetryPolicy { max_retries, ..self.inner.retry.clone() },
@@ -133,24 +96,4 @@ impl Client {
             }
         }
     }
-}
-
-/// `work`'s output, or `None` if it takes longer than `limit` (on every target).
-pub(crate) async fn within<T>(limit: Duration, work: impl Future<Output = T>) -> Option<T> {
-    let work = std::pin::pin!(work);
-    let deadline = std::pin::pin!(sleep(limit));
-    match futures_util::future::select(work, deadline).await {
-        futures_util::future::Either::Left((output, _)) => Some(output),
-        futures_util::future::Either::Right(_) => None,
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) async fn sleep(delay: Duration) {
-    tokio::time::sleep(delay).await;
-}
-
-#[cfg(target_arch = "wasm32")]
-pub(crate) async fn sleep(delay: Duration) {
-    gloo_timers::future::sleep(delay).await;
 }

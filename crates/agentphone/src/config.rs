@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use crate::client::{Client, ClientInner};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
+use crate::transport::ClientInner;
 use crate::validate::is_loopback;
 
 /// The production API host. Paths carry `/v1` themselves.
@@ -26,6 +27,22 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The user agent sent with every request.
 pub const USER_AGENT: &str = concat!("agentphone-rs/", env!("CARGO_PKG_VERSION"));
+
+impl Client {
+    /// A client with this API key and every other setting at its default (or from the environment).
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured entirely from `AGENTPHONE_API_KEY` and `AGENTPHONE_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
 
 /// Builds a [`Client`]. Created by [`Client::builder`].
 #[derive(Debug, Clone, Default)]

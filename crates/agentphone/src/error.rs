@@ -54,30 +54,6 @@ pub enum ErrorKind {
     Config,
 }
 
-impl ErrorKind {
-    /// The name of the error class every binding raises for this kind (Python and JavaScript
-    /// share the names).
-    pub fn class_name(self) -> &'static str {
-        match self {
-            Self::Validation => "ValidationError",
-            Self::BadRequest => "BadRequestError",
-            Self::Authentication => "AuthenticationError",
-            Self::InsufficientBalance => "PaymentRequiredError",
-            Self::PermissionDenied => "PermissionDeniedError",
-            Self::NotFound => "NotFoundError",
-            Self::Conflict => "ConflictError",
-            Self::UnprocessableEntity => "UnprocessableEntityError",
-            Self::RateLimit => "RateLimitError",
-            Self::Server => "InternalServerError",
-            Self::Api => "APIError",
-            Self::Timeout => "APITimeoutError",
-            Self::Connection => "APIConnectionError",
-            Self::Decode => "APIResponseValidationError",
-            Self::Config => "ConfigurationError",
-        }
-    }
-}
-
 impl Error {
     /// The kind of this error.
     pub fn kind(&self) -> ErrorKind {

@@ -14,11 +14,12 @@ use futures_util::stream::BoxStream;
 #[cfg(target_arch = "wasm32")]
 use futures_util::stream::LocalBoxStream as BoxStream;
 
-use crate::client::{Client, RequestOptions, sleep};
+use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::generated::models::TranscriptEvent;
-use crate::request::{Request, RequestParts};
+use crate::models::TranscriptEvent;
+use crate::request::{Request, RequestOptions, RequestParts};
 use crate::retry::Attempt;
+use crate::timer::{sleep, within};
 use crate::transport::{self, Failure};
 
 /// One event as the server sent it.
@@ -121,7 +122,7 @@ async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     let inner = state.client.inner();
     let limit = state.options.timeout.unwrap_or(inner.timeout);
     let started = transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref());
-    let response = match crate::client::within(limit, started).await {
+    let response = match within(limit, started).await {
         Some(response) => response.map_err(|failure| (failure, None))?,
         None => return Err((header_timeout(state, limit), None)),
     };
@@ -163,7 +164,7 @@ fn reconnect_delay(state: &State, attempt: Attempt, retry_after: Option<Duration
 async fn next_chunk(state: &mut State) -> Option<Result<Bytes>> {
     let idle = state.options.timeout.unwrap_or(state.client.inner().timeout);
     let body = state.body.as_mut()?;
-    let Some(chunk) = crate::client::within(idle, body.next()).await else {
+    let Some(chunk) = within(idle, body.next()).await else {
         return Some(Err(Error::Timeout(crate::error::TransportError {
             operation: state.parts.operation.id,
             message: format!("nothing arrived for {} s", idle.as_secs()),

@@ -2,8 +2,9 @@
 //! numbers, voice calls and transcripts, SMS/MMS/iMessage, conversations, contacts, webhooks,
 //! usage).
 //!
-//! Every operation comes from one table (`spec/operations.toml`); the request types, client
-//! methods and models in [`generated`] are written from it by `cargo xtask codegen`.
+//! Every operation comes from one table (`spec/operations.toml`): its rows ([`operations`]), the
+//! parameter structs ([`params`]), the models ([`models`]) and the client's methods are written
+//! from it by `cargo xtask codegen`.
 //!
 //! ```no_run
 //! # async fn run() -> agentphone::Result<()> {
@@ -22,39 +23,63 @@
 //! println!("sent {}", sent.id);
 //! # Ok(()) }
 //! ```
+//!
+//! The feature `ffi` adds [`ffi`]: what the Python, Node and wasm bindings (and the CLI) share.
 
-pub mod arguments;
+// The bottom: the table's data types, then what checks, sends and reads a request.
+pub mod table;
+
+mod arguments;
 mod client;
 mod config;
-pub mod dynamic;
 mod error;
 mod error_body;
-pub mod events;
-pub mod interop;
-#[doc(hidden)]
-pub mod open_enum;
-pub mod pagination;
 mod phone;
 pub mod request;
 mod response;
 mod retry;
 mod secret;
-pub mod shape;
-pub mod tools;
+mod shape;
+mod timer;
 mod transport;
-pub mod validate;
+mod validate;
+
+pub mod events;
+pub mod pagination;
 pub mod webhook;
 
-#[allow(clippy::all, missing_docs)]
-pub mod generated;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 
-pub use client::{Client, RequestOptions};
+#[doc(hidden)]
+pub mod open_enum;
+
+// Some shapes and error names serve only the `ffi` feature.
+#[allow(clippy::all, missing_docs, dead_code)]
+mod generated;
+
+/// The models and enums of the API's answers.
+pub mod models {
+    pub use crate::generated::models::*;
+}
+/// The rows of the operation table, one static per operation, and [`OPERATIONS`](crate::OPERATIONS).
+pub mod operations {
+    pub use crate::generated::operations::*;
+}
+/// The parameters of every operation, as typed structs.
+pub mod params {
+    pub use crate::generated::params::*;
+}
+
+pub use client::Client;
 pub use config::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorDetail, ErrorKind, Result, TransportError, ValidationError};
 pub use generated::models::*;
-pub use generated::operations::*;
+pub use generated::operations::OPERATIONS;
+pub use generated::params::*;
 pub use generated::resources::*;
 pub use phone::normalize_e164;
+pub use request::RequestOptions;
 pub use response::{BinaryContent, RawResponse};
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;

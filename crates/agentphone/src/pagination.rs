@@ -5,9 +5,9 @@ use std::collections::{HashSet, VecDeque};
 
 use futures_core::Stream;
 
-use crate::client::{Client, RequestOptions};
+use crate::client::Client;
 use crate::error::Result;
-use crate::request::Endpoint;
+use crate::request::{Endpoint, RequestOptions};
 
 /// One page, whatever envelope the operation uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,17 +22,17 @@ pub trait OffsetPaged: Endpoint + Clone {
     type Item;
     fn offset(&self) -> i64;
     fn set_offset(&mut self, offset: i64);
-    fn into_page(output: Self::Output) -> Page<Self::Item>;
+    fn page_of(&self, output: Self::Output) -> Page<Self::Item>;
 }
 
 /// A list operation paged backwards in time with a `before` timestamp.
 pub trait CursorPaged: Endpoint + Clone {
     type Item;
     fn set_before(&mut self, before: String);
-    fn into_page(output: Self::Output) -> Page<Self::Item>;
+    fn page_of(&self, output: Self::Output) -> Page<Self::Item>;
     /// The item's timestamp, the cursor for the next (older) page.
-    fn cursor(item: &Self::Item) -> Option<&str>;
-    fn id(item: &Self::Item) -> &str;
+    fn cursor<'i>(&self, item: &'i Self::Item) -> Option<&'i str>;
+    fn id<'i>(&self, item: &'i Self::Item) -> &'i str;
 }
 
 /// A walk through the pages of a list: the request, the items fetched and not yet yielded, and
@@ -95,7 +95,7 @@ pub fn offset_items_with<P: OffsetPaged + 'static>(
     options: RequestOptions,
 ) -> impl Stream<Item = Result<P::Item>> {
     walk(client, params, options, (), |walk, output| {
-        let page = P::into_page(output);
+        let page = walk.params.page_of(output);
         let next = walk.params.offset() + page.items.len() as i64;
         walk.done = page.items.is_empty() || page.has_more == Some(false) || page.total.is_some_and(|total| next >= total);
         walk.params.set_offset(next);
@@ -123,11 +123,11 @@ pub fn cursor_items_with<P: CursorPaged + 'static>(
     options: RequestOptions,
 ) -> impl Stream<Item = Result<P::Item>> {
     walk(client, params, options, CursorState::default(), |walk, output| {
-        let page = P::into_page(output);
-        let next_cursor = page.items.last().and_then(P::cursor).map(str::to_owned);
+        let page = walk.params.page_of(output);
+        let next_cursor = page.items.last().and_then(|item| walk.params.cursor(item)).map(str::to_owned);
         let previous_page = std::mem::take(&mut walk.paging.seen);
         for item in page.items {
-            let id = P::id(&item).to_owned();
+            let id = walk.params.id(&item).to_owned();
             if !previous_page.contains(&id) {
                 walk.paging.seen.insert(id);
                 walk.buffer.push_back(item);

@@ -4,8 +4,8 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, Result, excerpt};
-use crate::request::Operation;
 use crate::secret::ApiKey;
+use crate::table::Operation;
 
 /// Characters of a body that a decode error quotes.
 const EXCERPT_CHARS: usize = 200;
@@ -33,7 +33,7 @@ pub struct BinaryContent {
 
 impl RawResponse {
     /// A successful answer to `operation` as received, without headers: for replaying recorded
-    /// traffic through [`crate::generated::dispatch::decode`].
+    /// traffic through the bindings' `ffi::decode`.
     pub fn new(operation: &'static Operation, status: u16, body: impl Into<Bytes>) -> Self {
         Self { operation, status, content_type: None, request_id: None, retry_after: None, body: body.into(), api_key: None }
     }

@@ -1,46 +1,12 @@
-//! Answers read by shape: every model of the table as data (wire names, aliases, types, which
-//! fields are required) and one reader that checks an answer against it as the typed models'
-//! decoders do, keeping unknown fields and open enum values as received. The bindings read every
-//! answer this way, so a build for them carries tables instead of a decoder per model (what keeps
-//! the wasm build small); the `decode_responses` fuzz target checks that both readers agree.
+//! The by-shape reader: checks a JSON value against a model of the table (`table::Shape`) as the
+//! typed models' decoders do, keeping unknown fields and open enum values as received. The
+//! bindings read every answer this way, so a build for them carries tables instead of a decoder
+//! per model (what keeps the wasm build small); the argument checker reads model-typed arguments
+//! with it too. The `decode_responses` fuzz target checks that it agrees with the typed decoders.
 
 use serde_json::{Map, Value};
 
-/// A model of the table.
-#[derive(Debug)]
-pub struct ModelShape {
-    pub name: &'static str,
-    pub fields: &'static [FieldShape],
-}
-
-/// One field of a model.
-#[derive(Debug)]
-pub struct FieldShape {
-    /// The name on the wire, which the answer keeps.
-    pub wire: &'static str,
-    /// Other names the API has used for it, read as `wire`.
-    pub aliases: &'static [&'static str],
-    pub shape: Shape,
-    pub required: bool,
-}
-
-/// What a value must be.
-#[derive(Debug, Clone, Copy)]
-pub enum Shape {
-    /// A string (enumerations are open: any string).
-    String,
-    Int,
-    Float,
-    Bool,
-    /// Any JSON object.
-    Object,
-    /// Any JSON value.
-    Json,
-    /// An object of strings (sent back with its keys in order).
-    StringMap,
-    List(&'static Shape),
-    Model(&'static ModelShape),
-}
+use crate::table::{ModelShape, Shape};
 
 /// Where an answer does not fit, and how (worded as serde words it).
 #[derive(Debug, Clone, PartialEq, Eq)]

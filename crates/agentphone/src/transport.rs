@@ -4,12 +4,22 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{ClientInner, RequestOptions};
 use crate::error::{Error, Result};
-use crate::request::{Method, RequestParts, ResponseKind};
+use crate::request::{RequestOptions, RequestParts};
 use crate::response::RawResponse;
-use crate::retry::Attempt;
+use crate::retry::{Attempt, RetryPolicy};
 use crate::secret::ApiKey;
+use crate::table::{Method, ResponseKind};
+
+/// What a client sends with: built once by `ClientBuilder`, shared by the clones of a client.
+pub(crate) struct ClientInner {
+    pub http: reqwest::Client,
+    pub base_url: url::Url,
+    pub api_key: ApiKey,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub headers: HeaderMap,
+}
 
 /// Largest body read into memory; a bigger one is refused rather than exhausting memory.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;

@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use web_time::{SystemTime, UNIX_EPOCH};
 
-use crate::generated::models::{CallEndedData, MessageEventData, ReactionEventData, VoiceReply, WebhookEventEnvelope, WebhookEventType};
+use crate::models::{CallEndedData, MessageEventData, ReactionEventData, VoiceReply, WebhookEventEnvelope, WebhookEventType};
 
 /// Header with the signature, `sha256=<hex>`.
 pub const SIGNATURE_HEADER: &str = "X-Webhook-Signature";
@@ -182,33 +182,8 @@ impl WebhookEvent {
 }
 
 /// A message on the voice channel is a caller's turn.
-fn voice_turn(channel: Option<&str>, message: bool) -> bool {
+pub(crate) fn voice_turn(channel: Option<&str>, message: bool) -> bool {
     channel == Some("voice") && message
-}
-
-/// A delivery as one JSON document for the bindings, read by shape (the same checks as
-/// [`WebhookEvent::parse`], without a typed decoder per event): `envelope`, `kind` (`message`,
-/// `call_ended`, `reaction` or `other`), `data` with canonical wire names, `raw` as received, and
-/// `isVoiceTurn`.
-pub fn event_json(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
-    use crate::generated::shapes;
-    use crate::shape::{ModelShape, Shape, read};
-    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload(e.to_string()))?;
-    let by_shape = |model: &'static ModelShape, value: serde_json::Value, within: &str| {
-        read(&Shape::Model(model), value)
-            .map_err(|misfit| WebhookError::InvalidPayload(format!("at `{within}{}`: {}", misfit.path, misfit.message)))
-    };
-    let envelope = by_shape(&shapes::WEBHOOK_EVENT_ENVELOPE, raw.clone(), "")?;
-    // Data that is absent or null reads as an event with nothing in it, as the typed events do.
-    let data = envelope.get("data").filter(|d| !d.is_null()).cloned().unwrap_or_else(|| serde_json::json!({}));
-    let (kind, data) = match WebhookEventType::from(envelope["event"].as_str().unwrap_or_default()) {
-        WebhookEventType::AgentMessage => ("message", by_shape(&shapes::MESSAGE_EVENT_DATA, data, "data.")?),
-        WebhookEventType::AgentCallEnded => ("call_ended", by_shape(&shapes::CALL_ENDED_DATA, data, "data.")?),
-        WebhookEventType::AgentReaction => ("reaction", by_shape(&shapes::REACTION_EVENT_DATA, data, "data.")?),
-        WebhookEventType::Other(_) => ("other", envelope.get("data").cloned().unwrap_or_default()),
-    };
-    let is_voice_turn = voice_turn(envelope.get("channel").and_then(serde_json::Value::as_str), kind == "message");
-    Ok(serde_json::json!({"envelope": envelope, "kind": kind, "data": data, "raw": raw, "isVoiceTurn": is_voice_turn}))
 }
 
 fn decode<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, WebhookError> {

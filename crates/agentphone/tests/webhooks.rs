@@ -1,6 +1,7 @@
 //! Webhook verification against signatures computed independently (Python's hmac module, with
 //! the scheme of the API docs), event parsing, and voice replies.
 
+use agentphone::ffi::webhooks::event_json;
 use agentphone::webhook::*;
 use agentphone::*;
 

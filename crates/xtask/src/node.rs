@@ -134,7 +134,7 @@ fn ts_arguments(op: &Operation) -> String {
 
 pub fn declarations(spec: &Spec) -> String {
     let mut out = format!(
-        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ RequestOptions, Recording }} from './index.js';\n\n"
+        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ RequestOptions, Recording }} from '../index.js';\n\n"
     );
     for e in &spec.enums {
         out.push_str(&jsdoc(&e.doc, ""));

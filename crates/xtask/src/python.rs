@@ -1,5 +1,6 @@
-//! The Python package's generated half: response models (`_models.py`) and the resource classes
-//! of the sync and async clients (`_resources.py`), with signatures, types and docstrings from the
+//! The Python package's generated half (`py/agentphone_rs/_generated/`): response models
+//! (`models.py`) and the resource classes of the sync and async clients (`resources/`, attached by
+//! `client_resources.py`), with signatures, types and docstrings from the
 //! table. Both clients come from one template, so they cannot drift.
 
 use std::fmt::Write;
@@ -44,7 +45,7 @@ fn docstring(text: &str, indent: &str) -> String {
 
 pub fn models(spec: &Spec) -> String {
     let mut out = format!(
-        "{HEADER}\n\"\"\"Response models of the AgentPhone API. Open enums are plain strings.\"\"\"\n\nfrom __future__ import annotations\n\nfrom typing import Any, Dict, List, Literal, Optional\n\nfrom ._model import Model\n\n__all__ = [{}]\n\n",
+        "{HEADER}\n\"\"\"Response models of the AgentPhone API. Open enums are plain strings.\"\"\"\n\nfrom __future__ import annotations\n\nfrom typing import Any, Dict, List, Literal, Optional\n\nfrom .._model import Model\n\n__all__ = [{}]\n\n",
         spec.models
             .iter()
             .map(|m| m.name.as_str())
@@ -192,10 +193,10 @@ pub fn resource_modules(spec: &Spec) -> Vec<(String, String)> {
             let mut out = format!(
                 "{HEADER}\n{}\nfrom __future__ import annotations\n\n\
                  from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Union\n\n\
-                 from .._args import NOT_GIVEN, NotGiven, _args\n\
-                 from .._models import *  # noqa: F403\n\
-                 from .._recording import Recording\n\n\
-                 if TYPE_CHECKING:\n    from .._client import AgentPhone, AsyncAgentPhone\n\n",
+                 from ..._args import NOT_GIVEN, NotGiven, _args\n\
+                 from ..._recording import Recording\n\
+                 from ..models import *  # noqa: F403\n\n\
+                 if TYPE_CHECKING:\n    from ..._client import AgentPhone, AsyncAgentPhone\n\n",
                 docstring(&resource.doc, "")
             );
             for (flavour, prefix, def, awaiting, iterator) in
@@ -255,7 +256,7 @@ pub fn model_names(spec: &Spec) -> String {
         .map(|n| format!("    {n:?},"))
         .collect();
     format!(
-        "{HEADER}\n\"\"\"The names `_models` defines (listed here so that importing the package does not load them).\"\"\"\n\nMODELS = (\n{}\n)\n",
+        "{HEADER}\n\"\"\"The names `models` defines (listed here so that importing the package does not load them).\"\"\"\n\nMODELS = (\n{}\n)\n",
         names.join("\n")
     )
 }
@@ -279,7 +280,7 @@ pub fn resources(spec: &Spec) -> String {
          \x20   def __init__(self, module: str, cls: str) -> None:\n        self.module, self.cls, self.attr = module, cls, \"\"\n\n\
          \x20   def __set_name__(self, owner: type, name: str) -> None:\n        self.attr = name\n\n\
          \x20   def __get__(self, client: Any, owner: type) -> Any:\n        if client is None:\n            return self\n\
-         \x20       resource = getattr(importlib.import_module(f\"agentphone_rs.resources.{self.module}\"), self.cls)(client)\n\
+         \x20       resource = getattr(importlib.import_module(f\"agentphone_rs._generated.resources.{self.module}\"), self.cls)(client)\n\
          \x20       client.__dict__[self.attr] = resource\n        return resource\n",
     );
     for (prefix, flavour) in [("", "sync"), ("Async", "async")] {

@@ -41,7 +41,7 @@ fn help(p: &Param, spec: &Spec) -> String {
 
 pub fn commands(spec: &Spec) -> String {
     let mut out = String::from(
-        "//! Every operation of the table as a command.\n\nuse crate::table::{ArgKind, ArgSpec, CommandSpec, ResourceSpec};\n\npub(crate) static RESOURCES: &[ResourceSpec] = &[\n",
+        "//! Every operation of the table as a command.\n\nuse agentphone::operations::*;\n\nuse crate::table::{ArgKind, ArgSpec, CommandSpec, ResourceSpec};\n\npub(crate) static RESOURCES: &[ResourceSpec] = &[\n",
     );
     for resource in &spec.resources {
         let _ = writeln!(out, "ResourceSpec {{ name: {:?}, about: {:?}, commands: &[", resource.name.to_kebab_case(), resource.doc);
@@ -68,8 +68,8 @@ pub fn commands(spec: &Spec) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "CommandSpec {{ operation: {:?}, name: {:?}, about: {:?}, binary: {}, stream: {}, args: &[{}] }},",
-                op.id,
+                "CommandSpec {{ operation: &{}, name: {:?}, about: {:?}, binary: {}, stream: {}, args: &[{}] }},",
+                op.const_name(),
                 op.method.to_kebab_case(),
                 op.doc,
                 op.response == Response::Bytes,

@@ -1,5 +1,5 @@
-//! The core crate's generated modules: models, operation parameters and metadata, resource
-//! methods, and the by-name dispatcher that bindings and the conformance runner use.
+//! The core crate's generated modules (models, the table's rows, parameter structs, resource
+//! methods, model shapes) and the fuzz crate's typed decoders.
 
 use std::fmt::Write;
 
@@ -154,18 +154,12 @@ fn param_doc(p: &Param) -> String {
 
 pub fn operations(spec: &Spec) -> String {
     let mut out = String::from(
-        "//! The operation table: metadata, the rules of every parameter, and the parameter types.\n\n\
-         use serde::{Deserialize, Serialize};\n\n\
-         use crate::error::{Result, ValidationError};\n\
+        "//! The rows of the operation table: each operation's facts and the rules of its parameters.\n\n\
          use crate::generated::models::*;\n\
-         use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
-         use crate::arguments::ValueType;\n\
          use crate::generated::shapes;\n\
-         use crate::request::{Endpoint, Method, Operation, PageShape, ParamInfo, ParamLocation, Request, RequestParts, ResponseKind};\n\
-         use crate::shape::Shape;\n\
-         use crate::response::RawResponse;\n\n",
+         use crate::table::{Method, Operation, PageShape, ParamInfo, ParamLocation, ResponseKind, Shape, ValueType};\n\n",
     );
-    for op in &spec.operations {
+    for (index, op) in spec.operations.iter().enumerate() {
         let params: Vec<String> = op
             .params
             .iter()
@@ -193,7 +187,7 @@ pub fn operations(spec: &Spec) -> String {
         let (shape, page) = answer_shape(op, spec);
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page}, doc: {:?} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, index: {index}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page}, doc: {:?} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -217,8 +211,24 @@ pub fn operations(spec: &Spec) -> String {
         list.join(", ")
     );
 
+    out
+}
+
+/// The typed parameter structs of the Rust API, with their requests, answers and pages.
+pub fn params(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! The parameters of every operation, as typed structs.\n\n\
+         use serde::Serialize;\n\n\
+         use crate::error::{Result, ValidationError};\n\
+         use crate::generated::models::*;\n\
+         use crate::generated::operations::*;\n\
+         use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
+         use crate::request::{Endpoint, Request, RequestParts};\n\
+         use crate::response::RawResponse;\n\
+         use crate::table::Operation;\n\n",
+    );
     for op in &spec.operations {
-        out.push_str(&params_struct(op));
+        out.push_str(&params_struct(op, Side::Client));
         out.push_str(&request_impl(op));
         if !matches!(op.response, Response::EventStream(_)) {
             out.push_str(&endpoint_impl(op));
@@ -230,35 +240,47 @@ pub fn operations(spec: &Spec) -> String {
     out
 }
 
-fn params_struct(op: &Operation) -> String {
+/// Who a parameter struct is for: the client writes it (Serialize), a server reads it back
+/// (Deserialize, refusing unknown names and accepting every alias; Serialize too, for handlers
+/// that store what was given).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Client,
+    Server,
+}
+
+pub fn params_struct(op: &Operation, side: Side) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "#[doc = {:?}]", format!("Parameters of `{}.{}`: {}", op.resource, op.method, op.doc));
     let defaultable = !op.params.iter().any(|p| p.required && matches!(p.ty, Ty::Enum(_)));
-    let _ = writeln!(
-        out,
-        "#[derive(Debug, Clone, {}PartialEq, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]",
-        if defaultable { "Default, " } else { "" }
-    );
-    let _ = writeln!(out, "pub struct {} {{", op.params_type());
+    let (derive, visibility) = match side {
+        Side::Client => (format!("#[derive(Debug, Clone, {}PartialEq, Serialize)]", if defaultable { "Default, " } else { "" }), "pub"),
+        Side::Server => ("#[derive(Debug, Clone, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]".to_owned(), "pub(crate)"),
+    };
+    let _ = writeln!(out, "{derive}\n{visibility} struct {} {{", op.params_type());
     for p in &op.params {
         out.push_str(&doc_attr(&param_doc(p)));
         let mut attrs = Vec::new();
-        let camel = heck::ToLowerCamelCase::to_lower_camel_case(p.name.as_str());
-        if camel != p.name {
-            attrs.push(format!("alias = {camel:?}"));
-        }
-        attrs.extend(p.aliases.iter().map(|a| format!("alias = {a:?}")));
-        if !p.required {
-            attrs.push("default".into());
+        if side == Side::Server {
+            let camel = heck::ToLowerCamelCase::to_lower_camel_case(p.name.as_str());
+            if camel != p.name {
+                attrs.push(format!("alias = {camel:?}"));
+            }
+            attrs.extend(p.aliases.iter().map(|a| format!("alias = {a:?}")));
+            if !p.required {
+                attrs.push("default".into());
+                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+            }
+            if p.nullable {
+                attrs.push("deserialize_with = \"crate::wire::nullable\"".into());
+            }
+        } else if !p.required {
             attrs.push("skip_serializing_if = \"Option::is_none\"".into());
-        }
-        if p.nullable {
-            attrs.push("deserialize_with = \"crate::request::nullable::deserialize\"".into());
         }
         if !attrs.is_empty() {
             let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
         }
-        let _ = writeln!(out, "pub {}: {},", ident(&p.name), param_type(p));
+        let _ = writeln!(out, "{visibility} {}: {},", ident(&p.name), param_type(p));
     }
     out.push_str("}\n\n");
     out
@@ -282,7 +304,7 @@ fn request_impl(op: &Operation) -> String {
         );
     }
     format!(
-        "impl Request for {} {{\nconst OPERATION: &'static Operation = &{};\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ {finite}crate::arguments::build_params(self) }}\n}}\n\n",
+        "impl Request for {} {{\nfn operation(&self) -> &'static Operation {{ &{} }}\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ {finite}crate::arguments::build_params(self) }}\n}}\n\n",
         op.params_type(),
         op.const_name()
     )
@@ -331,7 +353,7 @@ fn paged_impl(op: &Operation, paging: Paging, spec: &Spec) -> String {
         Paging::Offset => {
             let _ = writeln!(
                 out,
-                "impl OffsetPaged for {} {{\ntype Item = {item};\nfn offset(&self) -> i64 {{ self.offset.unwrap_or(0) }}\nfn set_offset(&mut self, offset: i64) {{ self.offset = Some(offset); }}\nfn into_page(output: {}) -> Page<{item}> {{ {page} }}\n}}\n",
+                "impl OffsetPaged for {} {{\ntype Item = {item};\nfn offset(&self) -> i64 {{ self.offset.unwrap_or(0) }}\nfn set_offset(&mut self, offset: i64) {{ self.offset = Some(offset); }}\nfn page_of(&self, output: {}) -> Page<{item}> {{ {page} }}\n}}\n",
                 op.params_type(),
                 model.name
             );
@@ -341,7 +363,7 @@ fn paged_impl(op: &Operation, paging: Paging, spec: &Spec) -> String {
             assert!(item_model.fields.iter().any(|f| f.name == "received_at"), "{}: cursor items need received_at", op.id);
             let _ = writeln!(
                 out,
-                "impl CursorPaged for {} {{\ntype Item = {item};\nfn set_before(&mut self, before: String) {{ self.before = Some(before); }}\nfn into_page(output: {}) -> Page<{item}> {{ {page} }}\nfn cursor(item: &{item}) -> Option<&str> {{ item.received_at.as_deref() }}\nfn id(item: &{item}) -> &str {{ &item.id }}\n}}\n",
+                "impl CursorPaged for {} {{\ntype Item = {item};\nfn set_before(&mut self, before: String) {{ self.before = Some(before); }}\nfn page_of(&self, output: {}) -> Page<{item}> {{ {page} }}\nfn cursor<'i>(&self, item: &'i {item}) -> Option<&'i str> {{ item.received_at.as_deref() }}\nfn id<'i>(&self, item: &'i {item}) -> &'i str {{ &item.id }}\n}}\n",
                 op.params_type(),
                 model.name
             );
@@ -357,7 +379,7 @@ pub fn resources(spec: &Spec) -> String {
          use crate::client::Client;\n\
          use crate::error::Result;\n\
          use crate::generated::models::*;\n\
-         use crate::generated::operations::*;\n\n",
+         use crate::generated::params::*;\n\n",
     );
     for resource in &spec.resources {
         let ty = format!("{}Resource", resource.name.to_upper_camel_case());
@@ -430,68 +452,38 @@ pub fn resources(spec: &Spec) -> String {
     out
 }
 
-pub fn dispatch(spec: &Spec) -> String {
+/// The fuzz crate's typed reader of every answer: the `decode_responses` target checks that the
+/// bindings' by-shape reader agrees with what Rust callers of the typed API get.
+pub fn typed_decoders(spec: &Spec) -> String {
     let mut out = String::from(
-        "//! Operations by name, with JSON arguments: for bindings and the conformance runner.\n\n\
-         use crate::client::{Client, RequestOptions};\n\
-         use crate::dynamic::{Answer, ItemStream, cursor_stream, decoded, decoded_binary, event_stream, not_called, not_streamed, offset_stream, operation, read_answer, unknown_operation};\n\
-         use crate::generated::models::*;\n\
-         use crate::error::Result;\n\
-         use crate::generated::operations::*;\n\
-         use crate::request::RequestParts;\n\
-         use crate::response::RawResponse;\n\n\
-         /// Calls the operation `id` with arguments named as in the table (snake_case; camelCase accepted).\n\
-         pub async fn call(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<Answer> {\n\
-         if EVENT_STREAMS.contains(&id) {\n return Err(not_called(id));\n}\n\
-         let response = client.execute(&build(id, args)?, options).await?;\n\
-         decode(id, response)\n}\n\n\
-         /// Validates the arguments and builds the request without sending it.\n\
-         pub fn build(id: &str, args: serde_json::Value) -> Result<RequestParts> {\n\
-         Ok(crate::arguments::build(operation(id)?, args)?)\n}\n\n\
-         /// Reads a response to the operation `id` as a call does: by the shape of its model (for\n\
-         /// recorded traffic and fuzzing too).\n\
-         pub fn decode(id: &str, response: RawResponse) -> Result<Answer> {\n\
-         read_answer(operation(id)?, response)\n}\n\n\
-         /// Reads a response to the operation `id` through the typed models, as Rust callers of the\n\
-         /// typed API get it; the `decode_responses` fuzz target checks that it agrees with [`decode`].\n\
-         pub fn decode_typed(id: &str, response: RawResponse) -> Result<Answer> {\nmatch id {\n",
+        "//! Every answer read through the typed models, by operation.\n\n\
+         use agentphone::params::*;\n\
+         use agentphone::request::Endpoint;\n\
+         use agentphone::{RawResponse, Result};\n\n\
+         /// The answer to `id` decoded by its typed model and written back as JSON (`None` for an\n\
+         /// event stream, which has no single answer).\n\
+         pub fn decode_typed(id: &str, response: RawResponse) -> Option<Result<serde_json::Value>> {\n\
+         fn json<E: Endpoint>(response: RawResponse) -> Result<serde_json::Value> where E::Output: serde::Serialize {\n\
+         E::decode(response).map(|output| serde_json::to_value(output).expect(\"models encode as JSON\"))\n}\n\
+         Some(match id {\n",
     );
     for op in &spec.operations {
-        let decode = match op.response {
+        match op.response {
             Response::EventStream(_) => continue,
-            Response::Bytes => "decoded_binary",
-            _ => "decoded",
-        };
-        let _ = writeln!(out, "{:?} => {decode}::<{}>(response),", op.id, op.params_type());
+            Response::Bytes => {
+                let _ = writeln!(
+                    out,
+                    "{:?} => {}::decode(response).map(|b| serde_json::json!({{\"contentType\": b.content_type, \"bytes\": b.data.len()}})),",
+                    op.id,
+                    op.params_type()
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "{:?} => json::<{}>(response),", op.id, op.params_type());
+            }
+        }
     }
-    out.push_str("other => Err(unknown_operation(other)),\n}\n}\n\n");
-    let paged: Vec<&Operation> = spec.operations.iter().filter(|op| op.paging.is_some()).collect();
-    let names: Vec<String> = paged.iter().map(|op| format!("{:?}", op.id)).collect();
-    let _ = writeln!(
-        out,
-        "/// The list operations, whose items [`stream`] walks page by page.\npub const PAGED: &[&str] = &[{}];\n",
-        names.join(", ")
-    );
-    let events: Vec<&Operation> = spec.operations.iter().filter(|op| matches!(op.response, Response::EventStream(_))).collect();
-    let names: Vec<String> = events.iter().map(|op| format!("{:?}", op.id)).collect();
-    let _ = writeln!(
-        out,
-        "/// The operations that answer with server-sent events, which [`stream`] follows.\npub const EVENT_STREAMS: &[&str] = &[{}];\n",
-        names.join(", ")
-    );
-    out.push_str("/// The items of a list operation (page after page) or the events of an event stream, as they are read.\npub fn stream(client: &Client, id: &str, args: serde_json::Value, options: &RequestOptions) -> Result<ItemStream> {\nmatch id {\n");
-    for op in paged {
-        let func = match op.paging {
-            Some(Paging::Offset) => "offset_stream",
-            _ => "cursor_stream",
-        };
-        let _ = writeln!(out, "{:?} => {func}::<{}>(client, args, options),", op.id, op.params_type());
-    }
-    for op in events {
-        let Response::EventStream(model) = &op.response else { continue };
-        let _ = writeln!(out, "{:?} => event_stream::<{}, {model}>(client, args, options),", op.id, op.params_type());
-    }
-    out.push_str("other => Err(not_streamed(other)),\n}\n}\n");
+    out.push_str("_ => return None,\n})\n}\n");
     out
 }
 
@@ -517,7 +509,7 @@ fn shape_expr(ty: &Ty) -> String {
 /// Every model as data, for reading answers by shape (`crate::shape`).
 pub fn shapes(spec: &Spec) -> String {
     let mut out = String::from(
-        "//! The models of the table as shapes, for reading answers by shape.\n\nuse crate::shape::{FieldShape, ModelShape, Shape};\n\n",
+        "//! The models of the table as shapes, for reading answers by shape.\n\nuse crate::table::{FieldShape, ModelShape, Shape};\n\n",
     );
     for model in &spec.models {
         let fields: Vec<String> = model

@@ -1,4 +1,5 @@
-//! The sandbox's route list: every operation of the table, bound to its handler.
+//! The sandbox's route list (every operation of the table, bound to its handler) and the
+//! parameter structs its handlers read requests into.
 
 use std::fmt::Write;
 
@@ -8,7 +9,7 @@ pub fn routes(spec: &Spec) -> String {
     let mut out = String::from(
         "//! Every operation of the table, served.\n\n\
          use std::sync::Arc;\n\n\
-         use agentphone::generated::operations::*;\n\
+         use agentphone::operations::*;\n\
 \
          use crate::handlers;\n\
          use crate::serve::endpoint;\n\
@@ -31,5 +32,20 @@ pub fn routes(spec: &Spec) -> String {
         let _ = writeln!(out, ".route({path:?}, axum::routing::{})", methods.join("."));
     }
     out.push_str("}\n");
+    out
+}
+
+/// The parameters of every operation as the sandbox reads them from a request.
+pub fn requests(spec: &Spec) -> String {
+    let mut out = String::from(
+        "//! The parameters of every operation, read back from requests (every alias accepted,\n\
+         //! unknown names refused) after the table's checker has judged them.\n\n\
+         #![allow(dead_code)]\n\n\
+         use agentphone::models::*;\n\
+         use serde::{Deserialize, Serialize};\n\n",
+    );
+    for op in &spec.operations {
+        out.push_str(&crate::rust_core::params_struct(op, crate::rust_core::Side::Server));
+    }
     out
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::handlers;
 use crate::serve::endpoint;
 use crate::state::World;
-use agentphone::generated::operations::*;
+use agentphone::operations::*;
 
 pub(crate) fn api_routes() -> axum::Router<Arc<World>> {
     axum::Router::new()

@@ -1,13 +1,16 @@
 //! Agents, their numbers, calls, conversations, voices and per-agent webhooks.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 use serde_json::json;
 
 use super::{OffsetPage, offset_page};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::handlers::{calls, conversations, webhooks};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::{Project, agent_number};
 use crate::time::iso;
 

@@ -1,21 +1,24 @@
 //! Calls: placing them (the simulation runs in `crate::calls`), reading them, ending them, and
 //! their transcripts and recordings.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 use serde_json::json;
 
 use super::{CALL_CENTS, OffsetPage, charge, offset_page};
-use crate::calls::{self, NewCall};
-use crate::failure::Failure;
+use crate::call_simulation::{self, NewCall};
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::recording;
-use crate::serve::{Cx, Reply};
 use crate::state::{CallRecord, Project};
 use crate::time::iso;
 
 /// A page of calls, newest first, without transcripts.
 pub(crate) fn call_page(project: &Project, keep: impl Fn(&Call) -> bool, limit: Option<i64>, offset: Option<i64>) -> Reply {
     let all: Vec<Call> =
-        project.calls.values().rev().filter(|c| keep(&c.call)).map(|c| Call { transcripts: None, ..calls::view(c) }).collect();
+        project.calls.values().rev().filter(|c| keep(&c.call)).map(|c| Call { transcripts: None, ..call_simulation::view(c) }).collect();
     let OffsetPage { items, has_more, total } = offset_page(all, limit, offset, 20);
     Reply::json(CallList { data: items, has_more: Some(has_more), total: Some(total), ..Default::default() })
 }
@@ -62,7 +65,7 @@ pub(crate) fn create_call(cx: &mut Cx<'_>, p: CreateCallParams) -> Result<Reply,
         return Err(Failure::bad_request("model_tier applies to hosted calls: give system_prompt too"));
     }
     charge(project, CALL_CENTS)?;
-    let call = calls::place(
+    let call = call_simulation::place(
         cx,
         NewCall {
             agent: &agent,
@@ -84,7 +87,7 @@ pub(crate) fn create_web_call(cx: &mut Cx<'_>, p: CreateWebCallParams) -> Result
     let project = cx.project();
     let agent = project.agents.get(&p.agent_id).ok_or_else(|| Failure::not_found("Agent"))?.clone();
     let number = PhoneNumber { id: String::new(), ..Default::default() };
-    let call = calls::place(
+    let call = call_simulation::place(
         cx,
         NewCall {
             agent: &agent,
@@ -107,7 +110,7 @@ pub(crate) fn create_web_call(cx: &mut Cx<'_>, p: CreateWebCallParams) -> Result
 }
 
 pub(crate) fn get_call(cx: &mut Cx<'_>, p: GetCallParams) -> Result<Reply, Failure> {
-    Ok(Reply::json(calls::view(find(cx.project(), &p.call_id)?)))
+    Ok(Reply::json(call_simulation::view(find(cx.project(), &p.call_id)?)))
 }
 
 pub(crate) fn end_call(cx: &mut Cx<'_>, p: EndCallParams) -> Result<Reply, Failure> {
@@ -115,7 +118,7 @@ pub(crate) fn end_call(cx: &mut Cx<'_>, p: EndCallParams) -> Result<Reply, Failu
     if record.call.status == Some(CallStatus::InProgress) {
         record.end_requested = true;
     }
-    let view = calls::view(record);
+    let view = call_simulation::view(record);
     cx.world.clock.moved.notify_waiters();
     Ok(Reply::json(view))
 }
@@ -132,7 +135,7 @@ pub(crate) fn get_call_recording(cx: &mut Cx<'_>, p: GetCallRecordingParams) -> 
 pub(crate) fn get_call_transcript(cx: &mut Cx<'_>, p: GetCallTranscriptParams) -> Result<Reply, Failure> {
     let record = find(cx.project(), &p.call_id)?;
     // Both documented shapes at once: turn pairs under `data`, role-tagged lines under `transcript`.
-    let view = calls::view(record);
+    let view = call_simulation::view(record);
     let lines: Vec<_> = record.lines.iter().map(|l| json!({"role": l.role, "content": l.content, "createdAt": iso(l.at)})).collect();
     Ok(Reply::Json(200, json!({"callId": p.call_id, "data": view.transcripts.unwrap_or_default(), "transcript": lines})))
 }

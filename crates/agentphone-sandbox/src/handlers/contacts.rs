@@ -1,11 +1,14 @@
 //! The address book: one contact per phone number.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 
 use super::{OffsetPage, offset_page};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::time::iso;
 
 fn phone(raw: &str) -> Result<String, Failure> {

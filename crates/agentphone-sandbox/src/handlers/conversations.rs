@@ -1,12 +1,14 @@
 //! Conversations: one per (number, participant) or iMessage group; created by the first message.
 
-use agentphone::*;
+use agentphone::models::*;
+
+use crate::generated::requests::*;
 
 use super::{OffsetPage, offset_page};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::handlers::messages;
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::{ConversationRecord, Project};
 use crate::time::iso_ms;
 

@@ -1,11 +1,11 @@
 //! Feedback, kept in the project so tests can see it arrived.
 
-use agentphone::*;
+use crate::generated::requests::*;
 use serde_json::json;
 
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 
 pub(crate) fn submit_feedback(cx: &mut Cx<'_>, p: SubmitFeedbackParams) -> Result<Reply, Failure> {
     let id = new_id("fb");

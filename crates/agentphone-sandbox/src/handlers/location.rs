@@ -1,10 +1,13 @@
 //! Device locations of the project's numbers: a fixed point near the number's area, derived from
 //! the number so that it is the same on every read.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
 
-use crate::failure::Failure;
-use crate::serve::{Cx, Reply};
+use crate::generated::requests::*;
+
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 
 pub(crate) fn get_location(cx: &mut Cx<'_>, p: GetLocationParams) -> Result<Reply, Failure> {
     let now = cx.now;

@@ -1,12 +1,15 @@
 //! Sending messages and reactions; the message records every inbox and conversation reads.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 
 use super::{MESSAGE_CENTS, charge};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::handlers::conversations;
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::{MessageRecord, Project};
 use crate::time::{iso_ms, parse_iso_ms};
 

@@ -18,7 +18,7 @@ pub(crate) mod verification;
 pub(crate) mod webhooks;
 pub(crate) mod whatsapp;
 
-use crate::failure::Failure;
+use crate::error_reply::Failure;
 use crate::state::Project;
 
 /// One offset page: the items, whether more follow, and the total.

@@ -1,12 +1,15 @@
 //! Phone numbers: buying within the plan and balance, releasing, the inbox, calls, contact cards.
 
-use agentphone::*;
+use agentphone::models::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 
 use super::{NUMBER_CENTS, OffsetPage, charge, offset_page};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::handlers::{agents, calls, messages};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::Project;
 use crate::time::iso;
 

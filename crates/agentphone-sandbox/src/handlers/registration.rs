@@ -1,12 +1,14 @@
 //! A2P 10DLC registration: one per project; the campaign is pending until the clock has moved a
 //! day past submission, then approved.
 
-use agentphone::*;
+use agentphone::models::*;
+
+use crate::generated::requests::*;
 use serde_json::{Value, json};
 
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::time::iso;
 
 const REVIEW_SECONDS: i64 = 86_400;

@@ -1,10 +1,12 @@
 //! SIP trunks. Credentials are shown whole only when created or rotated (an empty update).
 
-use agentphone::*;
+use agentphone::models::*;
 
-use crate::failure::Failure;
+use crate::generated::requests::*;
+
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::Project;
 use crate::time::iso;
 

@@ -1,11 +1,13 @@
 //! Sub-accounts of a project.
 
-use agentphone::*;
+use agentphone::models::*;
+
+use crate::generated::requests::*;
 
 use super::offset_page;
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::time::iso;
 
 pub(crate) fn list_sub_accounts(cx: &mut Cx<'_>, p: ListSubAccountsParams) -> Result<Reply, Failure> {

@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use agentphone::*;
+use agentphone::models::*;
 
-use crate::failure::Failure;
-use crate::serve::{Cx, Reply};
+use crate::generated::requests::*;
+
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::state::Project;
 use crate::time::{day, iso, month};
 

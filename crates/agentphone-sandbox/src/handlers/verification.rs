@@ -1,11 +1,13 @@
 //! One-time codes. The sandbox sends nothing: every code is `123456`.
 
-use agentphone::*;
+use agentphone::normalize_e164;
+
+use crate::generated::requests::*;
 use serde_json::json;
 
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 
 pub(crate) const SANDBOX_CODE: &str = "123456";
 

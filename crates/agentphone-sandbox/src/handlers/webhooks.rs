@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use agentphone::*;
+use agentphone::models::*;
+
+use crate::generated::requests::*;
 use serde_json::{Value, json};
 
 use super::offset_page;
 use crate::delivery::{self, Envelope, Outgoing};
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::{new_id, secret};
-use crate::serve::{Cx, Reply};
 use crate::state::DeliveryRecord;
 use crate::time::iso;
 

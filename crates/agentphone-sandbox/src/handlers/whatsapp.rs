@@ -1,11 +1,11 @@
 //! WhatsApp Business connections, their numbers and message templates.
 
-use agentphone::*;
+use crate::generated::requests::*;
 use serde_json::{Value, json};
 
-use crate::failure::Failure;
+use crate::error_reply::Failure;
+use crate::handler::{Cx, Reply};
 use crate::ids::new_id;
-use crate::serve::{Cx, Reply};
 use crate::state::Project;
 
 fn connection<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Value, Failure> {

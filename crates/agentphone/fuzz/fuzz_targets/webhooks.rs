@@ -3,7 +3,8 @@
 //! error, never a panic; the bindings' reading (by shape) agrees with the typed event.
 #![no_main]
 
-use agentphone::webhook::{EventData, Verifier, WebhookEvent, event_json, sign};
+use agentphone::ffi::webhooks::event_json;
+use agentphone::webhook::{EventData, Verifier, WebhookEvent, sign};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "whsec_fuzz";

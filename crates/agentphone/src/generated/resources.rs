@@ -6,7 +6,7 @@ use futures_core::Stream;
 use crate::client::Client;
 use crate::error::Result;
 use crate::generated::models::*;
-use crate::generated::operations::*;
+use crate::generated::params::*;
 
 #[doc = "AI agents: their settings, numbers, calls, conversations and per-agent webhooks."]
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,133 @@
+//! A client's settings and a call's options as a binding receives them (JSON from JavaScript,
+//! keyword arguments from Python), checked and turned into the core's builder and options.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::config::ClientBuilder;
+use crate::error::Error;
+use crate::request::RequestOptions;
+use crate::secret::ApiKey;
+
+/// A client's settings as a binding receives them (JavaScript: `{ apiKey, baseUrl, timeout,
+/// maxRetries, defaultHeaders }`, after the package read the environment; `timeout` in seconds).
+/// Kept by the Python binding so that a forked child can build its own client.
+#[derive(Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientSettings {
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    pub timeout: Option<f64>,
+    pub max_retries: Option<u32>,
+    #[serde(default, alias = "defaultHeaders")]
+    pub headers: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientSettings")
+            .field("api_key", &self.api_key.as_ref().map(ApiKey::new))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientSettings {
+    /// Reads the settings object; unknown names are refused, naming them.
+    pub fn from_json(value: Value) -> Result<Self, Error> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        serde_json::from_value(value).map_err(|e| Error::Config(format!("client options: {e}")))
+    }
+
+    /// A builder with these settings; `runtime` goes into the user agent (`node/0.1.0`).
+    pub fn builder(&self, runtime: &str) -> Result<ClientBuilder, Error> {
+        let mut builder = ClientBuilder::default().user_agent_suffix(runtime);
+        if let Some(key) = &self.api_key {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(seconds("timeout", timeout)?);
+        }
+        if let Some(max_retries) = self.max_retries {
+            builder = builder.max_retries(max_retries);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        Ok(builder)
+    }
+
+    /// The client these settings describe.
+    pub fn build(&self, runtime: &str) -> Result<Client, Error> {
+        self.builder(runtime)?.build()
+    }
+}
+
+/// The options every method takes last: `{ timeout, headers }` (JavaScript keeps `signal`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOptions {
+    pub timeout: Option<f64>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+impl CallOptions {
+    /// Reads the options object (`null` or absent: none).
+    pub fn from_json(value: Value) -> Result<Self, Error> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        serde_json::from_value(value).map_err(|e| Error::Config(format!("call options: {e}")))
+    }
+
+    /// The core's request options.
+    pub fn into_request_options(self) -> Result<RequestOptions, Error> {
+        Ok(RequestOptions {
+            timeout: self.timeout.map(|t| seconds("timeout", t)).transpose()?,
+            max_retries: None,
+            headers: self.headers.into_iter().collect(),
+        })
+    }
+}
+
+/// A number of seconds from a binding; negative, NaN or endless values are refused by name.
+fn seconds(field: &str, value: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(value).map_err(|_| Error::Config(format!("{field}: expected a positive number of seconds, got {value}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn settings_name_unknown_options_and_never_print_the_key() {
+        let error = ClientSettings::from_json(json!({"apiKey": "sk_live_secret", "baseURL": "x"})).unwrap_err();
+        assert!(error.to_string().contains("baseURL"), "{error}");
+        let settings = ClientSettings::from_json(json!({"apiKey": "sk_live_secret", "defaultHeaders": {"X-A": "1"}})).unwrap();
+        assert_eq!(settings.headers["X-A"], "1");
+        assert!(!format!("{settings:?}").contains("secret"));
+    }
+
+    #[test]
+    fn timeouts_must_be_positive_numbers() {
+        let options = CallOptions::from_json(json!({"timeout": -1.0})).unwrap();
+        assert!(options.into_request_options().unwrap_err().to_string().contains("timeout"));
+        let settings = ClientSettings { timeout: Some(f64::NAN), ..ClientSettings::default() };
+        assert!(settings.builder("test").unwrap_err().to_string().contains("timeout"));
+    }
+}
