@@ -49,21 +49,8 @@ function verificationArgs(payload, headers, { secret, signature, timestamp, tole
 
 /** Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn, ... }`. */
 export function constructEvent(payload, headers, options) {
-  const parsed = call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
-  const envelope = parsed.envelope;
-  return {
-    event: envelope.event,
-    channel: envelope.channel ?? null,
-    timestamp: envelope.timestamp ?? null,
-    agentId: envelope.agentId ?? null,
-    conversationState: envelope.conversationState ?? null,
-    recentHistory: envelope.recentHistory ?? [],
-    test: Boolean(envelope.test),
-    kind: parsed.kind,
-    data: parsed.data,
-    raw: parsed.raw,
-    isVoiceTurn: parsed.isVoiceTurn,
-  };
+  // The core unpacked the envelope (camelCase names, defaults filled in).
+  return call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
 }
 
 /** The `X-Webhook-Signature` for a payload (to test your own endpoint). */
@@ -88,12 +75,13 @@ export function voiceNdjson(replies) {
 
 /** NDJSON lines as replies come (e.g. from an LLM): each line goes out once the next exists. */
 async function* voiceLines(replies) {
-  let pending;
+  const lines = new native.VoiceLines();
   for await (const value of replies) {
-    if (pending !== undefined) yield call(() => native.voiceJson({ ...reply(pending), interim: true })) + '\n';
-    pending = value;
+    const line = call(() => lines.push(reply(value)));
+    if (line != null) yield line;
   }
-  if (pending !== undefined) yield call(() => native.voiceJson(reply(pending))) + '\n';
+  const last = lines.finish();
+  if (last != null) yield last;
 }
 
 /** A Node Readable of NDJSON voice lines: `voiceStream(replies).pipe(res)`. */

@@ -108,16 +108,16 @@ class WebhookEvent:
     __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "_voice_turn")
 
     def __init__(self, parsed: Dict[str, Any]) -> None:
-        envelope = parsed["envelope"]
-        self.event: str = envelope["event"]
-        self.channel: Optional[str] = envelope.get("channel")
-        self.timestamp: Optional[str] = envelope.get("timestamp")
-        self.agent_id: Optional[str] = envelope.get("agentId")
-        self.conversation_state: Optional[Dict[str, Any]] = envelope.get("conversationState")
-        self.recent_history: List[HistoryItem] = [HistoryItem(item) for item in envelope.get("recentHistory") or []]
-        self.test: bool = bool(envelope.get("test"))
+        # The core unpacked the envelope (snake_case names, defaults filled in); only models are added here.
+        self.event: str = parsed["event"]
+        self.channel: Optional[str] = parsed["channel"]
+        self.timestamp: Optional[str] = parsed["timestamp"]
+        self.agent_id: Optional[str] = parsed["agent_id"]
+        self.conversation_state: Optional[Dict[str, Any]] = parsed["conversation_state"]
+        self.recent_history: List[HistoryItem] = [HistoryItem(item) for item in parsed["recent_history"]]
+        self.test: bool = parsed["test"]
         self.raw: Dict[str, Any] = parsed["raw"]
-        self._voice_turn: bool = parsed["isVoiceTurn"]
+        self._voice_turn: bool = parsed["is_voice_turn"]
         kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
         model = kinds.get(parsed["kind"])
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
@@ -172,24 +172,26 @@ def voice_ndjson(replies: Sequence[Reply]) -> str:
 def voice_stream(replies: Iterable[Reply]) -> Iterator[str]:
     """NDJSON lines as the replies come (e.g. from an LLM stream), for a streaming response:
     each line is sent as soon as the next one exists, and the last closes the turn."""
-    pending: Optional[Reply] = None
+    lines = _native.VoiceLines()
     for reply in replies:
-        if pending is not None:
-            yield _native.voice_json({**_reply(pending), "interim": True}) + "\n"
-        pending = reply
-    if pending is not None:
-        yield _native.voice_json(_reply(pending)) + "\n"
+        line = lines.push(_reply(reply))
+        if line is not None:
+            yield line
+    last = lines.finish()
+    if last is not None:
+        yield last
 
 
 async def avoice_stream(replies: AsyncIterable[Reply]) -> AsyncIterator[str]:
     """``voice_stream`` for async sources (FastAPI ``StreamingResponse``)."""
-    pending: Optional[Reply] = None
+    lines = _native.VoiceLines()
     async for reply in replies:
-        if pending is not None:
-            yield _native.voice_json({**_reply(pending), "interim": True}) + "\n"
-        pending = reply
-    if pending is not None:
-        yield _native.voice_json(_reply(pending)) + "\n"
+        line = lines.push(_reply(reply))
+        if line is not None:
+            yield line
+    last = lines.finish()
+    if last is not None:
+        yield last
 
 
 def parse_voice_reply(body: Payload, content_type: Optional[str] = None) -> List[VoiceReply]:

@@ -11,7 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
-use agentphone::ffi::errors::{self as interop, HelperError};
+use agentphone::ffi::errors::{self as interop, HelperError, Naming};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::ffi::webhooks;
@@ -148,7 +148,7 @@ pub fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> napi::Result<Value> {
-    helper(webhooks::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
+    helper(webhooks::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now, Naming::JavaScript))
 }
 
 /// One voice reply as its JSON body.
@@ -180,4 +180,31 @@ pub fn tool_definitions(format: String, filter: Value) -> napi::Result<Value> {
 #[napi]
 pub fn user_agent() -> String {
     agentphone::USER_AGENT.to_owned()
+}
+
+/// Voice replies as they come, as NDJSON lines: all but the last are `interim`.
+#[napi]
+#[derive(Default)]
+pub struct VoiceLines {
+    lines: std::sync::Mutex<webhooks::VoiceLines>,
+}
+
+#[napi]
+impl VoiceLines {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next reply; returns the line of the one before it, if any.
+    #[napi]
+    pub fn push(&self, reply: Value) -> napi::Result<Option<String>> {
+        helper(self.lines.lock().unwrap_or_else(|p| p.into_inner()).push(reply))
+    }
+
+    /// The last reply's line, closing the turn.
+    #[napi]
+    pub fn finish(&self) -> Option<String> {
+        self.lines.lock().unwrap_or_else(|p| p.into_inner()).finish()
+    }
 }

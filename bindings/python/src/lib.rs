@@ -19,6 +19,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("DEFAULT_TOLERANCE", agentphone::ffi::webhooks::DEFAULT_TOLERANCE_SECONDS)?;
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::NativePages>()?;
+    module.add_class::<webhooks::VoiceLines>()?;
     module.add_function(wrap_pyfunction!(webhooks::verify, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::sign, module)?)?;
     module.add_function(wrap_pyfunction!(webhooks::construct_event, module)?)?;

@@ -1,6 +1,9 @@
 //! The core's webhook toolkit for Python: verify, sign, parse events, voice replies. The checks
 //! live in `agentphone::ffi::webhooks`, shared with the JavaScript bindings.
 
+use std::sync::Mutex;
+
+use agentphone::ffi::errors::Naming;
 use agentphone::ffi::webhooks as interop;
 use agentphone::webhook::{self, WebhookError};
 use pyo3::prelude::*;
@@ -42,7 +45,8 @@ pub(crate) fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> PyResult<Py<PyAny>> {
-    let event = interop::construct_delivery(payload, signature, timestamp, secrets, tolerance, now).map_err(|e| helper_to_py_err(py, e))?;
+    let event = interop::construct_delivery(payload, signature, timestamp, secrets, tolerance, now, Naming::Python)
+        .map_err(|e| helper_to_py_err(py, e))?;
     to_py(py, &event)
 }
 
@@ -65,4 +69,28 @@ pub(crate) fn voice_ndjson(py: Python<'_>, replies: Vec<Bound<'_, PyAny>>) -> Py
 pub(crate) fn parse_voice_reply(py: Python<'_>, body: &[u8], content_type: Option<&str>) -> PyResult<Py<PyAny>> {
     let replies = webhook::parse_voice_reply(content_type, body).map_err(|e: WebhookError| helper_to_py_err(py, e.into()))?;
     to_py(py, &serde_json::to_value(replies).unwrap_or_default())
+}
+
+/// Voice replies as they come, as NDJSON lines: all but the last are `interim` (the rule lives
+/// in the core; `voice_stream` and `avoice_stream` only feed it).
+#[pyclass(frozen, module = "agentphone_rs._native")]
+pub(crate) struct VoiceLines(Mutex<interop::VoiceLines>);
+
+#[pymethods]
+impl VoiceLines {
+    #[new]
+    fn new() -> Self {
+        Self(Mutex::new(interop::VoiceLines::default()))
+    }
+
+    /// Takes the next reply; returns the line of the one before it, if any.
+    fn push(&self, py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+        let reply = to_json(reply, "reply")?;
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(reply).map_err(|e| helper_to_py_err(py, e))
+    }
+
+    /// The last reply's line, closing the turn.
+    fn finish(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).finish()
+    }
 }

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
-use agentphone::ffi::errors::{self as interop, HelperError};
+use agentphone::ffi::errors::{self as interop, HelperError, Naming};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::ffi::webhooks;
@@ -186,6 +186,7 @@ pub fn construct_event(
         secrets,
         tolerance,
         now.map(unix_seconds),
+        Naming::JavaScript,
     ))?)
 }
 
@@ -225,4 +226,29 @@ pub fn tool_definitions(format: &str, filter: JsValue) -> Result<JsValue, JsValu
 #[wasm_bindgen(js_name = userAgent)]
 pub fn user_agent() -> String {
     agentphone::USER_AGENT.to_owned()
+}
+
+/// Voice replies as they come, as NDJSON lines: all but the last are `interim`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct VoiceLines {
+    lines: webhooks::VoiceLines,
+}
+
+#[wasm_bindgen]
+impl VoiceLines {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> VoiceLines {
+        Self::default()
+    }
+
+    /// Takes the next reply; returns the line of the one before it, if any.
+    pub fn push(&mut self, reply: JsValue) -> Result<Option<String>, JsValue> {
+        helper(self.lines.push(from_js(reply, "reply")?))
+    }
+
+    /// The last reply's line, closing the turn.
+    pub fn finish(&mut self) -> Option<String> {
+        self.lines.finish()
+    }
 }

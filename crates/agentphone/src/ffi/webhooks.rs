@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::ValidationError;
-use crate::ffi::errors::HelperError;
+use crate::ffi::errors::{HelperError, Naming};
 use crate::generated::shapes;
 use crate::models::VoiceReply;
 use crate::models::WebhookEventType;
@@ -13,11 +13,11 @@ use crate::shape::read;
 use crate::table::{ModelShape, Shape};
 use crate::webhook::{self, Verifier, WebhookError};
 
-/// Checks a delivery's signature and freshness: `tolerance` in seconds (`None`: no freshness
-/// check), `now` in Unix seconds (default the clock).
 /// How old a delivery may be when no tolerance is given, in seconds: every runtime's default.
 pub const DEFAULT_TOLERANCE_SECONDS: f64 = webhook::DEFAULT_TOLERANCE.as_secs_f64();
 
+/// Checks a delivery's signature and freshness: `tolerance` in seconds (`None`: no freshness
+/// check), `now` in Unix seconds (default the clock).
 pub fn verify_delivery(
     payload: &[u8],
     signature: Option<&str>,
@@ -36,12 +36,33 @@ pub fn verify_delivery(
     Ok(verifier.verify_at(payload, signature, timestamp, now.unwrap_or_else(webhook::unix_now))?)
 }
 
-/// Parses a delivery: `{envelope, kind, data, raw}`.
-fn parse_delivery(payload: &[u8]) -> Result<Value, HelperError> {
-    Ok(event_json(payload)?)
+/// A delivery as the event a runtime hands its user, its envelope unpacked: `event`, `channel`,
+/// `timestamp`, `agent_id`, `conversation_state`, `recent_history` (a list), `test` (a boolean),
+/// then `kind`, `data`, `raw` and `is_voice_turn`; in camelCase for JavaScript.
+fn delivery_event(payload: &[u8], naming: Naming) -> Result<Value, HelperError> {
+    let Value::Object(mut parsed) = event_json(payload)? else { unreachable!("event_json answers an object") };
+    let envelope = parsed.remove("envelope").unwrap_or_default();
+    let field = |wire: &str| envelope.get(wire).cloned().filter(|v| !v.is_null());
+    let fields = [
+        ("event", "event", field("event").unwrap_or_default()),
+        ("channel", "channel", field("channel").unwrap_or_default()),
+        ("timestamp", "timestamp", field("timestamp").unwrap_or_default()),
+        ("agent_id", "agentId", field("agentId").unwrap_or_default()),
+        ("conversation_state", "conversationState", field("conversationState").unwrap_or_default()),
+        ("recent_history", "recentHistory", field("recentHistory").unwrap_or_else(|| Value::Array(Vec::new()))),
+        ("test", "test", Value::Bool(field("test").and_then(|t| t.as_bool()).unwrap_or(false))),
+        ("kind", "kind", parsed.remove("kind").unwrap_or_default()),
+        ("data", "data", parsed.remove("data").unwrap_or_default()),
+        ("raw", "raw", parsed.remove("raw").unwrap_or_default()),
+        ("is_voice_turn", "isVoiceTurn", parsed.remove("isVoiceTurn").unwrap_or_default()),
+    ];
+    let pick = |(snake, camel): (&'static str, &'static str)| if naming == Naming::Python { snake } else { camel };
+    Ok(Value::Object(fields.into_iter().map(|(snake, camel, value)| (pick((snake, camel)).to_owned(), value)).collect()))
 }
 
-/// Verifies a delivery, then parses it: `{envelope, kind, data, raw}`.
+/// Verifies a delivery, then parses it into the event a runtime hands its user (see
+/// `delivery_event`).
+#[allow(clippy::too_many_arguments)]
 pub fn construct_delivery(
     payload: &[u8],
     signature: Option<&str>,
@@ -49,9 +70,32 @@ pub fn construct_delivery(
     secrets: Vec<String>,
     tolerance: Option<f64>,
     now: Option<i64>,
+    naming: Naming,
 ) -> Result<Value, HelperError> {
     verify_delivery(payload, signature, timestamp, secrets, tolerance, now)?;
-    parse_delivery(payload)
+    delivery_event(payload, naming)
+}
+
+/// Voice replies as they come (from an LLM, say), as NDJSON lines: each reply goes out once the
+/// next exists, as `interim` (the turn stays open); the last one, at `finish`, closes the turn.
+#[derive(Debug, Default)]
+pub struct VoiceLines {
+    pending: Option<VoiceReply>,
+    count: usize,
+}
+
+impl VoiceLines {
+    /// Takes the next reply; answers the line of the one before it, if any.
+    pub fn push(&mut self, reply: Value) -> Result<Option<String>, HelperError> {
+        let reply = voice_reply(reply, &format!("replies[{}]", self.count))?;
+        self.count += 1;
+        Ok(self.pending.replace(reply).map(|earlier| VoiceReply { interim: Some(true), ..earlier }.to_ndjson_line()))
+    }
+
+    /// The last reply's line, closing the turn (none when no reply came).
+    pub fn finish(&mut self) -> Option<String> {
+        self.pending.take().map(|last| VoiceReply { interim: None, ..last }.to_ndjson_line())
+    }
 }
 
 fn voice_reply(value: Value, path: &str) -> Result<VoiceReply, ValidationError> {
@@ -103,6 +147,28 @@ mod tests {
     fn tolerances_must_be_positive_numbers() {
         let refused = verify_delivery(b"{}", Some("sha256=0"), Some("1"), vec!["s".into()], Some(-1.0), None).unwrap_err();
         assert_eq!(refused, HelperError::Invalid(ValidationError::new("tolerance", "expected a positive number of seconds, got -1")));
+    }
+
+    #[test]
+    fn voice_lines_keep_all_but_the_last_interim() {
+        let mut lines = VoiceLines::default();
+        assert_eq!(lines.push(json!({"text": "One moment"})).unwrap(), None);
+        let first = lines.push(json!({"text": "Found it", "interim": true})).unwrap().unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&first).unwrap(), json!({"text": "One moment", "interim": true}));
+        let last = lines.finish().unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&last).unwrap(), json!({"text": "Found it"}));
+        assert!(last.ends_with('\n') && lines.finish().is_none());
+        assert!(matches!(lines.push(json!({"hangup": "no"})), Err(HelperError::Invalid(v)) if v.field == "replies[2]"));
+    }
+
+    #[test]
+    fn deliveries_unpack_their_envelope_for_each_runtime() {
+        let body = br#"{"event":"agent.message","channel":"voice","agentId":"agt_1","data":{"transcript":"hi"}}"#;
+        let python = delivery_event(body, Naming::Python).unwrap();
+        assert_eq!((python["agent_id"].as_str(), python["is_voice_turn"].as_bool()), (Some("agt_1"), Some(true)));
+        assert_eq!((python["recent_history"].clone(), python["test"].clone()), (json!([]), json!(false)));
+        let js = delivery_event(body, Naming::JavaScript).unwrap();
+        assert_eq!((js["agentId"].as_str(), js["kind"].as_str(), js["timestamp"].clone()), (Some("agt_1"), Some("message"), Value::Null));
     }
 
     #[test]
