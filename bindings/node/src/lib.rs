@@ -1,7 +1,8 @@
 //! The native half of the `agentphone-rs` npm package on Node. It converts between JavaScript
 //! and the core, and nothing else: requests go through the core's by-name dispatcher, settings
 //! and errors through `agentphone::interop` (shared with the wasm build), and errors travel as a
-//! JSON description that `js/errors.js` turns into the package's Error classes.
+//! JSON description that `js/failure.js` turns into the package's Error classes. The functions it
+//! exports beside its classes are generated (`src/generated/`) from one list shared with wasm and Python.
 
 // These types are JavaScript objects; none of them holds the API key in a printable form.
 #![allow(missing_debug_implementations)]
@@ -11,13 +12,15 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
-use agentphone::ffi::errors::{self as interop, HelperError, Naming};
+use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::ffi::webhooks;
 use agentphone::{Client, Error as CoreError};
 use futures_util::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Buffer, Either};
+
+pub mod generated;
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -111,75 +114,6 @@ impl NativeStream {
 
 fn helper<T>(result: Result<T, HelperError>) -> napi::Result<T> {
     result.map_err(|refusal| js_error(&refusal.describe()))
-}
-
-/// Verifies a delivery; throws when it does not verify.
-#[napi]
-pub fn verify(
-    payload: Buffer,
-    signature: Option<String>,
-    timestamp: Option<String>,
-    secrets: Vec<String>,
-    tolerance: Option<f64>,
-    now: Option<i64>,
-) -> napi::Result<()> {
-    helper(webhooks::verify_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now))
-}
-
-/// How old a delivery may be when no tolerance is given, in seconds.
-#[napi(js_name = "defaultTolerance")]
-pub fn default_tolerance() -> f64 {
-    webhooks::DEFAULT_TOLERANCE_SECONDS
-}
-
-/// The signature header value for a payload.
-#[napi]
-pub fn sign(secret: String, timestamp: i64, payload: Buffer) -> String {
-    agentphone::webhook::sign(&secret, timestamp, &payload)
-}
-
-/// Verifies, then parses, in one call.
-#[napi]
-pub fn construct_event(
-    payload: Buffer,
-    signature: Option<String>,
-    timestamp: Option<String>,
-    secrets: Vec<String>,
-    tolerance: Option<f64>,
-    now: Option<i64>,
-) -> napi::Result<Value> {
-    helper(webhooks::construct_delivery(&payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now, Naming::JavaScript))
-}
-
-/// One voice reply as its JSON body.
-#[napi]
-pub fn voice_json(reply: Value) -> napi::Result<String> {
-    helper(webhooks::voice_json(reply))
-}
-
-/// Replies as NDJSON, all but the last `interim`.
-#[napi]
-pub fn voice_ndjson(replies: Vec<Value>) -> napi::Result<String> {
-    helper(webhooks::voice_ndjson(replies))
-}
-
-/// The operation table: `{id, resource, method, isList}` per operation.
-#[napi]
-pub fn operations() -> Value {
-    agentphone::ffi::operations()
-}
-
-/// The tools a filter offers, in `format` (`openai` or `anthropic`).
-#[napi]
-pub fn tool_definitions(format: String, filter: Value) -> napi::Result<Value> {
-    let filter = ToolFilter::from_json(filter).map_err(|e| core_error(e.into()))?;
-    tools::definitions(&format, &filter).map_err(|e| core_error(e.into()))
-}
-
-/// The user agent the client sends.
-#[napi]
-pub fn user_agent() -> String {
-    agentphone::USER_AGENT.to_owned()
 }
 
 /// Voice replies as they come, as NDJSON lines: all but the last are `interim`.

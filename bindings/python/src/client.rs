@@ -238,17 +238,3 @@ fn tool_inputs(py: Python<'_>, arguments: &Bound<'_, PyAny>, filter: &Bound<'_, 
     let filter = ToolFilter::from_json(to_json(filter, "filter")?).map_err(|e| to_py_err(py, e.into()))?;
     Ok((arguments, filter))
 }
-
-/// The tools a filter offers, in `format` (`openai` or `anthropic`).
-#[pyfunction]
-pub(crate) fn tool_definitions(py: Python<'_>, format: &str, filter: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let filter = ToolFilter::from_json(to_json(filter, "filter")?).map_err(|e| to_py_err(py, e.into()))?;
-    let definitions = tools::definitions(format, &filter).map_err(|e| to_py_err(py, e.into()))?;
-    to_py(py, &definitions)
-}
-
-/// The operation table: `{id, resource, method, isList}` per operation.
-#[pyfunction]
-pub(crate) fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    to_py(py, &agentphone::ffi::operations())
-}

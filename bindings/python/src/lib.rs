@@ -6,6 +6,7 @@
 mod client;
 mod convert;
 mod errors;
+mod generated;
 mod package;
 mod runtime;
 mod webhooks;
@@ -20,22 +21,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::NativePages>()?;
     module.add_class::<webhooks::VoiceLines>()?;
-    module.add_function(wrap_pyfunction!(webhooks::verify, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::sign, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::construct_event, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::voice_json, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::voice_ndjson, module)?)?;
-    module.add_function(wrap_pyfunction!(webhooks::parse_voice_reply, module)?)?;
-    module.add_function(wrap_pyfunction!(normalize_e164, module)?)?;
     module.add_function(wrap_pyfunction!(package::bind, module)?)?;
-    module.add_function(wrap_pyfunction!(client::operations, module)?)?;
-    module.add_function(wrap_pyfunction!(client::tool_definitions, module)?)?;
+    generated::exports::register(module)?;
     Ok(())
-}
-
-/// Normalizes a phone number to E.164 (`ValidationError` names the field).
-#[pyfunction]
-#[pyo3(signature = (number, field = "phone_number"))]
-fn normalize_e164(py: Python<'_>, number: &str, field: &str) -> PyResult<String> {
-    agentphone::normalize_e164(field, number).map_err(|e| errors::to_py_err(py, agentphone::Error::Validation(e)))
 }

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
-use agentphone::ffi::errors::{self as interop, HelperError, Naming};
+use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::ffi::webhooks;
@@ -21,6 +21,8 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
+
+pub mod generated;
 
 /// An Error whose message is the JSON description `errors.js` reads.
 fn js_error(described: &Value) -> JsValue {
@@ -138,94 +140,14 @@ impl NativeStream {
     }
 }
 
-// JavaScript numbers are f64; Unix seconds fit exactly.
-#[allow(clippy::cast_possible_truncation)]
-fn unix_seconds(value: f64) -> i64 {
-    value as i64
-}
-
-/// Verifies a delivery; throws when it does not verify.
-#[wasm_bindgen]
-pub fn verify(
-    payload: &[u8],
-    signature: Option<String>,
-    timestamp: Option<String>,
-    secrets: Vec<String>,
-    tolerance: Option<f64>,
-    now: Option<f64>,
-) -> Result<(), JsValue> {
-    helper(webhooks::verify_delivery(payload, signature.as_deref(), timestamp.as_deref(), secrets, tolerance, now.map(unix_seconds)))
-}
-
-/// How old a delivery may be when no tolerance is given, in seconds.
-#[wasm_bindgen(js_name = defaultTolerance)]
-pub fn default_tolerance() -> f64 {
-    webhooks::DEFAULT_TOLERANCE_SECONDS
-}
-
-/// The signature header value for a payload.
-#[wasm_bindgen]
-pub fn sign(secret: &str, timestamp: f64, payload: &[u8]) -> String {
-    agentphone::webhook::sign(secret, unix_seconds(timestamp), payload)
-}
-
-/// Verifies, then parses, in one call.
-#[wasm_bindgen(js_name = constructEvent)]
-pub fn construct_event(
-    payload: &[u8],
-    signature: Option<String>,
-    timestamp: Option<String>,
-    secrets: Vec<String>,
-    tolerance: Option<f64>,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    to_js(&helper(webhooks::construct_delivery(
-        payload,
-        signature.as_deref(),
-        timestamp.as_deref(),
-        secrets,
-        tolerance,
-        now.map(unix_seconds),
-        Naming::JavaScript,
-    ))?)
-}
-
-/// One voice reply as its JSON body.
-#[wasm_bindgen(js_name = voiceJson)]
-pub fn voice_json(reply: JsValue) -> Result<String, JsValue> {
-    helper(webhooks::voice_json(from_js(reply, "reply")?))
-}
-
-/// Replies as NDJSON, all but the last `interim`.
-#[wasm_bindgen(js_name = voiceNdjson)]
-pub fn voice_ndjson(replies: JsValue) -> Result<String, JsValue> {
-    let replies = match from_js(replies, "replies")? {
-        Value::Array(replies) => replies,
-        _ => return Err(core_error(&CoreError::Config("replies: expected an array".into()))),
-    };
-    helper(webhooks::voice_ndjson(replies))
-}
-
-/// The operation table: `[id, resource, method, isList]`.
-#[wasm_bindgen]
-pub fn operations() -> Result<JsValue, JsValue> {
-    to_js(&agentphone::ffi::operations())
-}
-
 fn tool_filter(filter: JsValue) -> Result<ToolFilter, JsValue> {
     ToolFilter::from_json(from_js(filter, "filter")?).map_err(|e| core_error(&e.into()))
 }
 
-/// The tools a filter offers, in `format` (`openai` or `anthropic`).
-#[wasm_bindgen(js_name = toolDefinitions)]
-pub fn tool_definitions(format: &str, filter: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&tools::definitions(format, &tool_filter(filter)?).map_err(|e| core_error(&e.into()))?)
-}
-
-/// The user agent the client sends.
-#[wasm_bindgen(js_name = userAgent)]
-pub fn user_agent() -> String {
-    agentphone::USER_AGENT.to_owned()
+// JavaScript numbers are f64; Unix seconds fit exactly.
+#[allow(clippy::cast_possible_truncation)]
+fn unix_seconds(value: f64) -> i64 {
+    value as i64
 }
 
 /// Voice replies as they come, as NDJSON lines: all but the last are `interim`.

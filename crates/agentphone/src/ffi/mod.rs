@@ -16,6 +16,16 @@ pub mod webhooks;
 
 use serde_json::{Value, json};
 
+/// The user agent the client sends.
+pub fn user_agent() -> String {
+    crate::USER_AGENT.to_owned()
+}
+
+/// Normalizes a phone number to E.164; a problem names `field`.
+pub fn normalize_phone(number: &str, field: &str) -> Result<String, errors::HelperError> {
+    Ok(crate::normalize_e164(field, number)?)
+}
+
 /// The operation table: `{id, resource, method, isList}` per operation, in table order.
 pub fn operations() -> Value {
     crate::OPERATIONS.iter().map(|op| json!({"id": op.id, "resource": op.resource, "method": op.name, "isList": op.is_list()})).collect()

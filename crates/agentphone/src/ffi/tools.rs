@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::ffi::by_name::{self, Answer};
+use crate::ffi::errors::HelperError;
 use crate::operations::{GET_USAGE, GET_WEBHOOK, LIST_AGENTS, LIST_NUMBERS};
 use crate::request::RequestOptions;
 use crate::table::Operation;
@@ -140,6 +141,11 @@ pub fn definitions(format: &str, filter: &ToolFilter) -> Result<Value, Validatio
         "anthropic" => Ok(anthropic(&tools)),
         other => Err(ValidationError::new("format", format!("{other:?} is not a tool format; expected \"openai\" or \"anthropic\""))),
     }
+}
+
+/// The tools a filter (as JSON: `{resources, read_only, ...}`) offers, in `format`.
+pub fn definitions_json(format: &str, filter: Value) -> Result<Value, HelperError> {
+    Ok(definitions(format, &ToolFilter::from_json(filter)?)?)
 }
 
 /// What a tool call answers: always a JSON object (MCP's structured content must be one).

@@ -9,7 +9,7 @@ use crate::ffi::errors::{HelperError, Naming};
 use crate::generated::shapes;
 use crate::models::VoiceReply;
 use crate::models::WebhookEventType;
-use crate::shape::read;
+use crate::shape::{read, unexpected};
 use crate::table::{ModelShape, Shape};
 use crate::webhook::{self, Verifier, WebhookError};
 
@@ -107,11 +107,25 @@ pub fn voice_json(reply: Value) -> Result<String, HelperError> {
     Ok(voice_reply(reply, "reply")?.to_json())
 }
 
-/// Replies as one NDJSON body, all but the last `interim`.
-pub fn voice_ndjson(replies: Vec<Value>) -> Result<String, HelperError> {
+/// Replies (a list) as one NDJSON body, all but the last `interim`.
+pub fn voice_ndjson(replies: Value) -> Result<String, HelperError> {
+    let Value::Array(replies) = replies else {
+        return Err(ValidationError::new("replies", format!("invalid type: {}, expected a list of replies", unexpected(&replies))).into());
+    };
     let replies =
         replies.into_iter().enumerate().map(|(i, reply)| voice_reply(reply, &format!("replies[{i}]"))).collect::<Result<Vec<_>, _>>()?;
     Ok(webhook::voice_ndjson(&replies))
+}
+
+/// Reads a voice webhook's answer (JSON or NDJSON) as the platform does: the replies, as JSON.
+pub fn parse_voice_replies(body: &[u8], content_type: Option<&str>) -> Result<Value, HelperError> {
+    let replies = webhook::parse_voice_reply(content_type, body)?;
+    Ok(serde_json::to_value(replies).unwrap_or_default())
+}
+
+/// How old a delivery may be when no tolerance is given, in seconds.
+pub fn default_tolerance() -> f64 {
+    DEFAULT_TOLERANCE_SECONDS
 }
 
 /// A delivery as one JSON document for the bindings, read by shape (the same checks as
@@ -173,7 +187,9 @@ mod tests {
 
     #[test]
     fn voice_replies_name_the_reply_at_fault() {
-        let refused = voice_ndjson(vec![json!({"text": "a"}), json!({"hangup": "yes"})]).unwrap_err();
+        let refused = voice_ndjson(json!({"text": "a"})).unwrap_err();
+        assert!(matches!(&refused, HelperError::Invalid(v) if v.field == "replies"), "{refused:?}");
+        let refused = voice_ndjson(json!([{"text": "a"}, {"hangup": "yes"}])).unwrap_err();
         assert!(matches!(&refused, HelperError::Invalid(v) if v.field == "replies[1]"), "{refused:?}");
     }
 }

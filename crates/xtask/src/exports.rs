@@ -1,0 +1,319 @@
+//! The functions every binding exports beside its client classes, declared once: each is a call
+//! into `agentphone::ffi`, and the generator writes it for pyo3, napi-rs and wasm-bindgen with
+//! that runtime's types. The binding crates keep only their conversion helpers (`helper`,
+//! `to_json`/`to_py` in Python, `from_js`/`to_js`/`unix_seconds` in wasm).
+
+use std::fmt::Write;
+
+/// What a parameter is, which each runtime spells in its own types.
+#[derive(Clone, Copy)]
+enum Kind {
+    Bytes,
+    Str,
+    OptStr,
+    StrList,
+    OptF64,
+    /// Unix seconds (a JavaScript number in wasm).
+    Unix,
+    OptUnix,
+    /// Any JSON value (a dict, list or object of the runtime).
+    Json,
+    /// No parameter: the runtime's naming of attributes, passed to the core.
+    Naming,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Returns {
+    Unit,
+    Str,
+    F64,
+    Json,
+}
+
+struct Export {
+    /// snake_case; JavaScript gets it in camelCase.
+    name: &'static str,
+    doc: &'static str,
+    /// The call into the core, `{}` standing for the arguments.
+    call: &'static str,
+    params: &'static [(&'static str, Kind, Option<&'static str>)],
+    returns: Returns,
+    /// Fails with a `HelperError`.
+    fallible: bool,
+    python: bool,
+    javascript: bool,
+}
+
+const DELIVERY: &[(&str, Kind, Option<&str>)] = &[
+    ("payload", Kind::Bytes, None),
+    ("signature", Kind::OptStr, None),
+    ("timestamp", Kind::OptStr, None),
+    ("secrets", Kind::StrList, None),
+    ("tolerance", Kind::OptF64, None),
+    ("now", Kind::OptUnix, Some("None")),
+];
+
+const EXPORTS: &[Export] = &[
+    Export {
+        name: "verify",
+        doc: "Verifies a delivery; fails when it does not verify.",
+        call: "agentphone::ffi::webhooks::verify_delivery({})",
+        params: DELIVERY,
+        returns: Returns::Unit,
+        fallible: true,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "construct_event",
+        doc: "Verifies, then parses, a delivery: the event with its envelope unpacked.",
+        call: "agentphone::ffi::webhooks::construct_delivery({})",
+        params: &[
+            ("payload", Kind::Bytes, None),
+            ("signature", Kind::OptStr, None),
+            ("timestamp", Kind::OptStr, None),
+            ("secrets", Kind::StrList, None),
+            ("tolerance", Kind::OptF64, None),
+            ("now", Kind::OptUnix, Some("None")),
+            ("naming", Kind::Naming, None),
+        ],
+        returns: Returns::Json,
+        fallible: true,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "sign",
+        doc: "The signature header value for a payload (to test your own endpoint).",
+        call: "agentphone::webhook::sign({})",
+        params: &[("secret", Kind::Str, None), ("timestamp", Kind::Unix, None), ("payload", Kind::Bytes, None)],
+        returns: Returns::Str,
+        fallible: false,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "default_tolerance",
+        doc: "How old a delivery may be when no tolerance is given, in seconds.",
+        call: "agentphone::ffi::webhooks::default_tolerance({})",
+        params: &[],
+        returns: Returns::F64,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+    Export {
+        name: "voice_json",
+        doc: "One voice reply as its JSON body.",
+        call: "agentphone::ffi::webhooks::voice_json({})",
+        params: &[("reply", Kind::Json, None)],
+        returns: Returns::Str,
+        fallible: true,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "voice_ndjson",
+        doc: "Replies as one NDJSON body, all but the last `interim`.",
+        call: "agentphone::ffi::webhooks::voice_ndjson({})",
+        params: &[("replies", Kind::Json, None)],
+        returns: Returns::Str,
+        fallible: true,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "parse_voice_reply",
+        doc: "Reads a voice webhook's answer (JSON or NDJSON) into replies, as the platform does.",
+        call: "agentphone::ffi::webhooks::parse_voice_replies({})",
+        params: &[("body", Kind::Bytes, None), ("content_type", Kind::OptStr, Some("None"))],
+        returns: Returns::Json,
+        fallible: true,
+        python: true,
+        javascript: false,
+    },
+    Export {
+        name: "normalize_e164",
+        doc: "Normalizes a phone number to E.164; a problem names `field`.",
+        call: "agentphone::ffi::normalize_phone({})",
+        params: &[("number", Kind::Str, None), ("field", Kind::Str, Some("\"phone_number\""))],
+        returns: Returns::Str,
+        fallible: true,
+        python: true,
+        javascript: false,
+    },
+    Export {
+        name: "operations",
+        doc: "The operation table: `{id, resource, method, isList}` per operation.",
+        call: "agentphone::ffi::operations({})",
+        params: &[],
+        returns: Returns::Json,
+        fallible: false,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "tool_definitions",
+        doc: "The tools a filter offers, in `format` (`openai` or `anthropic`).",
+        call: "agentphone::ffi::tools::definitions_json({})",
+        params: &[("format", Kind::Str, None), ("filter", Kind::Json, None)],
+        returns: Returns::Json,
+        fallible: true,
+        python: true,
+        javascript: true,
+    },
+    Export {
+        name: "user_agent",
+        doc: "The user agent the client sends.",
+        call: "agentphone::ffi::user_agent({})",
+        params: &[],
+        returns: Returns::Str,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runtime {
+    Python,
+    Node,
+    Wasm,
+}
+
+/// A parameter's type and the expression that hands it to the core.
+fn param(runtime: Runtime, name: &str, kind: Kind) -> (Option<String>, String) {
+    use Runtime::{Node, Python, Wasm};
+    let (ty, expr) = match (kind, runtime) {
+        (Kind::Naming, Python) => (None, "agentphone::ffi::errors::Naming::Python".to_owned()),
+        (Kind::Naming, _) => (None, "agentphone::ffi::errors::Naming::JavaScript".to_owned()),
+        (Kind::Bytes, Node) => (Some("Buffer"), format!("&{name}")),
+        (Kind::Bytes, _) => (Some("&[u8]"), name.to_owned()),
+        (Kind::Str, Node) => (Some("String"), format!("&{name}")),
+        (Kind::Str, _) => (Some("&str"), name.to_owned()),
+        (Kind::OptStr, Python) => (Some("Option<&str>"), name.to_owned()),
+        (Kind::OptStr, _) => (Some("Option<String>"), format!("{name}.as_deref()")),
+        (Kind::StrList, _) => (Some("Vec<String>"), name.to_owned()),
+        (Kind::OptF64, _) => (Some("Option<f64>"), name.to_owned()),
+        (Kind::Unix, Wasm) => (Some("f64"), format!("crate::unix_seconds({name})")),
+        (Kind::Unix, _) => (Some("i64"), name.to_owned()),
+        (Kind::OptUnix, Wasm) => (Some("Option<f64>"), format!("{name}.map(crate::unix_seconds)")),
+        (Kind::OptUnix, _) => (Some("Option<i64>"), name.to_owned()),
+        (Kind::Json, Python) => (Some("&Bound<'_, PyAny>"), format!("crate::convert::to_json({name}, {name:?})?")),
+        (Kind::Json, Node) => (Some("serde_json::Value"), name.to_owned()),
+        (Kind::Json, Wasm) => (Some("JsValue"), format!("crate::from_js({name}, {name:?})?")),
+    };
+    (ty.map(|ty| format!("{name}: {ty}")), expr)
+}
+
+fn camel(name: &str) -> String {
+    heck::ToLowerCamelCase::to_lower_camel_case(name)
+}
+
+fn function(runtime: Runtime, export: &Export) -> String {
+    let (mut signature, mut args) = (Vec::new(), Vec::new());
+    if runtime == Runtime::Python && (export.fallible || export.returns == Returns::Json) {
+        signature.push("py: Python<'_>".to_owned());
+    }
+    for &(name, kind, _) in export.params {
+        let (declared, expr) = param(runtime, name, kind);
+        signature.extend(declared);
+        args.push(expr);
+    }
+    let call = export.call.replace("{}", &args.join(", "));
+    let (returns, body) = match runtime {
+        Runtime::Python => {
+            let ty = match export.returns {
+                Returns::Unit => "()",
+                Returns::Str => "String",
+                Returns::F64 => "f64",
+                Returns::Json => "Py<PyAny>",
+            };
+            let body = match (export.fallible, export.returns) {
+                (true, Returns::Json) => format!("crate::convert::to_py(py, &{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))?)"),
+                (true, _) => format!("{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))"),
+                (false, Returns::Json) => format!("crate::convert::to_py(py, &{call})"),
+                (false, _) => format!("Ok({call})"),
+            };
+            (format!("PyResult<{ty}>"), body)
+        }
+        Runtime::Node => {
+            let ty = match export.returns {
+                Returns::Unit => "()",
+                Returns::Str => "String",
+                Returns::F64 => "f64",
+                Returns::Json => "serde_json::Value",
+            };
+            if export.fallible { (format!("napi::Result<{ty}>"), format!("crate::helper({call})")) } else { (ty.to_owned(), call) }
+        }
+        Runtime::Wasm => {
+            let ty = match export.returns {
+                Returns::Unit => "()",
+                Returns::Str => "String",
+                Returns::F64 => "f64",
+                Returns::Json => "JsValue",
+            };
+            match (export.fallible, export.returns) {
+                (true, Returns::Json) => ("Result<JsValue, JsValue>".to_owned(), format!("crate::to_js(&crate::helper({call})?)")),
+                (true, _) => (format!("Result<{ty}, JsValue>"), format!("crate::helper({call})")),
+                (false, Returns::Json) => ("Result<JsValue, JsValue>".to_owned(), format!("crate::to_js(&{call})")),
+                (false, _) => (ty.to_owned(), call),
+            }
+        }
+    };
+    let attributes = match runtime {
+        Runtime::Python => {
+            let params: Vec<String> = export
+                .params
+                .iter()
+                .filter(|(_, kind, _)| !matches!(kind, Kind::Naming))
+                .map(|(name, _, default)| default.map_or_else(|| (*name).to_owned(), |d| format!("{name} = {d}")))
+                .collect();
+            format!("#[pyfunction]\n#[pyo3(signature = ({}))]", params.join(", "))
+        }
+        Runtime::Node => format!("#[napi(js_name = {:?})]", camel(export.name)),
+        Runtime::Wasm => format!("#[wasm_bindgen(js_name = {:?})]", camel(export.name)),
+    };
+    let visibility = if runtime == Runtime::Python { "pub(crate)" } else { "pub" };
+    format!("/// {}\n{attributes}\n{visibility} fn {}({}) -> {returns} {{\n{body}\n}}\n\n", export.doc, export.name, signature.join(", "))
+}
+
+fn exported(runtime: Runtime) -> impl Iterator<Item = &'static Export> {
+    EXPORTS.iter().filter(move |e| if runtime == Runtime::Python { e.python } else { e.javascript })
+}
+
+/// The Python binding's functions and the registration of each in the module.
+pub fn python() -> String {
+    let mut out = String::from("//! The functions of `agentphone_rs._native` beside its classes.\n\nuse pyo3::prelude::*;\n\n");
+    for export in exported(Runtime::Python) {
+        out.push_str(&function(Runtime::Python, export));
+    }
+    out.push_str("/// Adds every function to the module.\npub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {\n");
+    for export in exported(Runtime::Python) {
+        let _ = writeln!(out, "module.add_function(wrap_pyfunction!({}, module)?)?;", export.name);
+    }
+    out.push_str("Ok(())\n}\n");
+    out
+}
+
+/// The Node addon's functions.
+pub fn node() -> String {
+    let mut out = String::from(
+        "//! The addon's functions beside its classes (the wasm build exports the same).\n\nuse napi::bindgen_prelude::Buffer;\nuse napi_derive::napi;\n\n",
+    );
+    for export in exported(Runtime::Node) {
+        out.push_str(&function(Runtime::Node, export));
+    }
+    out
+}
+
+/// The wasm build's functions.
+pub fn wasm() -> String {
+    let mut out = String::from(
+        "//! The wasm build's functions beside its classes (the Node addon exports the same).\n\nuse wasm_bindgen::prelude::*;\n\n",
+    );
+    for export in exported(Runtime::Wasm) {
+        out.push_str(&function(Runtime::Wasm, export));
+    }
+    out
+}
