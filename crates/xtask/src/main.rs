@@ -10,9 +10,11 @@ mod openapi;
 mod python;
 mod rust_cli;
 mod rust_core;
+mod rust_params;
 mod rust_sandbox;
 mod schema;
 mod spec;
+mod spec_file;
 mod tools;
 
 use std::io::Write;
@@ -68,10 +70,10 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("bindings/wasm/src/generated/mod.rs"), rust("//! Code written by the generator.\n\npub mod exports;\n".into())?),
         (root.join("bindings/wasm/src/generated/exports.rs"), exports_file(exports::wasm())?),
         (core.join("operations.rs"), rust(rust_core::operations(&spec))?),
-        (core.join("params.rs"), rust(rust_core::params(&spec))?),
+        (core.join("params.rs"), rust(rust_params::params(&spec))?),
         (core.join("resources.rs"), rust(rust_core::resources(&spec))?),
         (core.join("shapes.rs"), rust(rust_core::shapes(&spec))?),
-        (root.join("crates/agentphone/fuzz/fuzz_targets/generated/mod.rs"), rust(rust_core::typed_decoders(&spec))?),
+        (root.join("crates/agentphone/fuzz/fuzz_targets/generated/mod.rs"), rust(rust_params::typed_decoders(&spec))?),
         (root.join("crates/agentphone-sandbox/src/generated/mod.rs"), rust("//! Code written from the operation table.\n\npub(crate) mod requests;\npub mod routes;\n".into())?),
         (root.join("crates/agentphone-sandbox/src/generated/requests.rs"), rust(rust_sandbox::requests(&spec))?),
         (root.join("crates/agentphone-sandbox/src/generated/routes.rs"), rust(rust_sandbox::routes(&spec))?),

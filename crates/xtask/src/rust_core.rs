@@ -1,5 +1,5 @@
-//! The core crate's generated modules (models, the table's rows, parameter structs, resource
-//! methods, model shapes) and the fuzz crate's typed decoders.
+//! The core crate's generated modules: models, the table's rows, resource methods and model
+//! shapes (the parameter structs are `rust_params.rs`'s).
 
 use std::fmt::Write;
 
@@ -8,7 +8,7 @@ use heck::ToUpperCamelCase;
 use crate::spec::{Location, Model, Operation, Paging, Param, Response, Spec, Ty};
 
 /// Rust identifiers that need `r#`.
-fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     match name {
         "type" | "match" | "move" | "ref" | "self" | "static" | "struct" | "use" | "where" | "loop" | "fn" | "mod" | "in" => {
             format!("r#{name}")
@@ -17,12 +17,12 @@ fn ident(name: &str) -> String {
     }
 }
 
-fn doc_attr(doc: &str) -> String {
+pub(crate) fn doc_attr(doc: &str) -> String {
     if doc.is_empty() { String::new() } else { format!("#[doc = {doc:?}]\n") }
 }
 
 /// The Rust type of a model field or parameter value.
-fn rust_type(ty: &Ty) -> String {
+pub(crate) fn rust_type(ty: &Ty) -> String {
     match ty {
         Ty::String | Ty::Phone | Ty::Url => "String".into(),
         Ty::Int => "i64".into(),
@@ -79,7 +79,7 @@ fn model_struct(model: &Model) -> String {
 }
 
 /// The type a parameter has in its struct.
-fn param_type(p: &Param) -> String {
+pub(crate) fn param_type(p: &Param) -> String {
     let ty = rust_type(&p.ty);
     match (p.required, p.nullable) {
         (true, _) => ty,
@@ -88,7 +88,7 @@ fn param_type(p: &Param) -> String {
     }
 }
 
-fn output_type(op: &Operation) -> String {
+pub(crate) fn output_type(op: &Operation) -> String {
     match &op.response {
         Response::Model(m) if op.nullable => format!("Option<{m}>"),
         Response::Model(m) => m.clone(),
@@ -134,14 +134,14 @@ fn method_variant(method: &str) -> String {
     method.to_lowercase().to_upper_camel_case()
 }
 
-fn opt_lit<T: std::fmt::Debug>(value: Option<T>) -> String {
+pub(crate) fn opt_lit<T: std::fmt::Debug>(value: Option<T>) -> String {
     match value {
         Some(v) => format!("Some({v:?})"),
         None => "None".into(),
     }
 }
 
-fn param_doc(p: &Param) -> String {
+pub(crate) fn param_doc(p: &Param) -> String {
     let mut doc = p.doc.clone();
     if p.required {
         doc.push_str(" Required.");
@@ -214,118 +214,8 @@ pub fn operations(spec: &Spec) -> String {
     out
 }
 
-/// The typed parameter structs of the Rust API, with their requests, answers and pages.
-pub fn params(spec: &Spec) -> String {
-    let mut out = String::from(
-        "//! The parameters of every operation, as typed structs.\n\n\
-         use serde::Serialize;\n\n\
-         use crate::error::{Result, ValidationError};\n\
-         use crate::generated::models::*;\n\
-         use crate::generated::operations::*;\n\
-         use crate::pagination::{CursorPaged, OffsetPaged, Page};\n\
-         use crate::request::{Endpoint, Request, RequestParts};\n\
-         use crate::response::RawResponse;\n\
-         use crate::table::Operation;\n\n",
-    );
-    for op in &spec.operations {
-        out.push_str(&params_struct(op, Side::Client));
-        out.push_str(&request_impl(op));
-        if !matches!(op.response, Response::EventStream(_)) {
-            out.push_str(&endpoint_impl(op));
-        }
-        if let Some(paging) = op.paging {
-            out.push_str(&paged_impl(op, paging, spec));
-        }
-    }
-    out
-}
-
-/// Who a parameter struct is for: the client writes it (Serialize), a server reads it back
-/// (Deserialize, refusing unknown names and accepting every alias; Serialize too, for handlers
-/// that store what was given).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Client,
-    Server,
-}
-
-pub fn params_struct(op: &Operation, side: Side) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "#[doc = {:?}]", format!("Parameters of `{}.{}`: {}", op.resource, op.method, op.doc));
-    let defaultable = !op.params.iter().any(|p| p.required && matches!(p.ty, Ty::Enum(_)));
-    let (derive, visibility) = match side {
-        Side::Client => (format!("#[derive(Debug, Clone, {}PartialEq, Serialize)]", if defaultable { "Default, " } else { "" }), "pub"),
-        Side::Server => ("#[derive(Debug, Clone, Serialize, Deserialize)]\n#[serde(deny_unknown_fields)]".to_owned(), "pub(crate)"),
-    };
-    let _ = writeln!(out, "{derive}\n{visibility} struct {} {{", op.params_type());
-    for p in &op.params {
-        out.push_str(&doc_attr(&param_doc(p)));
-        let mut attrs = Vec::new();
-        if side == Side::Server {
-            let camel = heck::ToLowerCamelCase::to_lower_camel_case(p.name.as_str());
-            if camel != p.name {
-                attrs.push(format!("alias = {camel:?}"));
-            }
-            attrs.extend(p.aliases.iter().map(|a| format!("alias = {a:?}")));
-            if !p.required {
-                attrs.push("default".into());
-                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
-            }
-            if p.nullable {
-                attrs.push("deserialize_with = \"crate::wire::nullable\"".into());
-            }
-        } else if !p.required {
-            attrs.push("skip_serializing_if = \"Option::is_none\"".into());
-        }
-        if !attrs.is_empty() {
-            let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
-        }
-        let _ = writeln!(out, "{visibility} {}: {},", ident(&p.name), param_type(p));
-    }
-    out.push_str("}\n\n");
-    out
-}
-
-fn request_impl(op: &Operation) -> String {
-    // JSON has no NaN or infinity (serde_json writes them as null, "not given"): floats are
-    // checked before the struct becomes JSON for the checker.
-    let mut finite = String::new();
-    for p in op.params.iter().filter(|p| p.ty == Ty::Float) {
-        let (field, name) = (&p.name, ident(&p.name));
-        let check = format!("crate::validate::float_range({field:?}, value, None, None)?;");
-        let _ = writeln!(
-            finite,
-            "{}",
-            match (p.required, p.nullable) {
-                (true, _) => format!("{{ let value = self.{name}; {check} }}"),
-                (false, false) => format!("if let Some(value) = self.{name} {{ {check} }}"),
-                (false, true) => format!("if let Some(Some(value)) = self.{name} {{ {check} }}"),
-            }
-        );
-    }
-    format!(
-        "impl Request for {} {{\nfn operation(&self) -> &'static Operation {{ &{} }}\n\nfn to_request(&self) -> Result<RequestParts, ValidationError> {{ {finite}crate::arguments::build_params(self) }}\n}}\n\n",
-        op.params_type(),
-        op.const_name()
-    )
-}
-
-fn endpoint_impl(op: &Operation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "impl Endpoint for {} {{\ntype Output = {};\n", op.params_type(), output_type(op));
-    let decode = match &op.response {
-        Response::Model(_) if op.nullable => "response.nullable_json()",
-        Response::Model(_) | Response::List(_) => "response.json()",
-        Response::Empty => "{ let _ = response; Ok(()) }",
-        Response::Bytes => "response.binary()",
-        Response::EventStream(_) => unreachable!("event streams have their own transport"),
-    };
-    let _ = writeln!(out, "fn decode(response: RawResponse) -> Result<Self::Output> {{ {decode} }}\n}}\n");
-    out
-}
-
 /// The item type of a page model's list field.
-fn page_item<'a>(op: &Operation, spec: &'a Spec) -> (&'a Model, String) {
+pub(crate) fn page_item<'a>(op: &Operation, spec: &'a Spec) -> (&'a Model, String) {
     let Response::Model(name) = &op.response else { unreachable!("checked when the table was loaded") };
     let model = spec.model(name).expect("checked when the table was loaded");
     let items = model
@@ -340,36 +230,6 @@ fn page_item<'a>(op: &Operation, spec: &'a Spec) -> (&'a Model, String) {
         },
         other => panic!("{}: page field {} must be a list, not {other:?}", op.id, op.items),
     }
-}
-
-fn paged_impl(op: &Operation, paging: Paging, spec: &Spec) -> String {
-    let (model, item) = page_item(op, spec);
-    let has = |name: &str| model.fields.iter().any(|f| f.name == name);
-    let has_more = if has("has_more") { "output.has_more" } else { "None" };
-    let total = if has("total") { "output.total" } else { "None" };
-    let page = format!("Page {{ items: output.{}, has_more: {has_more}, total: {total} }}", op.items);
-    let mut out = String::new();
-    match paging {
-        Paging::Offset => {
-            let _ = writeln!(
-                out,
-                "impl OffsetPaged for {} {{\ntype Item = {item};\nfn offset(&self) -> i64 {{ self.offset.unwrap_or(0) }}\nfn set_offset(&mut self, offset: i64) {{ self.offset = Some(offset); }}\nfn page_of(&self, output: {}) -> Page<{item}> {{ {page} }}\n}}\n",
-                op.params_type(),
-                model.name
-            );
-        }
-        Paging::Cursor => {
-            let item_model = spec.model(&item).expect("page items are models");
-            assert!(item_model.fields.iter().any(|f| f.name == "received_at"), "{}: cursor items need received_at", op.id);
-            let _ = writeln!(
-                out,
-                "impl CursorPaged for {} {{\ntype Item = {item};\nfn set_before(&mut self, before: String) {{ self.before = Some(before); }}\nfn page_of(&self, output: {}) -> Page<{item}> {{ {page} }}\nfn cursor<'i>(&self, item: &'i {item}) -> Option<&'i str> {{ item.received_at.as_deref() }}\nfn id<'i>(&self, item: &'i {item}) -> &'i str {{ &item.id }}\n}}\n",
-                op.params_type(),
-                model.name
-            );
-        }
-    }
-    out
 }
 
 pub fn resources(spec: &Spec) -> String {
@@ -449,41 +309,6 @@ pub fn resources(spec: &Spec) -> String {
         }
         out.push_str("}\n\n");
     }
-    out
-}
-
-/// The fuzz crate's typed reader of every answer: the `decode_responses` target checks that the
-/// bindings' by-shape reader agrees with what Rust callers of the typed API get.
-pub fn typed_decoders(spec: &Spec) -> String {
-    let mut out = String::from(
-        "//! Every answer read through the typed models, by operation.\n\n\
-         use agentphone::params::*;\n\
-         use agentphone::request::Endpoint;\n\
-         use agentphone::{RawResponse, Result};\n\n\
-         /// The answer to `id` decoded by its typed model and written back as JSON (`None` for an\n\
-         /// event stream, which has no single answer).\n\
-         pub fn decode_typed(id: &str, response: RawResponse) -> Option<Result<serde_json::Value>> {\n\
-         fn json<E: Endpoint>(response: RawResponse) -> Result<serde_json::Value> where E::Output: serde::Serialize {\n\
-         E::decode(response).map(|output| serde_json::to_value(output).expect(\"models encode as JSON\"))\n}\n\
-         Some(match id {\n",
-    );
-    for op in &spec.operations {
-        match op.response {
-            Response::EventStream(_) => continue,
-            Response::Bytes => {
-                let _ = writeln!(
-                    out,
-                    "{:?} => {}::decode(response).map(|b| serde_json::json!({{\"contentType\": b.content_type, \"bytes\": b.data.len()}})),",
-                    op.id,
-                    op.params_type()
-                );
-            }
-            _ => {
-                let _ = writeln!(out, "{:?} => json::<{}>(response),", op.id, op.params_type());
-            }
-        }
-    }
-    out.push_str("_ => return None,\n})\n}\n");
     out
 }
 

@@ -45,7 +45,7 @@ pub fn requests(spec: &Spec) -> String {
          use serde::{Deserialize, Serialize};\n\n",
     );
     for op in &spec.operations {
-        out.push_str(&crate::rust_core::params_struct(op, crate::rust_core::Side::Server));
+        out.push_str(&crate::rust_params::params_struct(op, crate::rust_params::Side::Server));
     }
     out
 }

@@ -8,21 +8,7 @@ use std::path::Path;
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OperationsFile {
-    resource: Vec<Resource>,
-    operation: Vec<RawOperation>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelsFile {
-    #[serde(rename = "enum")]
-    enums: Vec<EnumDef>,
-    #[serde(rename = "model")]
-    models: Vec<RawModel>,
-}
+use crate::spec_file::{ModelsFile, OperationsFile};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,90 +25,6 @@ pub struct EnumDef {
     pub values: Vec<String>,
     #[serde(default)]
     pub strict: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    name: String,
-    doc: String,
-    #[serde(default)]
-    casing: Casing,
-    fields: Vec<RawField>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    name: String,
-    #[serde(rename = "type")]
-    ty: String,
-    wire: Option<String>,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    doc: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOperation {
-    id: String,
-    resource: String,
-    method: String,
-    http: String,
-    doc: String,
-    response: String,
-    #[serde(default)]
-    nullable: bool,
-    status: Option<u16>,
-    acts: Option<bool>,
-    /// Reaches people or the carrier, or spends money (a tool that needs a human's consent).
-    #[serde(default)]
-    world: bool,
-    pages: Option<Paging>,
-    items: Option<String>,
-    #[serde(default)]
-    casing: Casing,
-    #[serde(default)]
-    sub_account: bool,
-    #[serde(default)]
-    one_of: Vec<String>,
-    #[serde(default)]
-    any_of: Vec<String>,
-    #[serde(default = "yes")]
-    auth: bool,
-    #[serde(default)]
-    query: Vec<RawParam>,
-    #[serde(default)]
-    body: Vec<RawParam>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParam {
-    name: String,
-    #[serde(rename = "type")]
-    ty: String,
-    wire: Option<String>,
-    #[serde(default)]
-    required: bool,
-    default: Option<toml::Value>,
-    min: Option<f64>,
-    max: Option<f64>,
-    min_len: Option<u64>,
-    max_len: Option<u64>,
-    #[serde(default)]
-    nullable: bool,
-    #[serde(default)]
-    aliases: Vec<String>,
-    doc: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

@@ -3,6 +3,10 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub use clients::*;
+
+mod clients;
+
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;

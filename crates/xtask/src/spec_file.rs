@@ -1,0 +1,106 @@
+//! The files of the table as written (`spec/operations.toml`, `spec/models.toml`), before
+//! `spec::load` resolves their types and checks them.
+
+use serde::Deserialize;
+
+use crate::spec::{Casing, EnumDef, Paging, Resource};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OperationsFile {
+    pub(crate) resource: Vec<Resource>,
+    pub(crate) operation: Vec<RawOperation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelsFile {
+    #[serde(rename = "enum")]
+    pub(crate) enums: Vec<EnumDef>,
+    #[serde(rename = "model")]
+    pub(crate) models: Vec<RawModel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawModel {
+    pub(crate) name: String,
+    pub(crate) doc: String,
+    #[serde(default)]
+    pub(crate) casing: Casing,
+    pub(crate) fields: Vec<RawField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawField {
+    pub(crate) name: String,
+    #[serde(rename = "type")]
+    pub(crate) ty: String,
+    pub(crate) wire: Option<String>,
+    #[serde(default)]
+    pub(crate) required: bool,
+    #[serde(default)]
+    pub(crate) aliases: Vec<String>,
+    #[serde(default)]
+    pub(crate) doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOperation {
+    pub(crate) id: String,
+    pub(crate) resource: String,
+    pub(crate) method: String,
+    pub(crate) http: String,
+    pub(crate) doc: String,
+    pub(crate) response: String,
+    #[serde(default)]
+    pub(crate) nullable: bool,
+    pub(crate) status: Option<u16>,
+    pub(crate) acts: Option<bool>,
+    /// Reaches people or the carrier, or spends money (a tool that needs a human's consent).
+    #[serde(default)]
+    pub(crate) world: bool,
+    pub(crate) pages: Option<Paging>,
+    pub(crate) items: Option<String>,
+    #[serde(default)]
+    pub(crate) casing: Casing,
+    #[serde(default)]
+    pub(crate) sub_account: bool,
+    #[serde(default)]
+    pub(crate) one_of: Vec<String>,
+    #[serde(default)]
+    pub(crate) any_of: Vec<String>,
+    #[serde(default = "yes")]
+    pub(crate) auth: bool,
+    #[serde(default)]
+    pub(crate) query: Vec<RawParam>,
+    #[serde(default)]
+    pub(crate) body: Vec<RawParam>,
+}
+
+pub(crate) fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawParam {
+    pub(crate) name: String,
+    #[serde(rename = "type")]
+    pub(crate) ty: String,
+    pub(crate) wire: Option<String>,
+    #[serde(default)]
+    pub(crate) required: bool,
+    pub(crate) default: Option<toml::Value>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    pub(crate) min_len: Option<u64>,
+    pub(crate) max_len: Option<u64>,
+    #[serde(default)]
+    pub(crate) nullable: bool,
+    #[serde(default)]
+    pub(crate) aliases: Vec<String>,
+    pub(crate) doc: String,
+}
