@@ -70,6 +70,7 @@ fn operation(op: &Operation) -> Value {
         "tags": [op.resource],
         "x-sdk-method": format!("{}.{}", op.resource, op.method),
         "x-acts": op.acts,
+        "x-official-python-sdk": op.official,
         "parameters": parameters,
         "responses": responses(op),
     });

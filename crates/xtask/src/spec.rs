@@ -130,6 +130,8 @@ pub struct Operation {
     /// Reaches people or the carrier, or spends money.
     pub world: bool,
     pub auth: bool,
+    /// The official Python SDK has it.
+    pub official: bool,
     pub paging: Option<Paging>,
     pub items: String,
     pub one_of: Vec<String>,
@@ -316,6 +318,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
             acts,
             world: raw.world,
             auth: raw.auth,
+            official: raw.official,
             paging: raw.pages,
             items: raw.items.clone().unwrap_or_else(|| "data".into()),
             one_of: raw.one_of.clone(),

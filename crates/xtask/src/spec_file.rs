@@ -74,6 +74,9 @@ pub(crate) struct RawOperation {
     pub(crate) any_of: Vec<String>,
     #[serde(default = "yes")]
     pub(crate) auth: bool,
+    /// The official Python SDK has it (its requests are replayed by the wire tests).
+    #[serde(default = "yes")]
+    pub(crate) official: bool,
     #[serde(default)]
     pub(crate) query: Vec<RawParam>,
     #[serde(default)]
