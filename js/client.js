@@ -3,13 +3,30 @@
 
 import { native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
+import { ValidationError } from './generated/errors.js';
 import { attachResources } from './generated/resources.js';
+
+/** Deepest nesting an argument may have; the native converters recurse, so a cycle or a depth
+ * bomb is refused here, naming the argument, before it reaches them. */
+const MAX_DEPTH = 64;
+
+function checkDepth(value, field, depth) {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+  if (depth >= MAX_DEPTH) {
+    const problem = `nested deeper than ${MAX_DEPTH} levels (or it contains itself)`;
+    throw new ValidationError(`invalid \`${field}\`: ${problem}`, { field, problem });
+  }
+  const items = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) checkDepth(item, field, depth + 1);
+}
 
 /** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
 function clean(params) {
   const out = {};
   for (const [key, value] of Object.entries(params || {})) {
-    if (value !== undefined) out[key] = value;
+    if (value === undefined) continue;
+    checkDepth(value, key, 1);
+    out[key] = value;
   }
   return out;
 }
@@ -24,18 +41,24 @@ function abortError(signal) {
   return reason instanceof Error ? reason : Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
 }
 
-/** Rejects when `signal` aborts (the request itself may still complete on the server). */
-function withSignal(promise, signal) {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
-    );
-  });
+/**
+ * Runs `start(token)` (a native call) so that `signal` cancels it in the core: an aborted call's
+ * request stops and nothing more is sent, retries included. A signal aborted already sends nothing.
+ */
+async function cancellable(signal, start) {
+  if (!signal) return start(undefined);
+  if (signal.aborted) throw abortError(signal);
+  const token = native.newCancelToken();
+  const onAbort = () => native.cancel(token);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await start(token);
+  } catch (error) {
+    throw signal.aborted ? abortError(signal) : error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    native.releaseCancel(token);
+  }
 }
 
 export class Recording {
@@ -89,9 +112,10 @@ export class AgentPhone {
   async _request(operation, params, options = {}) {
     let answer;
     try {
-      answer = await withSignal(this[NATIVE].call(operation, clean(params), callOptions(options)), options.signal);
+      const args = clean(params);
+      answer = await cancellable(options.signal, (token) => this[NATIVE].call(operation, args, callOptions(options), token));
     } catch (error) {
-      throw toError(error);
+      throw error?.name === 'AbortError' ? error : toError(error);
     }
     if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
       return new Recording(answer.contentType, answer.data);
@@ -103,21 +127,27 @@ export class AgentPhone {
     const client = this[NATIVE];
     return {
       async *[Symbol.asyncIterator]() {
+        if (options.signal?.aborted) throw abortError(options.signal);
         let stream;
         try {
           stream = client.stream(operation, clean(params), callOptions(options));
         } catch (error) {
           throw toError(error);
         }
-        for (;;) {
-          let item;
-          try {
-            item = await withSignal(stream.next(), options.signal);
-          } catch (error) {
-            throw toError(error);
+        try {
+          for (;;) {
+            let item;
+            try {
+              item = await cancellable(options.signal, (token) => stream.next(token));
+            } catch (error) {
+              throw error?.name === 'AbortError' ? error : toError(error);
+            }
+            if (item === null) return;
+            yield item;
           }
-          if (item === null) return;
-          yield item;
+        } finally {
+          // An abort, a `break` or an error: the stream and its connection go now.
+          stream.close();
         }
       },
     };

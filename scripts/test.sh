@@ -42,5 +42,5 @@ bash scripts/wasm-build.sh
 bash scripts/wasm-size.sh
 
 step "the package on wasm: in Node, in headless Chromium, in workerd, in Deno"
-(cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs \
+(cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs test/boundary.test.mjs \
   && node --test test/web/*.test.mjs)

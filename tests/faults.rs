@@ -162,7 +162,8 @@ async fn replay_in(
     body["api_key"] = json!(key);
     run.control_as(&key, "POST /sandbox/faults", Some(body)).await;
     let (calls_before, started) = (run.sdk_calls, Instant::now());
-    let options = RequestOptions { timeout: Some(STEP_TIMEOUT), ..Default::default() };
+    // Each attempt gets STEP_TIMEOUT, the call as a whole room for a retry after one of them.
+    let options = RequestOptions { attempt_timeout: Some(STEP_TIMEOUT), timeout: Some(STEP_TIMEOUT * 4), ..Default::default() };
     let outcome = run.perform(&step, &options).await;
     let elapsed = started.elapsed();
     let unused = run.control_as(&key, "DELETE /sandbox/faults", None).await["unused"].as_u64().unwrap();

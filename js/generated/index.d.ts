@@ -112,7 +112,7 @@ export interface AgentNumber {
   phoneNumber?: string | null;
   status?: string | null;
   /** sms (default) or imessage. */
-  type?: NumberType | (string & {}) | null;
+  type?: NumberType | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }
@@ -226,7 +226,7 @@ export interface WebhookDelivery {
   id: string;
   messageId?: string | null;
   eventType?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   /** success, failed or pending. */
   status?: string | null;
   httpStatus?: number | null;
@@ -302,7 +302,7 @@ export interface PhoneNumber {
   country?: string | null;
   /** active or released. */
   status?: string | null;
-  type?: NumberType | (string & {}) | null;
+  type?: NumberType | null;
   agentId?: string | null;
   createdAt?: string | null;
   /** enabled, activating or registration_required. */
@@ -380,7 +380,7 @@ export interface Message {
   toNumber?: string | null;
   body?: string | null;
   direction?: MessageDirection | (string & {}) | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   receivedAt?: string | null;
   status?: string | null;
   failureReason?: string | null;
@@ -471,8 +471,8 @@ export interface Call {
   phoneNumber?: string | null;
   fromNumber?: string | null;
   toNumber?: string | null;
-  direction?: CallDirection | (string & {}) | null;
-  status?: CallStatus | (string & {}) | null;
+  direction?: CallDirection | null;
+  status?: CallStatus | null;
   startedAt?: string | null;
   endedAt?: string | null;
   durationSeconds?: number | null;
@@ -535,7 +535,7 @@ export interface TranscriptEvent {
 export interface SendMessageResponse {
   id: string;
   status?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   from_number?: string | null;
   to_number?: string | null;
   conversation_id?: string | null;
@@ -551,7 +551,7 @@ export interface Reaction {
   id: string;
   reaction_type?: string | null;
   message_id?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }
@@ -606,7 +606,7 @@ export interface ConversationMessage {
   toNumber?: string | null;
   direction?: MessageDirection | (string & {}) | null;
   senderIdentifier?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   mediaUrl?: string | null;
   mediaUrls?: string[] | null;
   receivedAt?: string | null;
@@ -635,7 +635,7 @@ export interface Conversation {
   phoneNumberId?: string | null;
   phoneNumber?: string | null;
   participant?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   isGroup?: boolean | null;
   groupId?: string | null;
   groupName?: string | null;
@@ -666,7 +666,7 @@ export interface ConversationList {
 /** A typing indicator was shown. */
 export interface TypingIndicator {
   conversationId?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   status?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
@@ -675,7 +675,7 @@ export interface TypingIndicator {
 /** The chat background state of an iMessage conversation. */
 export interface ChatBackground {
   conversationId?: string | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   hasBackground?: boolean | null;
   backgroundId?: string | null;
   backgroundVersion?: number | null;
@@ -838,7 +838,7 @@ export interface HistoryItem {
   messageId?: string | null;
   content?: string | null;
   direction?: MessageDirection | (string & {}) | null;
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   at?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
@@ -890,8 +890,8 @@ export interface CallEndedData {
   from?: string | null;
   to?: string | null;
   contact?: EventContact | null;
-  direction?: CallDirection | (string & {}) | null;
-  status?: CallStatus | (string & {}) | null;
+  direction?: CallDirection | null;
+  status?: CallStatus | null;
   startedAt?: string | null;
   endedAt?: string | null;
   durationSeconds?: number | null;
@@ -923,7 +923,7 @@ export interface ReactionEventData {
 /** What every delivery carries; `data` depends on `event` (see `WebhookEvent::data`). */
 export interface WebhookEventEnvelope {
   event: WebhookEventType | (string & {});
-  channel?: Channel | (string & {}) | null;
+  channel?: Channel | null;
   /** ISO-8601 (the signature header has unix seconds). */
   timestamp?: string | null;
   agentId?: string | null;

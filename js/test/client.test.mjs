@@ -59,7 +59,7 @@ test('each status family has its class, with status, code, requestId and retryAf
 test('validation, timeouts, connection errors, and sends that may have gone out', async () => {
   const key = newKey();
   const client = new ap.AgentPhone({ apiKey: key, baseUrl: sandbox.url });
-  await assert.rejects(client.calls.make({ agentId: 'a', toNumber: '555' }), (e) => e instanceof ap.ValidationError && e.field === 'to_number');
+  await assert.rejects(client.calls.make({ agentId: 'a', toNumber: '555' }), (e) => e instanceof ap.ValidationError && e.field === 'toNumber');
   await control(sandbox.url, 'POST', '/sandbox/faults', { operation: 'get_usage', latency_ms: 400, count: 3 }, key);
   await assert.rejects(client.usage.get({ timeout: 100 }), ap.APITimeoutError);
   const offline = new ap.AgentPhone({ apiKey: key, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });

@@ -121,7 +121,7 @@ for (const [name, scenario] of scenarios) {
         assert.ok(error instanceof ap.AgentPhoneError, `${where}: ${error}`);
         assert.equal(KINDS[error.constructor.name], step.error, `${where}: ${error.constructor.name}: ${error.message}`);
         if (step.error_code) assert.equal(error.code, step.error_code, where);
-        if (step.error_field) assert.equal(error.field, step.error_field, where);
+        if (step.error_field) assert.equal(error.field, camel(step.error_field), where);
         if ('may_have_acted' in step) assert.equal(error.mayHaveActed, step.may_have_acted, where);
         continue;
       }

@@ -8,6 +8,7 @@
 Models and webhook helpers load on first use, so importing the package stays fast.
 """
 
+import atexit as _atexit
 from importlib import import_module
 
 # typing costs several ms to import; annotations are never evaluated here, so only type checkers load it.
@@ -25,6 +26,9 @@ from ._native import USER_AGENT, __version__, normalize_e164
 # The native layer raises the package's exceptions and settles asyncio futures with the package's
 # helper; it is handed both here rather than importing the package back.
 _native.bind(_errors, _resolve)
+# Before the interpreter finalizes, the native runtime stops: none of its threads may call into
+# Python after that (it would abort the process).
+_atexit.register(_native.shutdown)
 
 if TYPE_CHECKING:
     from typing import Any

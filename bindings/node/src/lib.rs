@@ -12,6 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::cancel;
 use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
@@ -69,11 +70,19 @@ impl NativeClient {
         self.client.base_url().to_owned()
     }
 
-    /// Calls an operation by name with its arguments (snake_case or camelCase names).
+    /// Calls an operation by name with its arguments (snake_case or camelCase names); `cancel`
+    /// is a token from `newCancelToken()`.
     #[napi]
-    pub async fn call(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<Either<Value, BinaryAnswer>> {
+    pub async fn call(
+        &self,
+        operation: String,
+        args: Value,
+        options: Option<Value>,
+        cancel: Option<u32>,
+    ) -> napi::Result<Either<Value, BinaryAnswer>> {
         let options = request_options(options)?;
-        match guarded(async { by_name::call(&self.client, by_name::operation(&operation)?, args, &options).await }).await? {
+        let call = async { by_name::call(&self.client, by_name::operation(&operation)?, args, &options).await };
+        match guarded(cancel::guarded(cancel, call)).await? {
             Answer::Json(value) => Ok(Either::A(value)),
             Answer::Binary(content) => {
                 Ok(Either::B(BinaryAnswer { content_type: content.content_type, data: content.data.to_vec().into() }))
@@ -93,22 +102,37 @@ impl NativeClient {
     pub fn stream(&self, operation: String, args: Value, options: Option<Value>) -> napi::Result<NativeStream> {
         let options = request_options(options)?;
         let stream = by_name::operation(&operation).and_then(|op| by_name::stream(&self.client, op, args, &options)).map_err(core_error)?;
-        Ok(NativeStream { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+        Ok(NativeStream { stream: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
     }
 }
 
 #[napi]
 pub struct NativeStream {
-    stream: Arc<tokio::sync::Mutex<ItemStream>>,
+    /// `None` once closed: the stream, and its connection, are dropped.
+    stream: Arc<tokio::sync::Mutex<Option<ItemStream>>>,
 }
 
 #[napi]
 impl NativeStream {
-    /// The next item, or `null` after the last.
+    /// The next item, or `null` after the last (or once closed); `cancel` is a token.
     #[napi]
-    pub async fn next(&self) -> napi::Result<Option<Value>> {
+    pub async fn next(&self, cancel: Option<u32>) -> napi::Result<Option<Value>> {
         let stream = self.stream.clone();
-        guarded(async move { stream.lock().await.next().await.transpose() }).await
+        guarded(cancel::guarded(cancel, async move {
+            match stream.lock().await.as_mut() {
+                Some(stream) => stream.next().await.transpose(),
+                None => Ok(None),
+            }
+        }))
+        .await
+    }
+
+    /// Drops the stream and its connection (after an abort, or a `break` out of the loop).
+    #[napi]
+    pub fn close(&self) {
+        if let Ok(mut stream) = self.stream.try_lock() {
+            stream.take();
+        }
     }
 }
 

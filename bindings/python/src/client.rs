@@ -2,21 +2,20 @@
 //! awaitables, and walks list operations page by page.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::{Client, RequestOptions};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
-use crate::convert::{to_json, to_py};
-use crate::errors::{panic_to_py_err, to_py_err};
-use crate::runtime::runtime;
+use crate::errors::to_py_err;
+use crate::execution::{block_on, spawn_awaitable};
+use crate::from_python::to_json;
+use crate::to_python::to_py;
 
 const RUNTIME: &str = concat!("python/", env!("CARGO_PKG_VERSION"));
 
@@ -43,47 +42,6 @@ fn answer_to_py(py: Python<'_>, answer: agentphone::Result<Answer>) -> PyResult<
                 .unbind())
         }
     }
-}
-
-/// Resolves an asyncio future from a runtime thread, on the loop's own thread.
-fn resolve(event_loop: &Py<PyAny>, future: &Py<PyAny>, outcome: PyResult<Py<PyAny>>) {
-    Python::attach(|py| {
-        let (ok, value) = match outcome {
-            Ok(value) => (true, value),
-            Err(error) => (false, error.into_value(py).into_any()),
-        };
-        // `_resolve` skips futures cancelled meanwhile; a closed loop has nobody left to tell.
-        if let Ok(helper) = crate::package::resolver(py) {
-            let _ = event_loop.call_method1(py, "call_soon_threadsafe", (helper, future.clone_ref(py), ok, value));
-        }
-    });
-}
-
-/// Runs `work` to completion with the GIL released, so other Python threads run meanwhile; a
-/// panic becomes an exception.
-fn block_on_detached<T: Send>(py: Python<'_>, work: impl Future<Output = T> + Send) -> PyResult<T> {
-    let runtime = runtime()?;
-    py.detach(|| std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(work)))).map_err(|panic| panic_to_py_err(py, panic))
-}
-
-/// Runs `work` on the runtime and returns an asyncio future for its result.
-fn spawn_awaitable<'py, T, F>(py: Python<'py>, work: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-    let future = event_loop.call_method0("create_future")?;
-    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
-    runtime()?.spawn(async move {
-        let outcome = AssertUnwindSafe(work).catch_unwind().await;
-        let result = Python::attach(|py| match outcome {
-            Ok(value) => convert(py, value),
-            Err(panic) => Err(panic_to_py_err(py, panic)),
-        });
-        resolve(&loop_ref, &future_ref, result);
-    });
-    Ok(future)
 }
 
 fn options(py: Python<'_>, timeout: Option<f64>, extra_headers: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
@@ -114,7 +72,7 @@ impl NativeClient {
         api_key: Option<String>,
         base_url: Option<String>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<i64>,
         headers: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let settings = ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)? };
@@ -141,7 +99,7 @@ impl NativeClient {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers)?;
         let client = self.core(py)?;
-        let answer = block_on_detached(py, async move { by_name::call(&client, by_name::operation(operation)?, args, &options).await })?;
+        let answer = block_on(py, async move { by_name::call(&client, by_name::operation(operation)?, args, &options).await })?;
         answer_to_py(py, answer)
     }
 
@@ -165,7 +123,7 @@ impl NativeClient {
     fn call_tool(&self, py: Python<'_>, name: &str, arguments: &Bound<'_, PyAny>, filter: &Bound<'_, PyAny>) -> PyResult<String> {
         let (arguments, filter) = tool_inputs(py, arguments, filter)?;
         let client = self.core(py)?;
-        let output = block_on_detached(py, async move { tools::call(&client, &filter, name, arguments).await })?;
+        let output = block_on(py, async move { tools::call(&client, &filter, name, arguments).await })?;
         Ok(output.content.to_string())
     }
 
@@ -199,7 +157,7 @@ impl NativeClient {
         let client = self.core(py)?;
         let stream =
             by_name::operation(operation).and_then(|op| by_name::stream(&client, op, args, &options)).map_err(|e| to_py_err(py, e))?;
-        Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+        Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)), pid: std::process::id() })
     }
 }
 
@@ -208,6 +166,19 @@ impl NativeClient {
 #[pyclass(frozen, module = "agentphone_rs._native")]
 pub(crate) struct NativePages {
     stream: Arc<tokio::sync::Mutex<ItemStream>>,
+    /// The process it was made in: its connection is the parent's after a fork.
+    pid: u32,
+}
+
+impl NativePages {
+    /// A walk made before `fork()` would read on the parent's connection and stall: refused.
+    fn same_process(&self, py: Python<'_>) -> PyResult<()> {
+        if self.pid == std::process::id() {
+            return Ok(());
+        }
+        let message = "this iterator was made before fork(); its connection belongs to the parent process. Start a new one here";
+        Err(to_py_err(py, agentphone::Error::Config(message.to_owned())))
+    }
 }
 
 fn item_to_py(py: Python<'_>, item: Option<agentphone::Result<serde_json::Value>>) -> PyResult<Py<PyAny>> {
@@ -221,12 +192,14 @@ fn item_to_py(py: Python<'_>, item: Option<agentphone::Result<serde_json::Value>
 #[pymethods]
 impl NativePages {
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.same_process(py)?;
         let stream = self.stream.clone();
-        let item = block_on_detached(py, async move { stream.lock().await.next().await })?;
+        let item = block_on(py, async move { stream.lock().await.next().await })?;
         item_to_py(py, item)
     }
 
     fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.same_process(py)?;
         let stream = self.stream.clone();
         spawn_awaitable(py, async move { stream.lock().await.next().await }, item_to_py)
     }

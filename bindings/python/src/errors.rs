@@ -9,8 +9,8 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::to_py;
 use crate::package::error_class;
+use crate::to_python::to_py;
 
 /// The exception a core error becomes.
 pub(crate) fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
@@ -39,14 +39,12 @@ pub(crate) fn panic_to_py_err(py: Python<'_>, panic: Box<dyn Any + Send>) -> PyE
 
 /// A webhook helper's refusal: `WebhookVerificationError`, or `ValidationError` for a bad argument.
 pub(crate) fn helper_to_py_err(py: Python<'_>, refusal: HelperError) -> PyErr {
-    match refusal {
-        HelperError::Webhook(error) => {
-            let build = || -> PyResult<PyErr> {
-                let class = error_class(py, "WebhookVerificationError")?;
-                Ok(PyErr::from_value(class.call1((error.to_string(),))?))
-            };
-            build().unwrap_or_else(|e| e)
-        }
-        HelperError::Invalid(invalid) => to_py_err(py, Error::Validation(invalid)),
+    if let Some(error) = refusal.as_core() {
+        return to_py_err(py, error);
     }
+    let build = || -> PyResult<PyErr> {
+        let class = error_class(py, "WebhookVerificationError")?;
+        Ok(PyErr::from_value(class.call1((refusal.to_string(),))?))
+    };
+    build().unwrap_or_else(|e| e)
 }

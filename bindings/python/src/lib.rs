@@ -4,11 +4,13 @@
 //! operation table) gives every operation its typed method.
 
 mod client;
-mod convert;
 mod errors;
+mod execution;
+mod from_python;
 mod generated;
 mod package;
 mod runtime;
+mod to_python;
 mod webhooks;
 
 use pyo3::prelude::*;
@@ -22,6 +24,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativePages>()?;
     module.add_class::<webhooks::VoiceLines>()?;
     module.add_function(wrap_pyfunction!(package::bind, module)?)?;
+    module.add_function(wrap_pyfunction!(execution::shutdown, module)?)?;
     generated::exports::register(module)?;
     Ok(())
 }

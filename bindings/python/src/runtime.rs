@@ -33,3 +33,15 @@ pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
     *slot = Some((pid, runtime.clone()));
     Ok(runtime)
 }
+
+/// Stops this process's runtime at interpreter exit: its tasks get a moment to finish, then are
+/// dropped. A later call builds a new runtime (nothing should call after exit began).
+pub(crate) fn shut_down() {
+    let taken = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+    if let Some((owner, runtime)) = taken
+        && owner == std::process::id()
+        && let Ok(runtime) = Arc::try_unwrap(runtime)
+    {
+        runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    }
+}

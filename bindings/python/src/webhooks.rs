@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use agentphone::ffi::webhooks as interop;
 use pyo3::prelude::*;
 
-use crate::convert::to_json;
 use crate::errors::helper_to_py_err;
+use crate::from_python::to_json;
 
 /// Voice replies as they come, as NDJSON lines: all but the last are `interim` (the rule lives
 /// in the core; `voice_stream` and `avoice_stream` only feed it).

@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::cancel;
 use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
@@ -88,16 +89,15 @@ impl NativeClient {
         self.client.base_url().to_owned()
     }
 
-    /// Calls an operation by name with its arguments (snake_case or camelCase names).
-    pub fn call(&self, operation: String, args: JsValue, options: JsValue) -> Promise {
+    /// Calls an operation by name with its arguments (snake_case or camelCase names); `cancel`
+    /// is a token from `newCancelToken()`.
+    pub fn call(&self, operation: String, args: JsValue, options: JsValue, cancel: Option<u32>) -> Promise {
         let client = self.client.clone();
         let inputs = from_js(args, "arguments").and_then(|args| Ok((args, request_options(options)?)));
         future_to_promise(async move {
             let (args, options) = inputs?;
-            let answer = by_name::call(&client, by_name::operation(&operation).map_err(|e| core_error(&e))?, args, &options)
-                .await
-                .map_err(|e| core_error(&e))?;
-            answer_to_js(answer)
+            let call = async { by_name::call(&client, by_name::operation(&operation)?, args, &options).await };
+            answer_to_js(cancel::guarded(cancel, call).await.map_err(|e| core_error(&e))?)
         })
     }
 
@@ -117,26 +117,40 @@ impl NativeClient {
         let (args, options) = (from_js(args, "arguments")?, request_options(options)?);
         let stream =
             by_name::operation(&operation).and_then(|op| by_name::stream(&self.client, op, args, &options)).map_err(|e| core_error(&e))?;
-        Ok(NativeStream { stream: Rc::new(Mutex::new(stream)) })
+        Ok(NativeStream { stream: Rc::new(Mutex::new(Some(stream))) })
     }
 }
 
 #[wasm_bindgen]
 pub struct NativeStream {
-    stream: Rc<Mutex<ItemStream>>,
+    /// `None` once closed: the stream, and its connection, are dropped.
+    stream: Rc<Mutex<Option<ItemStream>>>,
 }
 
 #[wasm_bindgen]
 impl NativeStream {
-    /// The next item, or `null` after the last.
-    pub fn next(&self) -> Promise {
+    /// The next item, or `null` after the last (or once closed); `cancel` is a token.
+    pub fn next(&self, cancel: Option<u32>) -> Promise {
         let stream = self.stream.clone();
         future_to_promise(async move {
-            match stream.lock().await.next().await {
-                Some(item) => to_js(&item.map_err(|e| core_error(&e))?),
+            let next = cancel::guarded(cancel, async move {
+                match stream.lock().await.as_mut() {
+                    Some(stream) => stream.next().await.transpose(),
+                    None => Ok(None),
+                }
+            });
+            match next.await.map_err(|e| core_error(&e))? {
+                Some(item) => to_js(&item),
                 None => Ok(JsValue::NULL),
             }
         })
+    }
+
+    /// Drops the stream and its connection (after an abort, or a `break` out of the loop).
+    pub fn close(&self) {
+        if let Some(mut stream) = self.stream.try_lock() {
+            stream.take();
+        }
     }
 }
 

@@ -43,7 +43,17 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts,
         match param.location {
             ParamLocation::Path => path = path.replace(&format!("{{{}}}", param.name), &query_text(&value)),
             ParamLocation::Query => request.query(param.wire, query_text(&value)),
-            ParamLocation::Header => request.header(param.wire, query_text(&value)),
+            ParamLocation::Header => {
+                let text = query_text(&value);
+                // What a header cannot carry fails here, naming the argument, before anything is sent.
+                if !text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+                    return Err(ValidationError::new(
+                        param.name,
+                        "has characters an HTTP header cannot carry (control characters or non-ASCII)",
+                    ));
+                }
+                request.header(param.wire, text);
+            }
             ParamLocation::Body => {
                 request.body.get_or_insert_with(Map::new).insert(param.wire.to_owned(), value);
             }
@@ -100,7 +110,7 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value, whole: bo
     let wrong = |value: &Value| ValidationError::new(field, format!("invalid type: {}, expected {}", unexpected(value), expected(ty)));
     let bounded = whole && (param.min_len.is_some() || param.max_len.is_some());
     match ty {
-        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => {
+        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Recipient | ValueType::Enum { .. } => {
             let Value::String(text) = value else { return Err(wrong(&value)) };
             match ty {
                 ValueType::Enum { known, strict } => {
@@ -115,6 +125,7 @@ fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value, whole: bo
             match ty {
                 ValueType::Url => validate::url(field, &text)?,
                 ValueType::Phone => return Ok(Value::String(crate::normalize_e164(field, &text)?)),
+                ValueType::Recipient => return Ok(Value::String(crate::phone::recipient(field, &text)?)),
                 _ => {}
             }
             Ok(Value::String(text))
@@ -177,7 +188,7 @@ fn query_text(value: &Value) -> String {
 
 fn expected(ty: &ValueType) -> &'static str {
     match ty {
-        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => "a string",
+        ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Recipient | ValueType::Enum { .. } => "a string",
         ValueType::Int => "i64",
         ValueType::Float => "f64",
         ValueType::Bool => "a boolean",
@@ -238,6 +249,8 @@ mod tests {
     fn values_are_sent_normalized_where_the_table_puts_them() {
         let parts = build(&CREATE_CALL, json!({"agentId": "agt_1", "to_number": "(415) 555-0100", "voice": null})).unwrap();
         assert_eq!(parts.body, json!({"agentId": "agt_1", "toNumber": "+14155550100"}).as_object().cloned());
+        let (field, _) = problem(&LIST_AGENTS, json!({"sub_account_id": "sa_1\r\nX-Evil: 1"}));
+        assert_eq!(field, "sub_account_id", "a header value that cannot be sent names its argument");
         let parts = build(&LIST_AGENTS, json!({"limit": 5, "offset": null, "sub_account_id": "sa_1"})).unwrap();
         assert_eq!((parts.query, parts.headers), (vec![("limit", "5".to_owned())], vec![("X-Sub-Account-Id", "sa_1".to_owned())]));
         // `null` clears a nullable field; for any other optional field it means "not given".

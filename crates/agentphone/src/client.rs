@@ -8,8 +8,8 @@ use crate::request::{Endpoint, RequestOptions, RequestParts};
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
 use crate::table::Method;
-use crate::timer::sleep;
-use crate::transport::{self, ClientInner};
+use crate::timer::{Deadline, sleep, within};
+use crate::transport::{self, ClientInner, Failure};
 
 /// The AgentPhone API client. Cheap to clone: clones share one connection pool.
 ///
@@ -62,18 +62,27 @@ impl Client {
     }
 
     /// Sends the request, retrying as the policy allows, and turns error statuses into errors.
+    /// `timeout` bounds the whole call: no attempt outlives it, and no wait starts that would
+    /// end past it (the last attempt's error is returned instead).
     pub(crate) async fn execute(&self, parts: &RequestParts, options: &RequestOptions) -> Result<RawResponse> {
         let op = parts.operation;
+        // A header nobody could send is the caller's mistake: say so before anything goes out.
+        transport::call_headers(&options.headers)?;
         let policy = match options.max_retries {
             Some(max_retries) => RetryPolicy { max_retries, ..self.inner.retry.clone() },
             None => self.inner.retry.clone(),
         };
+        let deadline = Deadline::after(options.timeout.unwrap_or(self.inner.timeout));
+        let attempt_limit = options.attempt_timeout.or(self.inner.attempt_timeout);
         let mut retries = 0;
         // A write retried after an attempt that may have reached the server: whatever the last
         // attempt answers, the request may already have taken effect.
         let mut earlier_effect = false;
         loop {
-            let (attempt, retry_after, result) = match transport::send_once(&self.inner, parts, options).await {
+            let limit = attempt_limit.map_or(deadline.remaining(), |limit| limit.min(deadline.remaining()));
+            let sent =
+                within(limit, transport::send_once(&self.inner, parts, options)).await.unwrap_or_else(|| Err(timed_out(parts, limit)));
+            let (attempt, retry_after, result) = match sent {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) => {
                     let retry_after = response.retry_after.as_deref().and_then(parse_retry_after);
@@ -86,6 +95,10 @@ impl Client {
                 Err(failure) => (failure.attempt, None, Err(failure.error)),
             };
             match policy.next_delay(op.acts, attempt, retries, retry_after) {
+                // Waiting would end past the deadline: this attempt's error is the answer.
+                Some(delay) if delay >= deadline.remaining() => {
+                    return if earlier_effect { result.map_err(Error::after_possible_effect) } else { result };
+                }
                 Some(delay) => {
                     earlier_effect |= op.method != Method::Get && matches!(attempt, Attempt::Lost | Attempt::Status(408 | 500..=599));
                     sleep(delay).await;
@@ -96,4 +109,15 @@ impl Client {
             }
         }
     }
+}
+
+/// An attempt that did not finish within `limit`: it may have reached the server.
+fn timed_out(parts: &RequestParts, limit: std::time::Duration) -> Failure {
+    let detail = crate::error::TransportError {
+        operation: parts.operation.id,
+        message: format!("no complete answer within {} s", limit.as_secs_f64()),
+        sent: true,
+        may_have_acted: parts.operation.acts,
+    };
+    Failure { attempt: Attempt::Lost, error: Error::Timeout(detail) }
 }

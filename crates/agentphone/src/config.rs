@@ -50,6 +50,7 @@ pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
@@ -70,9 +71,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Whole-request timeout per attempt (default 30 s).
+    /// How long a call may take, every attempt, backoff and `Retry-After` wait included
+    /// (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take (default: as long as the call has left).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -127,7 +135,15 @@ impl ClientBuilder {
             None => USER_AGENT.to_owned(),
         };
         let http = crate::transport::http_client(&user_agent, self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?;
-        Ok(Client::from_inner(ClientInner { http, base_url, api_key, timeout, retry: self.retry, headers }))
+        Ok(Client::from_inner(ClientInner {
+            http,
+            base_url,
+            api_key,
+            timeout,
+            attempt_timeout: self.attempt_timeout,
+            retry: self.retry,
+            headers,
+        }))
     }
 }
 

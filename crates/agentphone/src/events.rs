@@ -33,6 +33,23 @@ pub struct SseEvent {
     pub id: Option<String>,
 }
 
+/// Longest line of an event stream, and most data one event may gather: bounded while reading, so
+/// a hostile stream cannot fill memory.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
+/// Most data one event may gather (its `data:` lines together).
+pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+/// Longest reconnection delay a server's `retry:` field may ask for.
+pub const MAX_RETRY: Duration = Duration::from_secs(60);
+
+/// Why an event stream was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event stream sent {what} longer than {limit} bytes")]
+pub struct SseTooLarge {
+    /// `a line` or `an event`.
+    pub what: &'static str,
+    pub limit: usize,
+}
+
 /// Incremental parser: feed bytes as they come, take complete events.
 #[derive(Debug, Default)]
 pub struct SseParser {
@@ -44,13 +61,15 @@ pub struct SseParser {
     id: Option<String>,
     /// The last id seen, for reconnecting.
     pub last_event_id: Option<String>,
-    /// The reconnection delay the server asked for.
+    /// The reconnection delay the server asked for, at most [`MAX_RETRY`].
     pub retry: Option<Duration>,
+    /// Bytes of `data` gathered for the event in progress.
+    data_bytes: usize,
 }
 
 impl SseParser {
-    /// Consumes `chunk`; returns the events it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+    /// Consumes `chunk`; returns the events it completed, or why the stream is refused.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, SseTooLarge> {
         let mut events = Vec::new();
         for &byte in chunk {
             if std::mem::take(&mut self.after_cr) && byte == b'\n' {
@@ -60,22 +79,23 @@ impl SseParser {
                 b'\r' | b'\n' => {
                     self.after_cr = byte == b'\r';
                     let line = std::mem::take(&mut self.line);
-                    if let Some(event) = self.line_done(&String::from_utf8_lossy(&line)) {
+                    if let Some(event) = self.line_done(&String::from_utf8_lossy(&line))? {
                         events.push(event);
                     }
                 }
+                _ if self.line.len() >= MAX_LINE_BYTES => return Err(SseTooLarge { what: "a line", limit: MAX_LINE_BYTES }),
                 other => self.line.push(other),
             }
         }
-        events
+        Ok(events)
     }
 
-    fn line_done(&mut self, line: &str) -> Option<SseEvent> {
+    fn line_done(&mut self, line: &str) -> Result<Option<SseEvent>, SseTooLarge> {
         if line.is_empty() {
-            return self.dispatch();
+            return Ok(self.dispatch());
         }
         if line.starts_with(':') {
-            return None; // a comment: heartbeats
+            return Ok(None); // a comment: heartbeats
         }
         let (field, value) = match line.split_once(':') {
             Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
@@ -83,12 +103,21 @@ impl SseParser {
         };
         match field {
             "event" => self.event = Some(value.to_owned()),
-            "data" => self.data.push(value.to_owned()),
+            "data" => {
+                self.data_bytes += value.len() + 1;
+                if self.data_bytes > MAX_EVENT_BYTES {
+                    return Err(SseTooLarge { what: "an event", limit: MAX_EVENT_BYTES });
+                }
+                self.data.push(value.to_owned());
+            }
             "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
-            "retry" => self.retry = value.parse().ok().map(Duration::from_millis),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                // Digits only, as the format says; too many for u64 is as good as "forever": capped.
+                self.retry = Some(value.parse().map_or(MAX_RETRY, Duration::from_millis).min(MAX_RETRY));
+            }
             _ => {}
         }
-        None
+        Ok(None)
     }
 
     fn dispatch(&mut self) -> Option<SseEvent> {
@@ -96,6 +125,7 @@ impl SseParser {
         if let Some(id) = self.id.take() {
             self.last_event_id = Some(id);
         }
+        self.data_bytes = 0;
         if self.data.is_empty() {
             return None;
         }
@@ -120,7 +150,9 @@ struct State {
 /// headers counts against the timeout; the body then lasts as long as the call.
 async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     let inner = state.client.inner();
-    let limit = state.options.timeout.unwrap_or(inner.timeout);
+    let timeout = state.options.timeout.unwrap_or(inner.timeout);
+    // One connection attempt gets the attempt limit when there is one.
+    let limit = state.options.attempt_timeout.or(inner.attempt_timeout).map_or(timeout, |limit| limit.min(timeout));
     let started = transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref());
     let response = match within(limit, started).await {
         Some(response) => response.map_err(|failure| (failure, None))?,
@@ -128,7 +160,11 @@ async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     };
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
-        let raw = transport::read_whole(inner, &state.parts, response).await.map_err(|failure| (failure, None))?;
+        // The error body is read under the same limit: a stalled one must not hang the stream.
+        let raw = match within(limit, transport::read_whole(inner, &state.parts, response)).await {
+            Some(read) => read.map_err(|failure| (failure, None))?,
+            None => return Err((header_timeout(state, limit), None)),
+        };
         let retry_after = raw.retry_after.as_deref().and_then(crate::retry::parse_retry_after);
         let error = Error::Api(Box::new(crate::ApiError::from_response(&raw, retry_after)));
         return Err((Failure { attempt: Attempt::Status(status), error }, retry_after));
@@ -182,7 +218,10 @@ pub fn events<P: Request>(client: Client, params: P) -> impl Stream<Item = Resul
 
 /// [`events`] with per-call options: headers, and `timeout` as the longest silence.
 pub fn events_with<P: Request>(client: Client, params: P, options: RequestOptions) -> impl Stream<Item = Result<SseEvent>> {
-    let parts = params.to_request();
+    let parts = params.to_request().map_err(Error::Validation).and_then(|parts| {
+        transport::call_headers(&options.headers)?;
+        Ok(parts)
+    });
     let state = parts.map(|parts| State {
         client,
         parts,
@@ -196,7 +235,7 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
     futures_util::stream::unfold(Some(state), |state| async move {
         let mut state = match state? {
             Ok(state) => state,
-            Err(invalid) => return Some((Err(Error::Validation(invalid)), None)),
+            Err(refused) => return Some((Err(refused), None)),
         };
         loop {
             if let Some(event) = state.ready.pop_front() {
@@ -220,8 +259,21 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
                 Some(Ok(chunk)) => {
                     // Data flowed: a later break starts a fresh round of reconnects.
                     state.reconnects = 0;
-                    let events = state.parser.push(&chunk);
-                    state.ready.extend(events);
+                    match state.parser.push(&chunk) {
+                        Ok(events) => state.ready.extend(events),
+                        Err(too_large) => {
+                            state.done = true;
+                            state.body = None;
+                            let error = Error::Decode(Box::new(crate::error::DecodeError {
+                                operation: state.parts.operation.id,
+                                status: 200,
+                                message: too_large.to_string(),
+                                excerpt: String::new(),
+                                may_have_acted: false,
+                            }));
+                            return Some((Err(error), Some(Ok(state))));
+                        }
+                    }
                 }
                 None => state.done = true,
                 Some(Err(error)) => {
@@ -255,10 +307,10 @@ mod tests {
     #[test]
     fn parses_the_sse_format() {
         let mut parser = SseParser::default();
-        let mut events = parser.push(
-            b"event: connected\ndata: {\"callId\":\"c\"}\n\n: heartbeat\n\nevent: turn\ndata: line one\r\ndata: line two\r\nid: 7\r\n\r",
-        );
-        events.extend(parser.push(b"\nretry: 2500\ndata: no name\n\n"));
+        let mut events = parser
+            .push(b"event: connected\ndata: {\"callId\":\"c\"}\n\n: heartbeat\n\nevent: turn\ndata: line one\r\ndata: line two\r\nid: 7\r\n\r")
+            .unwrap();
+        events.extend(parser.push(b"\nretry: 2500\ndata: no name\n\n").unwrap());
         assert_eq!(
             events,
             vec![
@@ -276,10 +328,38 @@ mod tests {
         let text = b"event: turn\ndata: {\"role\":\"user\"}\n\nevent: ended\ndata: {}\n\n";
         for cut in 0..text.len() {
             let mut parser = SseParser::default();
-            let mut events = parser.push(&text[..cut]);
-            events.extend(parser.push(&text[cut..]));
+            let mut events = parser.push(&text[..cut]).unwrap();
+            events.extend(parser.push(&text[cut..]).unwrap());
             assert_eq!(events.len(), 2, "cut at {cut}");
             assert_eq!(events[1].event, "ended");
         }
+    }
+
+    #[test]
+    fn lines_events_and_retries_are_bounded_while_reading() {
+        let mut parser = SseParser::default();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut refused = None;
+        for _ in 0..(MAX_LINE_BYTES / chunk.len() + 2) {
+            if let Err(too_large) = parser.push(&chunk) {
+                refused = Some(too_large);
+                break;
+            }
+        }
+        assert_eq!(refused, Some(SseTooLarge { what: "a line", limit: MAX_LINE_BYTES }));
+        assert!(parser.line.len() <= MAX_LINE_BYTES, "nothing past the cap is kept");
+
+        let mut parser = SseParser::default();
+        let line = format!("data: {}\n", "y".repeat(MAX_LINE_BYTES - 16));
+        let outcome = (0..8).try_for_each(|_| parser.push(line.as_bytes()).map(drop));
+        assert_eq!(outcome, Err(SseTooLarge { what: "an event", limit: MAX_EVENT_BYTES }));
+
+        let mut parser = SseParser::default();
+        parser.push(b"retry: 86400000\n").unwrap();
+        assert_eq!(parser.retry, Some(MAX_RETRY));
+        parser.push(b"retry: 99999999999999999999999\nretry: -5\nretry: 1e3\n").unwrap();
+        assert_eq!(parser.retry, Some(MAX_RETRY), "overflow is capped; signs and exponents are not digits");
+        parser.push(b"retry: 250\n").unwrap();
+        assert_eq!(parser.retry, Some(Duration::from_millis(250)));
     }
 }

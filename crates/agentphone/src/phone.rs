@@ -32,11 +32,19 @@ pub fn normalize_e164(field: &str, input: &str) -> Result<String, ValidationErro
     let e164 = if international {
         digits
     } else {
-        match digits.len() {
-            10 => format!("1{digits}"),
-            11 if digits.starts_with('1') => digits,
+        let national = match digits.len() {
+            10 => digits.as_str(),
+            11 if digits.starts_with('1') => &digits[1..],
             _ => return Err(fail("without a leading +, only 10-digit US numbers are accepted")),
+        };
+        // Completed with +1 only when it is a real NANP number: NXX-NXX-XXXX, N being 2 to 9.
+        let bytes = national.as_bytes();
+        if !(b'2'..=b'9').contains(&bytes[0]) || !(b'2'..=b'9').contains(&bytes[3]) {
+            return Err(fail(
+                "not a valid US/Canada number (area code and exchange start with 2 to 9); give it with its + and country code",
+            ));
         }
+        format!("1{national}")
     };
     if e164.starts_with('0') {
         return Err(fail("country codes do not start with 0"));
@@ -45,6 +53,18 @@ pub fn normalize_e164(field: &str, input: &str) -> Result<String, ValidationErro
         return Err(fail("E.164 numbers have 8 to 15 digits"));
     }
     Ok(format!("+{e164}"))
+}
+
+/// Whom a message goes to: a `grp_` group id, an email address (iMessage) and a short code (5 or
+/// 6 digits) go as they are; anything else must be a phone number, sent in E.164.
+pub(crate) fn recipient(field: &str, input: &str) -> Result<String, ValidationError> {
+    let trimmed = input.trim();
+    let short_code = (5..=6).contains(&trimmed.len()) && trimmed.bytes().all(|b| b.is_ascii_digit());
+    if trimmed.starts_with("grp_") || short_code || (trimmed.contains('@') && !trimmed.contains(char::is_whitespace)) {
+        return Ok(trimmed.to_owned());
+    }
+    normalize_e164(field, trimmed)
+        .map_err(|e| ValidationError::new(field, format!("{}; or a short code, an email address (iMessage) or a grp_ group id", e.problem)))
 }
 
 #[cfg(test)]
@@ -68,5 +88,24 @@ mod tests {
         assert!(normalize_e164("to_number", "").is_err());
         assert!(normalize_e164("to_number", "+1234567890123456").is_err());
         assert!(normalize_e164("to_number", "+0123456789").is_err());
+    }
+
+    #[test]
+    fn national_numbers_are_completed_only_when_they_are_nanp() {
+        for bad in ["0415555010", "1415555010", "4150555010", "415-555-010", "4155550100x", "41555501001234567"] {
+            assert_eq!(normalize_e164("to_number", bad).map_err(|e| e.field), Err("to_number".to_owned()), "{bad}");
+        }
+        assert_eq!(normalize_e164("to", "212 555 0190").as_deref(), Ok("+12125550190"));
+    }
+
+    #[test]
+    fn recipients_are_phone_numbers_unless_they_are_something_else() {
+        assert_eq!(recipient("to_number", "(415) 555-0100").as_deref(), Ok("+14155550100"));
+        for as_is in ["grp_1", "ava@example.com", "72345", "898211"] {
+            assert_eq!(recipient("to_number", as_is).as_deref(), Ok(as_is));
+        }
+        for bad in ["415-555-010", "4155550100x", "12345678901234567", "0415555010"] {
+            assert_eq!(recipient("to_number", bad).map_err(|e| e.field), Err("to_number".to_owned()), "{bad}");
+        }
     }
 }

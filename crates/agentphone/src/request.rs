@@ -15,8 +15,11 @@ use crate::validate;
 /// Settings for one call, over the client's.
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
-    /// Whole-request timeout per attempt.
+    /// How long the whole call may take: every attempt, the backoff between them and any
+    /// `Retry-After` wait. For an event stream: the wait for its headers, and the longest silence.
     pub timeout: Option<Duration>,
+    /// How long one attempt may take (by default, as long as the call has left).
+    pub attempt_timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
     /// Extra headers for this call.

@@ -70,6 +70,9 @@ pub enum ValueType {
     Url,
     /// A phone number, sent in E.164.
     Phone,
+    /// Whom a message goes to: a phone number (sent in E.164), a short code, an email address
+    /// (iMessage) or a `grp_` group id.
+    Recipient,
     Int,
     Float,
     Bool,
@@ -115,7 +118,7 @@ impl ParamInfo {
     /// The JSON shape of its value.
     pub fn kind(&self) -> ParamKind {
         match self.ty {
-            ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Enum { .. } => ParamKind::String,
+            ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Recipient | ValueType::Enum { .. } => ParamKind::String,
             ValueType::Int => ParamKind::Int,
             ValueType::Float => ParamKind::Float,
             ValueType::Bool => ParamKind::Bool,

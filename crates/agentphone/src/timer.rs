@@ -17,7 +17,31 @@ pub(crate) async fn sleep(delay: Duration) {
     tokio::time::sleep(delay).await;
 }
 
+/// The browser's timers take at most 2^31 - 1 ms (about 24.8 days) and trap on more: a longer
+/// wait is taken in pieces.
 #[cfg(target_arch = "wasm32")]
 pub(crate) async fn sleep(delay: Duration) {
-    gloo_timers::future::sleep(delay).await;
+    const LONGEST: Duration = Duration::from_millis(i32::MAX as u64);
+    let mut left = delay;
+    while !left.is_zero() {
+        let step = left.min(LONGEST);
+        gloo_timers::future::sleep(step).await;
+        left -= step;
+    }
+}
+
+/// When a call must be over. `web_time` is `std::time` natively and `performance.now()` in wasm.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(web_time::Instant);
+
+impl Deadline {
+    /// `limit` from now (a limit too large to represent is as good as none: a century).
+    pub(crate) fn after(limit: Duration) -> Self {
+        let now = web_time::Instant::now();
+        Self(now.checked_add(limit).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400)))
+    }
+
+    pub(crate) fn remaining(self) -> Duration {
+        self.0.saturating_duration_since(web_time::Instant::now())
+    }
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
@@ -16,13 +18,16 @@ pub(crate) struct ClientInner {
     pub http: reqwest::Client,
     pub base_url: url::Url,
     pub api_key: ApiKey,
+    /// The whole call's limit.
     pub timeout: Duration,
+    /// One attempt's limit, if lower.
+    pub attempt_timeout: Option<Duration>,
     pub retry: RetryPolicy,
     pub headers: HeaderMap,
 }
 
 /// Largest body read into memory; a bigger one is refused rather than exhausting memory.
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// The reqwest client behind a [`crate::Client`]. Building one loads the system's root
 /// certificates (about 3 ms), so clients with the same settings share one, and with it the
@@ -87,6 +92,23 @@ pub(crate) fn header_map(headers: &[(String, String)], api_key: &ApiKey) -> Resu
     Ok(map)
 }
 
+/// A call's own headers, checked before anything is sent: a bad one is a configuration error
+/// that names it, never a failed (and retried) request.
+pub(crate) fn call_headers(headers: &[(String, String)]) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("headers: {name:?} is not a valid header name")))?;
+        if name == AUTHORIZATION {
+            return Err(Error::Config("headers: set the API key with api_key, not an Authorization header".to_owned()));
+        }
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| Error::Config(format!("headers: the value of {name} has characters a header cannot carry")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
 fn method(method: Method) -> reqwest::Method {
     match method {
         Method::Get => reqwest::Method::GET,
@@ -120,10 +142,17 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
     if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
         return Err(too_large(parts, status));
     }
-    let body = response.bytes().await.map_err(|e| transport_failure(inner, parts, &e))?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large(parts, status));
+    // Counted as it arrives: a body past the cap is refused before it fills memory.
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut chunks).await {
+        let chunk = chunk.map_err(|e| transport_failure(inner, parts, &e))?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large(parts, status));
+        }
+        body.extend_from_slice(&chunk);
     }
+    let body = Bytes::from(body);
     Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body, api_key: Some(inner.api_key.clone()) })
 }
 
@@ -150,11 +179,10 @@ pub(crate) async fn start(
         value.set_sensitive(true);
         request = request.header(AUTHORIZATION, value);
     }
-    for (name, value) in
-        parts.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-    {
+    for (name, value) in parts.headers.iter().map(|(n, v)| (*n, v.as_str())) {
         request = request.header(name, value);
     }
+    request = request.headers(call_headers(&options.headers).map_err(|error| Failure { attempt: Attempt::NotSent, error })?);
     if let Some(body) = &parts.body {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Failure { attempt: Attempt::NotSent, error: Error::Config(format!("cannot encode the request body: {e}")) })?;
@@ -169,9 +197,7 @@ pub(crate) async fn start(
     if let Some(id) = last_event_id {
         request = request.header("last-event-id", id);
     }
-    if op.response != ResponseKind::EventStream {
-        request = request.timeout(options.timeout.unwrap_or(inner.timeout));
-    }
+    // Deadlines are the send loop's (`Client::execute`), the same on every target.
     let response = request.send().await.map_err(|e| transport_failure(inner, parts, &e))?;
     #[cfg(target_arch = "wasm32")]
     refuse_other_origins(inner, parts, &response)?;

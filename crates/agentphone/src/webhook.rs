@@ -37,6 +37,9 @@ pub enum WebhookError {
     Expired { age_seconds: u64, tolerance_seconds: u64 },
     #[error("invalid webhook payload: {0}")]
     InvalidPayload(String),
+    /// The verifier was given no secret, or an empty one: a signature anyone can compute would pass.
+    #[error("no webhook secret: an empty secret (an unset environment variable, say) would accept signatures anyone can compute")]
+    NoSecret,
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -102,20 +105,29 @@ impl Verifier {
 
     /// Verifies as if it were `now` (unix seconds).
     pub fn verify_at(&self, body: &[u8], signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<(), WebhookError> {
+        // Fail closed before looking at the delivery: with no secret, anyone could sign it.
+        if self.secrets.is_empty() || self.secrets.iter().any(String::is_empty) {
+            return Err(WebhookError::NoSecret);
+        }
         let signature = signature.ok_or(WebhookError::MissingHeader(SIGNATURE_HEADER))?;
         let timestamp = timestamp.ok_or(WebhookError::MissingHeader(TIMESTAMP_HEADER))?;
+        // Exactly as WEBHOOKS.md section 5 writes them: `sha256=` and 64 lowercase hex digits; a
+        // timestamp of ASCII digits. Anything looser is a second spelling an attacker could use.
         let expected = signature
-            .trim()
             .strip_prefix("sha256=")
-            .and_then(|hex_digest| hex::decode(hex_digest).ok())
+            .filter(|digest| digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .and_then(|digest| hex::decode(digest).ok())
             .ok_or(WebhookError::InvalidSignature)?;
+        if timestamp.is_empty() || timestamp.len() > 19 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(WebhookError::InvalidTimestamp(timestamp.to_owned()));
+        }
         // `verify_slice` compares in constant time; every secret is tried so timing does not say which matched.
         let matched = self.secrets.iter().fold(false, |found, secret| mac(secret, timestamp, body).verify_slice(&expected).is_ok() | found);
         if !matched {
             return Err(WebhookError::InvalidSignature);
         }
         if let Some(tolerance) = self.tolerance {
-            let signed_at: i64 = timestamp.trim().parse().map_err(|_| WebhookError::InvalidTimestamp(timestamp.to_owned()))?;
+            let signed_at: i64 = timestamp.parse().map_err(|_| WebhookError::InvalidTimestamp(timestamp.to_owned()))?;
             let age = now.abs_diff(signed_at);
             if age > tolerance.as_secs() {
                 return Err(WebhookError::Expired { age_seconds: age, tolerance_seconds: tolerance.as_secs() });

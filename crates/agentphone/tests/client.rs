@@ -155,7 +155,7 @@ async fn timeouts_retry_reads_but_not_sends() {
     let slow = Client::builder()
         .api_key(KEY)
         .base_url(server.url())
-        .timeout(Duration::from_millis(100))
+        .attempt_timeout(Duration::from_millis(100))
         .retry_policy(RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(5), ..Default::default() })
         .build()
         .unwrap();

@@ -25,8 +25,35 @@ fn signing_matches_an_independent_implementation() {
 fn a_genuine_delivery_verifies() {
     let v = Verifier::new(SECRET);
     assert_eq!(verify(&v, BODY, Some(SIGNATURE), Some("1736942400"), SIGNED_AT + 10), Ok(()));
+}
+
+/// WEBHOOKS.md section 5: `sha256=` and 64 lowercase hex digits; a timestamp of ASCII digits.
+/// Any other spelling of a valid signature is refused (a second spelling is a second door).
+#[test]
+fn only_the_documented_spelling_verifies() {
+    let v = Verifier::new(SECRET);
     let upper = SIGNATURE.to_uppercase().replace("SHA256=", "sha256=");
-    assert_eq!(verify(&v, BODY, Some(&upper), Some("1736942400"), SIGNED_AT), Ok(()), "hex case does not matter");
+    for signature in [upper, format!("{SIGNATURE} "), format!("{SIGNATURE}\n"), format!(" {SIGNATURE}"), format!("{SIGNATURE}00")] {
+        assert_eq!(verify(&v, BODY, Some(&signature), Some("1736942400"), SIGNED_AT), Err(WebhookError::InvalidSignature), "{signature:?}");
+    }
+    for timestamp in [" 1736942400", "+1736942400", "1736942400 ", "", "1736942400\n", "١٧٣٦٩٤٢٤٠٠"] {
+        assert!(
+            matches!(
+                verify(&v, BODY, Some(SIGNATURE), Some(timestamp), SIGNED_AT),
+                Err(WebhookError::InvalidTimestamp(_) | WebhookError::InvalidSignature)
+            ),
+            "{timestamp:?}"
+        );
+    }
+}
+
+/// An empty secret (an unset environment variable read as "") fails closed, whatever is sent.
+#[test]
+fn an_empty_secret_fails_closed() {
+    let forged = sign("", SIGNED_AT, BODY);
+    for verifier in [Verifier::new(""), Verifier::with_secrets(Vec::<String>::new()), Verifier::with_secrets([SECRET, ""])] {
+        assert_eq!(verify(&verifier, BODY, Some(&forged), Some("1736942400"), SIGNED_AT), Err(WebhookError::NoSecret));
+    }
 }
 
 #[test]

@@ -20,6 +20,8 @@ enum Kind {
     Json,
     /// No parameter: the runtime's naming of attributes, passed to the core.
     Naming,
+    /// A cancellation token (a small whole number).
+    Token,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,7 @@ enum Returns {
     Str,
     F64,
     Json,
+    Token,
 }
 
 struct Export {
@@ -163,6 +166,36 @@ const EXPORTS: &[Export] = &[
         javascript: true,
     },
     Export {
+        name: "new_cancel_token",
+        doc: "A token that cancels the call it is given to (`cancel`), and is released after it (`release_cancel`).",
+        call: "agentphone::ffi::cancel::new_token({})",
+        params: &[],
+        returns: Returns::Token,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+    Export {
+        name: "cancel",
+        doc: "Cancels the call the token guards: its request stops, and nothing more is sent.",
+        call: "agentphone::ffi::cancel::cancel({})",
+        params: &[("token", Kind::Token, None)],
+        returns: Returns::Unit,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+    Export {
+        name: "release_cancel",
+        doc: "Forgets a token once its call is over.",
+        call: "agentphone::ffi::cancel::release({})",
+        params: &[("token", Kind::Token, None)],
+        returns: Returns::Unit,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+    Export {
         name: "user_agent",
         doc: "The user agent the client sends.",
         call: "agentphone::ffi::user_agent({})",
@@ -199,9 +232,10 @@ fn param(runtime: Runtime, name: &str, kind: Kind) -> (Option<String>, String) {
         (Kind::Unix, _) => (Some("i64"), name.to_owned()),
         (Kind::OptUnix, Wasm) => (Some("Option<f64>"), format!("{name}.map(crate::unix_seconds)")),
         (Kind::OptUnix, _) => (Some("Option<i64>"), name.to_owned()),
-        (Kind::Json, Python) => (Some("&Bound<'_, PyAny>"), format!("crate::convert::to_json({name}, {name:?})?")),
+        (Kind::Json, Python) => (Some("&Bound<'_, PyAny>"), format!("crate::from_python::to_json({name}, {name:?})?")),
         (Kind::Json, Node) => (Some("serde_json::Value"), name.to_owned()),
         (Kind::Json, Wasm) => (Some("JsValue"), format!("crate::from_js({name}, {name:?})?")),
+        (Kind::Token, _) => (Some("u32"), name.to_owned()),
     };
     (ty.map(|ty| format!("{name}: {ty}")), expr)
 }
@@ -227,12 +261,15 @@ fn function(runtime: Runtime, export: &Export) -> String {
                 Returns::Unit => "()",
                 Returns::Str => "String",
                 Returns::F64 => "f64",
+                Returns::Token => "u32",
                 Returns::Json => "Py<PyAny>",
             };
             let body = match (export.fallible, export.returns) {
-                (true, Returns::Json) => format!("crate::convert::to_py(py, &{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))?)"),
+                (true, Returns::Json) => {
+                    format!("crate::to_python::to_py(py, &{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))?)")
+                }
                 (true, _) => format!("{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))"),
-                (false, Returns::Json) => format!("crate::convert::to_py(py, &{call})"),
+                (false, Returns::Json) => format!("crate::to_python::to_py(py, &{call})"),
                 (false, _) => format!("Ok({call})"),
             };
             (format!("PyResult<{ty}>"), body)
@@ -242,6 +279,7 @@ fn function(runtime: Runtime, export: &Export) -> String {
                 Returns::Unit => "()",
                 Returns::Str => "String",
                 Returns::F64 => "f64",
+                Returns::Token => "u32",
                 Returns::Json => "serde_json::Value",
             };
             if export.fallible { (format!("napi::Result<{ty}>"), format!("crate::helper({call})")) } else { (ty.to_owned(), call) }
@@ -251,6 +289,7 @@ fn function(runtime: Runtime, export: &Export) -> String {
                 Returns::Unit => "()",
                 Returns::Str => "String",
                 Returns::F64 => "f64",
+                Returns::Token => "u32",
                 Returns::Json => "JsValue",
             };
             match (export.fallible, export.returns) {
@@ -275,7 +314,8 @@ fn function(runtime: Runtime, export: &Export) -> String {
         Runtime::Wasm => format!("#[wasm_bindgen(js_name = {:?})]", camel(export.name)),
     };
     let visibility = if runtime == Runtime::Python { "pub(crate)" } else { "pub" };
-    format!("/// {}\n{attributes}\n{visibility} fn {}({}) -> {returns} {{\n{body}\n}}\n\n", export.doc, export.name, signature.join(", "))
+    let arrow = if returns == "()" { String::new() } else { format!(" -> {returns}") };
+    format!("/// {}\n{attributes}\n{visibility} fn {}({}){arrow} {{\n{body}\n}}\n\n", export.doc, export.name, signature.join(", "))
 }
 
 fn exported(runtime: Runtime) -> impl Iterator<Item = &'static Export> {

@@ -8,11 +8,11 @@ use crate::spec::{Location, Param, Response, Spec, Ty};
 
 fn kind(ty: &Ty) -> &'static str {
     match ty {
-        Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_) => "Text",
+        Ty::String | Ty::Phone | Ty::Recipient | Ty::Url | Ty::Enum(_) => "Text",
         Ty::Int => "Int",
         Ty::Float => "Float",
         Ty::Bool => "Bool",
-        Ty::List(inner) if matches!(inner.as_ref(), Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_)) => "List",
+        Ty::List(inner) if matches!(inner.as_ref(), Ty::String | Ty::Phone | Ty::Recipient | Ty::Url | Ty::Enum(_)) => "List",
         Ty::List(_) | Ty::Json | Ty::Object | Ty::StringMap | Ty::Model(_) => "Json",
     }
 }

@@ -24,7 +24,7 @@ pub(crate) fn doc_attr(doc: &str) -> String {
 /// The Rust type of a model field or parameter value.
 pub(crate) fn rust_type(ty: &Ty) -> String {
     match ty {
-        Ty::String | Ty::Phone | Ty::Url => "String".into(),
+        Ty::String | Ty::Phone | Ty::Recipient | Ty::Url => "String".into(),
         Ty::Int => "i64".into(),
         Ty::Float => "f64".into(),
         Ty::Bool => "bool".into(),
@@ -115,6 +115,7 @@ fn value_type(ty: &Ty, spec: &Spec) -> String {
         Ty::String => "ValueType::String".into(),
         Ty::Url => "ValueType::Url".into(),
         Ty::Phone => "ValueType::Phone".into(),
+        Ty::Recipient => "ValueType::Recipient".into(),
         Ty::Int => "ValueType::Int".into(),
         Ty::Float => "ValueType::Float".into(),
         Ty::Bool => "ValueType::Bool".into(),
@@ -319,7 +320,7 @@ fn shape_static(model: &str) -> String {
 
 fn shape_expr(ty: &Ty) -> String {
     match ty {
-        Ty::String | Ty::Phone | Ty::Url | Ty::Enum(_) => "Shape::String".into(),
+        Ty::String | Ty::Phone | Ty::Recipient | Ty::Url | Ty::Enum(_) => "Shape::String".into(),
         Ty::Int => "Shape::Int".into(),
         Ty::Float => "Shape::Float".into(),
         Ty::Bool => "Shape::Bool".into(),

@@ -22,6 +22,10 @@ pub fn type_schema(ty: &Ty, dialect: Dialect<'_>) -> Value {
         (Ty::Phone, Dialect::Tools(_)) => {
             json!({ "type": "string", "description": "A phone number; E.164 (+14155550100) preferred, national formats are normalized." })
         }
+        (Ty::Recipient, _) => json!({
+            "type": "string",
+            "description": "A phone number (E.164, +14155550100; national formats are normalized), a short code, an email address (iMessage) or a grp_ group id."
+        }),
         (Ty::Url, _) => json!({ "type": "string", "format": "uri" }),
         (Ty::Int, _) => json!({ "type": "integer" }),
         (Ty::Float, _) => json!({ "type": "number" }),

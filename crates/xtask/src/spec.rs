@@ -55,6 +55,9 @@ pub enum Ty {
     Object,
     /// A phone number, normalized to E.164 before sending.
     Phone,
+    /// Whom a message goes to: a phone number (normalized to E.164), a short code, an email
+    /// address (iMessage) or a `grp_` group id.
+    Recipient,
     /// An HTTPS URL (http to loopback allowed).
     Url,
     /// String-to-string map.
@@ -349,6 +352,7 @@ fn parse_type(ty: &str, enums: &BTreeSet<String>, models: &BTreeSet<String>) -> 
         "json" => Ty::Json,
         "object" => Ty::Object,
         "phone" => Ty::Phone,
+        "recipient" => Ty::Recipient,
         "url" => Ty::Url,
         "map<string>" => Ty::StringMap,
         other => {

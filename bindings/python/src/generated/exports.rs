@@ -31,7 +31,7 @@ pub(crate) fn construct_event(
     tolerance: Option<f64>,
     now: Option<i64>,
 ) -> PyResult<Py<PyAny>> {
-    crate::convert::to_py(
+    crate::to_python::to_py(
         py,
         &agentphone::ffi::webhooks::construct_delivery(
             payload,
@@ -57,14 +57,14 @@ pub(crate) fn sign(secret: &str, timestamp: i64, payload: &[u8]) -> PyResult<Str
 #[pyfunction]
 #[pyo3(signature = (reply))]
 pub(crate) fn voice_json(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<String> {
-    agentphone::ffi::webhooks::voice_json(crate::convert::to_json(reply, "reply")?).map_err(|e| crate::errors::helper_to_py_err(py, e))
+    agentphone::ffi::webhooks::voice_json(crate::from_python::to_json(reply, "reply")?).map_err(|e| crate::errors::helper_to_py_err(py, e))
 }
 
 /// Replies as one NDJSON body, all but the last `interim`.
 #[pyfunction]
 #[pyo3(signature = (replies))]
 pub(crate) fn voice_ndjson(py: Python<'_>, replies: &Bound<'_, PyAny>) -> PyResult<String> {
-    agentphone::ffi::webhooks::voice_ndjson(crate::convert::to_json(replies, "replies")?)
+    agentphone::ffi::webhooks::voice_ndjson(crate::from_python::to_json(replies, "replies")?)
         .map_err(|e| crate::errors::helper_to_py_err(py, e))
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn voice_ndjson(py: Python<'_>, replies: &Bound<'_, PyAny>) -> PyResu
 #[pyfunction]
 #[pyo3(signature = (body, content_type = None))]
 pub(crate) fn parse_voice_reply(py: Python<'_>, body: &[u8], content_type: Option<&str>) -> PyResult<Py<PyAny>> {
-    crate::convert::to_py(
+    crate::to_python::to_py(
         py,
         &agentphone::ffi::webhooks::parse_voice_replies(body, content_type).map_err(|e| crate::errors::helper_to_py_err(py, e))?,
     )
@@ -89,16 +89,16 @@ pub(crate) fn normalize_e164(py: Python<'_>, number: &str, field: &str) -> PyRes
 #[pyfunction]
 #[pyo3(signature = ())]
 pub(crate) fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    crate::convert::to_py(py, &agentphone::ffi::operations())
+    crate::to_python::to_py(py, &agentphone::ffi::operations())
 }
 
 /// The tools a filter offers, in `format` (`openai` or `anthropic`).
 #[pyfunction]
 #[pyo3(signature = (format, filter))]
 pub(crate) fn tool_definitions(py: Python<'_>, format: &str, filter: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    crate::convert::to_py(
+    crate::to_python::to_py(
         py,
-        &agentphone::ffi::tools::definitions_json(format, crate::convert::to_json(filter, "filter")?)
+        &agentphone::ffi::tools::definitions_json(format, crate::from_python::to_json(filter, "filter")?)
             .map_err(|e| crate::errors::helper_to_py_err(py, e))?,
     )
 }

@@ -80,6 +80,24 @@ pub fn tool_definitions(format: &str, filter: JsValue) -> Result<JsValue, JsValu
     crate::to_js(&crate::helper(agentphone::ffi::tools::definitions_json(format, crate::from_js(filter, "filter")?))?)
 }
 
+/// A token that cancels the call it is given to (`cancel`), and is released after it (`release_cancel`).
+#[wasm_bindgen(js_name = "newCancelToken")]
+pub fn new_cancel_token() -> u32 {
+    agentphone::ffi::cancel::new_token()
+}
+
+/// Cancels the call the token guards: its request stops, and nothing more is sent.
+#[wasm_bindgen(js_name = "cancel")]
+pub fn cancel(token: u32) {
+    agentphone::ffi::cancel::cancel(token)
+}
+
+/// Forgets a token once its call is over.
+#[wasm_bindgen(js_name = "releaseCancel")]
+pub fn release_cancel(token: u32) {
+    agentphone::ffi::cancel::release(token)
+}
+
 /// The user agent the client sends.
 #[wasm_bindgen(js_name = "userAgent")]
 pub fn user_agent() -> String {

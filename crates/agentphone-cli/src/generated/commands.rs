@@ -874,7 +874,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: false,
                         positional: false,
-                        values: &[],
+                        values: &["sms", "imessage"],
                     },
                     ArgSpec {
                         name: "imessage_type",
@@ -1475,7 +1475,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: false,
                         positional: false,
-                        values: &[],
+                        values: &["in-progress", "completed", "failed"],
                     },
                     ArgSpec {
                         name: "direction",
@@ -1484,7 +1484,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: false,
                         positional: false,
-                        values: &[],
+                        values: &["inbound", "outbound", "web"],
                     },
                     ArgSpec {
                         name: "type",
@@ -1493,7 +1493,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: false,
                         positional: false,
-                        values: &[],
+                        values: &["pstn", "web"],
                     },
                     ArgSpec {
                         name: "search",
@@ -2287,7 +2287,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: false,
                         positional: false,
-                        values: &[],
+                        values: &["sms", "mms", "imessage", "whatsapp", "rcs", "voice"],
                     },
                 ],
             },
@@ -2392,7 +2392,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                         kind: ArgKind::Text,
                         required: true,
                         positional: false,
-                        values: &[],
+                        values: &["sole_proprietor", "standard_brand", "high_volume"],
                     },
                     ArgSpec {
                         name: "first_name",

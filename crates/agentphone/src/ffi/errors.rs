@@ -68,9 +68,32 @@ fn core_attributes(error: &Error) -> Map<String, Value> {
 
 /// An error as `{"agentphone": {class, message, attributes}}`, the form `failure.js` reads.
 /// None of its attributes can hold the API key (the core scrubs it from everything it keeps).
+/// A validation error names the argument as JavaScript users write it (`voiceMode`, not `voice_mode`).
 pub fn describe_error(error: &Error) -> Value {
+    if let Error::Validation(invalid) = error {
+        let renamed = Error::Validation(ValidationError::new(camel_case_path(&invalid.field), invalid.problem.clone()));
+        let attributes = error_attributes(&renamed, Naming::JavaScript);
+        return describe(class_name(renamed.kind()), &renamed.to_string(), Value::Object(attributes));
+    }
     let attributes = error_attributes(error, Naming::JavaScript);
     describe(class_name(error.kind()), &error.to_string(), Value::Object(attributes))
+}
+
+/// `media_urls[2].sip_uri` as `mediaUrls[2].sipUri`.
+fn camel_case_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        match c {
+            '_' if out.chars().last().is_some_and(char::is_alphanumeric) => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Any error as `errors.js` reads it (`class`: one of the package's Error classes).
@@ -101,11 +124,22 @@ pub enum HelperError {
 }
 
 impl HelperError {
+    /// The core error this is, unless it is a delivery that did not verify (the bindings raise
+    /// `WebhookVerificationError` for those): a bad argument, or a verifier with no secret (a
+    /// configuration error: it fails closed).
+    pub fn as_core(&self) -> Option<Error> {
+        match self {
+            Self::Invalid(invalid) => Some(Error::Validation(invalid.clone())),
+            Self::Webhook(WebhookError::NoSecret) => Some(Error::Config(WebhookError::NoSecret.to_string())),
+            Self::Webhook(_) => None,
+        }
+    }
+
     /// The error for JavaScript.
     pub fn describe(&self) -> Value {
-        match self {
-            Self::Webhook(error) => describe("WebhookVerificationError", &error.to_string(), json!({})),
-            Self::Invalid(invalid) => describe_error(&Error::Validation(invalid.clone())),
+        match self.as_core() {
+            Some(error) => describe_error(&error),
+            None => describe("WebhookVerificationError", &self.to_string(), json!({})),
         }
     }
 }
@@ -116,9 +150,10 @@ mod tests {
 
     #[test]
     fn errors_are_described_with_their_class_and_fields() {
-        let described = describe_error(&Error::Validation(ValidationError::new("to_number", "must be E.164")));
+        let described = describe_error(&Error::Validation(ValidationError::new("media_urls[1]", "must be https")));
         assert_eq!(described["agentphone"]["class"], "ValidationError");
-        assert_eq!(described["agentphone"]["attributes"]["field"], "to_number");
+        assert_eq!(described["agentphone"]["attributes"]["field"], "mediaUrls[1]", "named as JavaScript users write it");
+        assert_eq!(described["agentphone"]["message"], "invalid `mediaUrls[1]`: must be https");
         let mut response = crate::RawResponse::new(&crate::operations::GET_AGENT, 404, r#"{"detail": "Agent not found"}"#);
         response.request_id = Some("req_1".into());
         let api = crate::ApiError::from_response(&response, None);

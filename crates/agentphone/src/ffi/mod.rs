@@ -9,6 +9,7 @@
 //! Rust API: behind the feature they stay private, and Rust users compile none of this.
 
 pub mod by_name;
+pub mod cancel;
 pub mod errors;
 pub mod settings;
 pub mod tools;

@@ -10,7 +10,10 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::config::ClientBuilder;
-use crate::error::Error;
+use crate::error::{Error, ValidationError};
+
+/// Most retries a client may ask for: each one is another request to the API.
+const MAX_RETRIES: u32 = 100;
 use crate::request::RequestOptions;
 use crate::secret::ApiKey;
 
@@ -23,7 +26,9 @@ pub struct ClientSettings {
     pub api_key: Option<String>,
     pub base_url: Option<String>,
     pub timeout: Option<f64>,
-    pub max_retries: Option<u32>,
+    /// Checked when the client is built (0 to 100), so that a negative or huge value is an error
+    /// naming it rather than a conversion failure in a binding.
+    pub max_retries: Option<i64>,
     #[serde(default, alias = "defaultHeaders")]
     pub headers: BTreeMap<String, String>,
 }
@@ -61,6 +66,9 @@ impl ClientSettings {
             builder = builder.timeout(seconds("timeout", timeout)?);
         }
         if let Some(max_retries) = self.max_retries {
+            let max_retries = u32::try_from(max_retries).ok().filter(|n| *n <= MAX_RETRIES).ok_or_else(|| {
+                ValidationError::new("max_retries", format!("expected a whole number from 0 to {MAX_RETRIES}, got {max_retries}"))
+            })?;
             builder = builder.max_retries(max_retries);
         }
         for (name, value) in &self.headers {
@@ -97,6 +105,7 @@ impl CallOptions {
     pub fn into_request_options(self) -> Result<RequestOptions, Error> {
         Ok(RequestOptions {
             timeout: self.timeout.map(|t| seconds("timeout", t)).transpose()?,
+            attempt_timeout: None,
             max_retries: None,
             headers: self.headers.into_iter().collect(),
         })

@@ -39,17 +39,17 @@ HttpMethod { Get = "GET", Post = "POST" }
 }
 
 crate::open_enum! {
-#[doc = "Call status; the provider may add others (ringing, busy, no-answer)."]
+#[doc = "Call status; the provider may add others (ringing, busy, no-answer). The server accepts only the listed values."]
 CallStatus { InProgress = "in-progress", Completed = "completed", Failed = "failed" }
 }
 
 crate::open_enum! {
-#[doc = "Who started the call; `web` for browser calls."]
+#[doc = "Who started the call; `web` for browser calls. The server accepts only the listed values."]
 CallDirection { Inbound = "inbound", Outbound = "outbound", Web = "web" }
 }
 
 crate::open_enum! {
-#[doc = "Call transport."]
+#[doc = "Call transport. The server accepts only the listed values."]
 CallType { Pstn = "pstn", Web = "web" }
 }
 
@@ -59,7 +59,7 @@ MessageDirection { Inbound = "inbound", Outbound = "outbound" }
 }
 
 crate::open_enum! {
-#[doc = "Messaging channel; `voice` appears on webhook events only."]
+#[doc = "Messaging channel; `voice` appears on webhook events only. The server accepts only the listed values."]
 Channel { Sms = "sms", Mms = "mms", Imessage = "imessage", Whatsapp = "whatsapp", Rcs = "rcs", Voice = "voice" }
 }
 
@@ -74,7 +74,7 @@ SendStyle { Celebration = "celebration", Fireworks = "fireworks", Lasers = "lase
 }
 
 crate::open_enum! {
-#[doc = "What a phone number is provisioned for."]
+#[doc = "What a phone number is provisioned for. The server accepts only the listed values."]
 NumberType { Sms = "sms", Imessage = "imessage" }
 }
 
@@ -99,7 +99,7 @@ VoiceAction { Transfer = "transfer", Hangup = "hangup" }
 }
 
 crate::open_enum! {
-#[doc = "Kind of A2P 10DLC registration."]
+#[doc = "Kind of A2P 10DLC registration. The server accepts only the listed values."]
 RegistrationType { SoleProprietor = "sole_proprietor", StandardBrand = "standard_brand", HighVolume = "high_volume" }
 }
 

@@ -127,3 +127,55 @@ pub fn client(base: &str) -> agentphone::Client {
         .build()
         .unwrap()
 }
+
+/// A server that answers every request with `head` (status line and headers, without the blank
+/// line) and then writes `next(i)` for i = 0, 1, ... until it returns `None` or the client hangs
+/// up, pausing `pause` between writes. Counts the requests it read.
+pub async fn raw_server(
+    head: &'static str,
+    pause: Duration,
+    next: impl Fn(usize) -> Option<Vec<u8>> + Send + Sync + 'static,
+) -> (SocketAddr, Arc<Mutex<usize>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(Mutex::new(0));
+    let counter = count.clone();
+    let next = Arc::new(next);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let (counter, next) = (counter.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                *counter.lock().unwrap() += 1;
+                if socket.write_all(format!("{head}\r\n\r\n").as_bytes()).await.is_err() {
+                    return;
+                }
+                let mut i = 0;
+                while let Some(bytes) = next(i) {
+                    if socket.write_all(&bytes).await.is_err() {
+                        return;
+                    }
+                    i += 1;
+                    if !pause.is_zero() {
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+            });
+        }
+    });
+    (addr, count)
+}
+
+/// The most memory this process has held (VmHWM), in bytes.
+pub fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1024
+}

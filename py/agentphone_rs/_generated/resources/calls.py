@@ -21,7 +21,7 @@ class CallsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, status: Optional[str] = None, direction: Optional[str] = None, type: Optional[str] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
         """List calls, newest first.
 
         Args:
@@ -37,7 +37,7 @@ class CallsResource:
         """
         return self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[str] = None, direction: Optional[str] = None, type: Optional[str] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Call]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Call]:
         """List calls, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -145,7 +145,7 @@ class AsyncCallsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, status: Optional[str] = None, direction: Optional[str] = None, type: Optional[str] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    async def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
         """List calls, newest first.
 
         Args:
@@ -161,7 +161,7 @@ class AsyncCallsResource:
         """
         return await self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[str] = None, direction: Optional[str] = None, type: Optional[str] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Call]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Call]:
         """List calls, newest first. Every item, fetching pages as they are consumed.
 
         Args:

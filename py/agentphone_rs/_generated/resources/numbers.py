@@ -45,7 +45,7 @@ class NumbersResource:
         """
         return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
 
-    def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[str] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
         """Buy a phone number (billed).
 
         Args:
@@ -237,7 +237,7 @@ class AsyncNumbersResource:
         """
         return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
 
-    async def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[str] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    async def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
         """Buy a phone number (billed).
 
         Args:

@@ -92,7 +92,7 @@ class WebhooksResource:
         """
         return self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers)
 
-    def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
         """Send a synthetic `agent.message` event (marked test) to the webhook.
 
         Args:
@@ -186,7 +186,7 @@ class AsyncWebhooksResource:
         """
         return await self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers)
 
-    async def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    async def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
         """Send a synthetic `agent.message` event (marked test) to the webhook.
 
         Args:

@@ -1,12 +1,27 @@
-//! Python values to and from JSON.
+//! Python values as JSON, for the core.
 
+use agentphone::{Error, ValidationError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-/// A Python value as JSON; `path` names where a value that JSON cannot carry was found.
+/// Deepest nesting a value may have. The conversion recurses: a cycle (`d["self"] = d`) or a
+/// depth bomb is refused here, naming the argument, long before the stack could overflow.
+const MAX_DEPTH: usize = 64;
+
+/// A Python value as JSON; `path` names where a value that JSON cannot carry was found (for the
+/// arguments of a call, `arguments`: each one is then named by its own name).
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    read(value, path, path == "arguments", 0)
+}
+
+fn read(value: &Bound<'_, PyAny>, path: &str, arguments: bool, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        let field = if arguments { path.split(['.', '[']).nth(1).unwrap_or(path) } else { path.split(['.', '[']).next().unwrap_or(path) };
+        let problem = format!("nested deeper than {MAX_DEPTH} levels (or it contains itself)");
+        return Err(crate::errors::to_py_err(value.py(), Error::Validation(ValidationError::new(field, problem))));
+    }
     if value.is_none() {
         return Ok(Value::Null);
     }
@@ -34,49 +49,24 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         let mut map = Map::new();
         for (key, item) in dict.iter() {
             let key: String = key.extract().map_err(|_| PyTypeError::new_err(format!("{path}: keys must be strings")))?;
-            let item = to_json(&item, &format!("{path}.{key}"))?;
+            let item = read(&item, &format!("{path}.{key}"), arguments, depth + 1)?;
             map.insert(key, item);
         }
         return Ok(Value::Object(map));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let items =
-            value.try_iter()?.enumerate().map(|(i, item)| to_json(&item?, &format!("{path}[{i}]"))).collect::<PyResult<Vec<_>>>()?;
+        let items = value
+            .try_iter()?
+            .enumerate()
+            .map(|(i, item)| read(&item?, &format!("{path}[{i}]"), arguments, depth + 1))
+            .collect::<PyResult<Vec<_>>>()?;
         return Ok(Value::Array(items));
     }
     // A model of this package: its payload as received.
     if let Ok(raw) = value.getattr("raw")
         && raw.is_instance_of::<PyDict>()
     {
-        return to_json(&raw, path);
+        return read(&raw, path, arguments, depth + 1);
     }
     Err(PyTypeError::new_err(format!("{path}: {} cannot be sent as JSON", value.get_type().name()?)))
-}
-
-/// JSON as Python values.
-pub(crate) fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => PyString::new(py, s).into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, item) in map {
-                dict.set_item(key, to_py(py, item)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
 }
