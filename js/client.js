@@ -4,6 +4,37 @@
 import { native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
 import { ValidationError } from './generated/errors.js';
+import { SECRETS } from './generated/secrets.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Keeps secret fields (spec/models.toml marks them) out of `console.log` and `util.inspect`:
+ * each object holding one gets a non-enumerable inspect hook that shows `[REDACTED]`. The field
+ * itself still reads the value, and JSON.stringify (an explicit choice) still writes it.
+ */
+function hideSecrets(answer, paths) {
+  for (const path of paths ?? []) hideAt(answer, path);
+  return answer;
+}
+
+function hideAt(value, path) {
+  if (value === null || typeof value !== 'object') return;
+  const [step, ...rest] = path;
+  if (step === '*') {
+    if (Array.isArray(value)) for (const item of value) hideAt(item, rest);
+    return;
+  }
+  if (rest.length > 0) return hideAt(value[step], rest);
+  if (!(step in value)) return;
+  const hidden = new Set([...(value[INSPECT]?.hidden ?? []), step]);
+  const inspect = function (depth, options, inspectFn) {
+    const shown = Object.fromEntries(Object.entries(this).map(([k, v]) => [k, hidden.has(k) ? '[REDACTED]' : v]));
+    return inspectFn ? inspectFn(shown, options) : shown;
+  };
+  inspect.hidden = hidden;
+  Object.defineProperty(value, INSPECT, { value: inspect, enumerable: false, configurable: true });
+}
 import { attachResources } from './generated/resources.js';
 
 /** Deepest nesting an argument may have; the native converters recurse, so a cycle or a depth
@@ -120,11 +151,13 @@ export class AgentPhone {
     if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
       return new Recording(answer.contentType, answer.data);
     }
-    return answer;
+    return hideSecrets(answer, SECRETS[operation]);
   }
 
   _iterate(operation, params, options = {}) {
     const client = this[NATIVE];
+    // A page keeps its items under one field: an item's secrets are at the paths below `field.*`.
+    const itemPaths = (SECRETS[operation] ?? []).filter((path) => path[1] === '*').map((path) => path.slice(2));
     return {
       async *[Symbol.asyncIterator]() {
         if (options.signal?.aborted) throw abortError(options.signal);
@@ -143,7 +176,7 @@ export class AgentPhone {
               throw error?.name === 'AbortError' ? error : toError(error);
             }
             if (item === null) return;
-            yield item;
+            yield hideSecrets(item, itemPaths);
           }
         } finally {
           // An abort, a `break` or an error: the stream and its connection go now.

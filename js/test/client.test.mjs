@@ -113,3 +113,12 @@ test('per-call options reach every page of listAll', async () => {
   const walk = async () => { for await (const agent of client.agents.listAll({}, { timeout: 100 })) void agent; };
   await assert.rejects(walk(), ap.APITimeoutError);
 });
+
+test('secret fields stay out of console.log and util.inspect, and still read', async () => {
+  const client = new ap.AgentPhone({ apiKey: newKey(), baseUrl: sandbox.url });
+  const webhook = await client.webhooks.set({ url: 'https://example.com/hook' });
+  assert.match(webhook.secret, /^whsec_/);
+  const shown = util.inspect(webhook);
+  assert.ok(!shown.includes(webhook.secret) && shown.includes('[REDACTED]') && shown.includes('example.com'), shown);
+  assert.equal(JSON.parse(JSON.stringify(webhook)).secret, webhook.secret, 'serializing is an explicit choice');
+});

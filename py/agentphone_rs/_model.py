@@ -9,7 +9,7 @@ from __future__ import annotations
 # typing costs several ms to import; annotations are strings here, so it loads only for type checkers.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple
+    from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple
 
 _REPR_FIELDS = 6
 
@@ -20,6 +20,8 @@ class Model:
     __slots__ = ("_raw",)
     # snake_case name -> (wire name, model class of the value or of its items)
     _fields: ClassVar[Dict[str, Tuple[str, Optional[type]]]] = {}
+    # Fields that hold secrets: never shown by repr() or str(); the attribute still reads them.
+    _secrets: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self._raw = raw if isinstance(raw, dict) else dict(raw)
@@ -64,7 +66,9 @@ class Model:
             value = self._raw.get(wire)
             if value is None:
                 continue
-            if isinstance(value, list):
+            if name in type(self)._secrets:
+                text = "'[REDACTED]'"
+            elif isinstance(value, list):
                 text = f"[{len(value)} items]"
             elif nested is not None:
                 text = f"{nested.__name__}(...)"

@@ -222,3 +222,10 @@ def test_an_empty_webhook_secret_fails_closed() -> None:
     for secret in ("", [], ["whsec_real", ""]):
         with pytest.raises(ap.ConfigurationError):
             ap.webhooks.verify_webhook(body, headers, secret=secret)  # type: ignore[arg-type]
+
+
+def test_secret_fields_are_kept_out_of_repr_and_str(client: ap.AgentPhone) -> None:
+    webhook = client.webhooks.set(url="https://example.com/hook")
+    assert webhook.secret and webhook.secret.startswith("whsec_"), "the attribute reads the value"
+    for shown in (repr(webhook), str(webhook)):
+        assert webhook.secret not in shown and "[REDACTED]" in shown, shown

@@ -224,3 +224,52 @@ pub fn resources(spec: &Spec) -> String {
     out.push_str("}\n");
     out
 }
+
+/// Where each operation's answer keeps secrets, as paths of wire names (`*`: every item of a
+/// list), so that the package keeps them out of `util.inspect` and `console.log`.
+pub fn secrets(spec: &Spec) -> String {
+    fn walk(spec: &Spec, ty: &Ty, path: &mut Vec<String>, depth: usize, out: &mut Vec<Vec<String>>) {
+        let Some(model) = (match ty {
+            Ty::Model(name) => spec.model(name),
+            Ty::List(inner) => {
+                path.push("*".into());
+                walk(spec, inner, path, depth, out);
+                path.pop();
+                return;
+            }
+            _ => None,
+        }) else {
+            return;
+        };
+        if depth > 8 {
+            return;
+        }
+        for field in &model.fields {
+            path.push(field.wire.clone());
+            if field.secret {
+                out.push(path.clone());
+            } else {
+                walk(spec, &field.ty, path, depth + 1, out);
+            }
+            path.pop();
+        }
+    }
+    let mut out = format!(
+        "{HEADER}\n// Where each operation's answer keeps secrets (wire names; `*` is every item of a list).\n\nexport const SECRETS = {{\n"
+    );
+    for op in &spec.operations {
+        let ty = match &op.response {
+            Response::Model(name) => Ty::Model(name.clone()),
+            Response::List(name) => Ty::List(Box::new(Ty::Model(name.clone()))),
+            _ => continue,
+        };
+        let mut paths = Vec::new();
+        walk(spec, &ty, &mut Vec::new(), 0, &mut paths);
+        if !paths.is_empty() {
+            let paths: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+            let _ = writeln!(out, "  {}: [{}],", op.id, paths.join(", "));
+        }
+    }
+    out.push_str("};\n");
+    out
+}

@@ -76,6 +76,10 @@ pub fn models(spec: &Spec) -> String {
         let fields: Vec<String> =
             model.fields.iter().map(|f| format!("{:?}: ({:?}, {})", f.name, f.wire, nested_model(&f.ty).unwrap_or("None"))).collect();
         let _ = writeln!(out, "{}._fields = {{{}}}", model.name, fields.join(", "));
+        let secrets: Vec<String> = model.fields.iter().filter(|f| f.secret).map(|f| format!("{:?}", f.name)).collect();
+        if !secrets.is_empty() {
+            let _ = writeln!(out, "{}._secrets = frozenset({{{}}})", model.name, secrets.join(", "));
+        }
     }
     out
 }

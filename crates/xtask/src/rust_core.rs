@@ -58,7 +58,9 @@ fn model_struct(model: &Model) -> String {
     let mut out = doc_attr(&model.doc);
     // An enum has no natural default, so a model that requires one cannot be `Default`.
     let defaultable = !model.fields.iter().any(|f| f.required && matches!(f.ty, Ty::Enum(_)));
-    let _ = writeln!(out, "#[derive(Debug, Clone, {}PartialEq, Serialize, Deserialize)]", if defaultable { "Default, " } else { "" });
+    let secrets = model.fields.iter().any(|f| f.secret);
+    let debug = if secrets { "" } else { "Debug, " };
+    let _ = writeln!(out, "#[derive({debug}Clone, {}PartialEq, Serialize, Deserialize)]", if defaultable { "Default, " } else { "" });
     let _ = writeln!(out, "pub struct {} {{", model.name);
     for field in &model.fields {
         out.push_str(&doc_attr(&field.doc));
@@ -75,7 +77,28 @@ fn model_struct(model: &Model) -> String {
         let _ = writeln!(out, "#[serde({})]\npub {}: {ty},", attrs.join(", "), ident(&field.name));
     }
     out.push_str("/// Fields the API sent that this SDK version does not know, kept as received.\n#[serde(flatten)]\npub extra: serde_json::Map<String, serde_json::Value>,\n}\n\n");
+    if secrets {
+        out.push_str(&redacting_debug(model));
+    }
     out
+}
+
+/// `Debug` that shows a secret field as `[REDACTED]` (the field itself still holds it).
+fn redacting_debug(model: &Model) -> String {
+    let mut fields = String::new();
+    for field in &model.fields {
+        let name = ident(&field.name);
+        let value = match (field.secret, field.required) {
+            (false, _) => format!("&self.{name}"),
+            (true, true) => "&\"[REDACTED]\"".to_owned(),
+            (true, false) => format!("&self.{name}.as_ref().map(|_| \"[REDACTED]\")"),
+        };
+        let _ = write!(fields, ".field({:?}, {value})", field.name);
+    }
+    format!(
+        "impl std::fmt::Debug for {} {{\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\nf.debug_struct({:?}){fields}.field(\"extra\", &self.extra).finish()\n}}\n}}\n\n",
+        model.name, model.name
+    )
 }
 
 /// The type a parameter has in its struct.
@@ -205,6 +228,14 @@ pub fn operations(spec: &Spec) -> String {
             op.doc
         );
     }
+    let mut by_id: Vec<(&str, usize)> = spec.operations.iter().enumerate().map(|(i, op)| (op.id.as_str(), i)).collect();
+    by_id.sort();
+    let by_id: Vec<String> = by_id.iter().map(|(id, i)| format!("({id:?}, {i})")).collect();
+    let _ = writeln!(
+        out,
+        "/// Every operation's id with its place in [`OPERATIONS`], sorted by id (for a binary search).\npub static BY_ID: &[(&str, usize)] = &[{}];\n",
+        by_id.join(", ")
+    );
     let list: Vec<String> = spec.operations.iter().map(|op| format!("&{}", op.const_name())).collect();
     let _ = writeln!(
         out,

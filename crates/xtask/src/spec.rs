@@ -75,6 +75,9 @@ pub struct Field {
     pub required: bool,
     pub aliases: Vec<String>,
     pub doc: String,
+    /// A secret (a signing secret, a password, a token): every runtime keeps it out of its
+    /// printed forms, while the attribute still reads it.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +212,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 wire,
                 required: field.required,
                 doc: field.doc.clone(),
+                secret: field.secret,
             });
         }
         resolved_models.push(Model { name: model.name.clone(), doc: model.doc.clone(), fields });

@@ -44,6 +44,8 @@ pub(crate) struct RawField {
     pub(crate) aliases: Vec<String>,
     #[serde(default)]
     pub(crate) doc: String,
+    #[serde(default)]
+    pub(crate) secret: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,9 +2,7 @@
 //! binding makes, so that a binding converts values and never re-implements a request. Nothing
 //! here is generic over a parameter struct: the row says how to build, send and read it.
 
-use std::collections::HashMap;
 use std::pin::Pin;
-use std::sync::OnceLock;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
@@ -44,11 +42,11 @@ pub fn operation_at(index: usize) -> Result<&'static Operation> {
     })
 }
 
-/// The operation called `id` (for callers that only have a name: tools, the CLI, scenarios).
+/// The operation called `id`: a binary search of the table's sorted index.
 pub fn operation(id: &str) -> Result<&'static Operation> {
-    static BY_ID: OnceLock<HashMap<&'static str, &'static Operation>> = OnceLock::new();
-    let by_id = BY_ID.get_or_init(|| crate::OPERATIONS.iter().map(|op| (op.id, *op)).collect());
-    by_id.get(id).copied().ok_or_else(|| {
+    let by_id = crate::operations::BY_ID;
+    let found = by_id.binary_search_by(|(known, _)| (*known).cmp(id)).ok().map(|at| crate::OPERATIONS[by_id[at].1]);
+    found.ok_or_else(|| {
         let known: Vec<&str> = crate::OPERATIONS.iter().map(|op| op.id).collect();
         ValidationError::new("operation", format!("{id:?} is not an operation; expected one of: {}", known.join(", "))).into()
     })

@@ -3,7 +3,6 @@
 //! every binding passes it the same way. A cancelled call's future is dropped where it stands:
 //! its connection closes and nothing more is sent, retries included.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -18,30 +17,31 @@ struct Token {
     registration: Option<AbortRegistration>,
 }
 
-static TOKENS: Mutex<Option<HashMap<u32, Token>>> = Mutex::new(None);
+/// The live tokens: as many as calls in flight with a signal, so a list is enough.
+static TOKENS: Mutex<Vec<(u32, Token)>> = Mutex::new(Vec::new());
 static NEXT: AtomicU32 = AtomicU32::new(1);
 
-fn with_tokens<T>(f: impl FnOnce(&mut HashMap<u32, Token>) -> T) -> T {
+fn with_token<T>(id: u32, f: impl FnOnce(&mut Token) -> T) -> Option<T> {
     let mut tokens = TOKENS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    f(tokens.get_or_insert_with(HashMap::new))
+    tokens.iter_mut().find(|(known, _)| *known == id).map(|(_, token)| f(token))
 }
 
 /// A new token for one call.
 pub fn new_token() -> u32 {
     let (handle, registration) = AbortHandle::new_pair();
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    with_tokens(|tokens| tokens.insert(id, Token { handle, registration: Some(registration) }));
+    TOKENS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((id, Token { handle, registration: Some(registration) }));
     id
 }
 
 /// Cancels the call the token guards (before it starts, or while it runs).
 pub fn cancel(token: u32) {
-    with_tokens(|tokens| tokens.get(&token).map(|t| t.handle.abort()));
+    with_token(token, |t| t.handle.abort());
 }
 
 /// Forgets a token once its call is over.
 pub fn release(token: u32) {
-    with_tokens(|tokens| tokens.remove(&token));
+    TOKENS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|(known, _)| *known != token);
 }
 
 /// The error of a cancelled call.
@@ -52,7 +52,7 @@ pub fn cancelled() -> Error {
 /// Runs `work` unless and until the token is cancelled; without a token, runs it as it is.
 pub async fn guarded<T>(token: Option<u32>, work: impl Future<Output = Result<T>>) -> Result<T> {
     let Some(id) = token else { return work.await };
-    let Some(registration) = with_tokens(|tokens| tokens.get_mut(&id).and_then(|t| t.registration.take())) else {
+    let Some(registration) = with_token(id, |t| t.registration.take()).flatten() else {
         return Err(Error::Config(format!("cancellation token {id} is unknown or already used")));
     };
     Abortable::new(work, registration).await.unwrap_or_else(|_| Err(cancelled()))

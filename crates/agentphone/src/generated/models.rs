@@ -333,7 +333,7 @@ pub struct VoiceList {
 }
 
 #[doc = "A webhook endpoint. The secret changes every time the webhook is set."]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -354,6 +354,21 @@ pub struct Webhook {
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("secret", &self.secret.as_ref().map(|_| "[REDACTED]"))
+            .field("status", &self.status)
+            .field("context_limit", &self.context_limit)
+            .field("timeout", &self.timeout)
+            .field("created_at", &self.created_at)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 #[doc = "One delivery attempt record."]
@@ -803,7 +818,7 @@ pub struct CallList {
 }
 
 #[doc = "A browser call: pass the access token to the web SDK within 30 seconds."]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebCall {
     #[serde(rename = "id", alias = "callId", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -816,6 +831,18 @@ pub struct WebCall {
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for WebCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebCall")
+            .field("id", &self.id)
+            .field("access_token", &self.access_token.as_ref().map(|_| "[REDACTED]"))
+            .field("agent_id", &self.agent_id)
+            .field("expires_at", &self.expires_at)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 #[doc = "A role-tagged transcript line."]
@@ -1680,7 +1707,7 @@ pub struct SipAllowedIp {
 }
 
 #[doc = "Credentials of a SIP trunk; the password is shown once."]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SipCredential {
     #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -1693,6 +1720,18 @@ pub struct SipCredential {
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for SipCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SipCredential")
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .field("password_last4", &self.password_last4)
+            .field("credential_list_name", &self.credential_list_name)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 #[doc = "A SIP trunk connecting your own telephony to AgentPhone."]
