@@ -3,7 +3,7 @@
 
 import { native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
-import { ValidationError } from './generated/errors.js';
+import { checkDepth } from './depth.js';
 import { SECRETS } from './generated/secrets.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -36,20 +36,6 @@ function hideAt(value, path) {
   Object.defineProperty(value, INSPECT, { value: inspect, enumerable: false, configurable: true });
 }
 import { attachResources } from './generated/resources.js';
-
-/** Deepest nesting an argument may have; the native converters recurse, so a cycle or a depth
- * bomb is refused here, naming the argument, before it reaches them. */
-const MAX_DEPTH = 64;
-
-function checkDepth(value, field, depth) {
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
-  if (depth >= MAX_DEPTH) {
-    const problem = `nested deeper than ${MAX_DEPTH} levels (or it contains itself)`;
-    throw new ValidationError(`invalid \`${field}\`: ${problem}`, { field, problem });
-  }
-  const items = Array.isArray(value) ? value : Object.values(value);
-  for (const item of items) checkDepth(item, field, depth + 1);
-}
 
 /** Drops `undefined` (not given) and keeps `null` (sent as null: it clears a field). */
 function clean(params) {

@@ -16,7 +16,7 @@ export interface ClientOptions {
   apiKey?: string;
   /** API host; default `process.env.AGENTPHONE_BASE_URL`, then https://api.agentphone.ai (plain http only to localhost). */
   baseUrl?: string;
-  /** Milliseconds per attempt (default 30000). */
+  /** Milliseconds a call may take in all: every attempt, backoff and `Retry-After` wait (default 30000). */
   timeout?: number;
   /** Retries of failed reads, and of requests the server proves it did not act on (default 2). */
   maxRetries?: number;
@@ -26,11 +26,11 @@ export interface ClientOptions {
 
 /** Settings of one call. */
 export interface RequestOptions {
-  /** Milliseconds for this call. */
+  /** Milliseconds this call may take in all, retries and waits included. */
   timeout?: number;
   /** Headers for this call. */
   headers?: Record<string, string>;
-  /** Stops waiting when aborted (a request already sent may still take effect). */
+  /** Cancels the call: its request stops and nothing more is sent (one already sent may still take effect). */
   signal?: AbortSignal;
 }
 

@@ -3,6 +3,7 @@
 // result, or `{"error": ...}` written for the model (which field, what was expected, whether the
 // action may have happened), never a thrown error.
 import { native } from '#backend';
+import { checkDepth } from './depth.js';
 import { toError } from './failure.js';
 import { clientCore } from './client.js';
 
@@ -17,6 +18,7 @@ export class AgentTools {
     this._client = client;
     this._filter = { resources: resources ?? null, readOnly, excludeWorldActing };
     try {
+      checkDepth(resources, 'resources');
       this._openai = native.toolDefinitions('openai', this._filter);
     } catch (error) {
       throw toError(error);
@@ -41,6 +43,7 @@ export class AgentTools {
   /** Runs the tool the model called; `args` is its JSON text or an object. Resolves to JSON text. */
   async dispatch(name, args) {
     try {
+      checkDepth(args, 'arguments');
       return await clientCore(this._client).callTool(name, args ?? null, this._filter);
     } catch (error) {
       throw toError(error);

@@ -2,6 +2,7 @@
 // node:http, Express (`express.raw()`), Fastify, or a web Request (`await request.text()`).
 
 import { native, nodeReadable, toBytes } from '#backend';
+import { checkDepth } from './depth.js';
 import { toError } from './failure.js';
 
 export const SIGNATURE_HEADER = 'x-webhook-signature';
@@ -58,7 +59,8 @@ export function signWebhook(payload, { secret, timestamp }) {
   return native.sign(secret, timestamp, toBytes(payload));
 }
 
-function reply(value) {
+function reply(value, field = 'reply') {
+  checkDepth(value, field);
   return typeof value === 'string' ? { text: value } : value;
 }
 
@@ -70,7 +72,7 @@ export function voiceReply(text, { hangup, action, digits } = {}) {
 
 /** Several replies as one NDJSON body; all but the last are `interim`. */
 export function voiceNdjson(replies) {
-  return call(() => native.voiceNdjson(replies.map(reply)));
+  return call(() => native.voiceNdjson(replies.map((value) => reply(value, 'replies'))));
 }
 
 /** NDJSON lines as replies come (e.g. from an LLM): each line goes out once the next exists. */

@@ -16,7 +16,8 @@ done
 # wasm32: Debian's rustc-web builds std for wasm32 from source (-Zbuild-std); rust-lld needs lld-22.
 # (rustup's wasm target cannot be downloaded on these machines.)
 # Chromium (Debian's) runs the browser test; playwright-core drives it and never downloads one.
-apt_packages=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 chromium)
+# redis-server is the Celery broker of the Python scale-out test.
+apt_packages=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 chromium redis-server)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

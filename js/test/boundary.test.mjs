@@ -113,6 +113,43 @@ test('cyclic and deeply nested arguments are refused, naming the argument', asyn
   for (const metadata of [cyclic, deep]) {
     await assert.rejects(client.conversations.update('conv_1', { metadata }), (e) => e instanceof ap.ValidationError && e.field === 'metadata');
   }
+  assert.throws(() => ap.voiceNdjson([{ text: 'hi' }, cyclic]), (e) => e instanceof ap.ValidationError && e.field === 'replies');
+  await assert.rejects(new ap.AgentTools(client).dispatch('list_agents', deep), (e) => e instanceof ap.ValidationError && e.field === 'arguments');
   assert.equal(server.seen.requests, 0);
   await server.close();
+});
+
+test('timeout bounds the whole call, Retry-After waits and trickled bodies included', async () => {
+  const limited = await countingServer((req, res) => res.writeHead(429, { 'retry-after': '5', 'content-type': 'application/json' }).end('{"detail":"slow"}'));
+  const trickle = await countingServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+    const drip = setInterval(() => res.write(' '), 200);
+    req.socket.once('close', () => clearInterval(drip));
+  });
+  for (const [server, expected] of [[limited, ap.RateLimitError], [trickle, ap.APITimeoutError]]) {
+    const client = new ap.AgentPhone({ apiKey: 'sk_test_boundary', baseUrl: server.url, timeout: 1000 });
+    const started = Date.now();
+    await assert.rejects(client.agents.get('agt_1'), expected);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed <= 1100, `took ${elapsed} ms against a 1000 ms timeout`);
+  }
+  await limited.close();
+  await trickle.close();
+});
+
+test('timeouts past what a timer can hold (2^31 ms) are taken as they are, never a trap', async () => {
+  const server = await countingServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"agt_1","name":"Ava"}'));
+  const client = new ap.AgentPhone({ apiKey: 'sk_test_boundary', baseUrl: server.url, timeout: 2 ** 31 + 1000 });
+  assert.equal((await client.agents.get('agt_1')).id, 'agt_1');
+  assert.equal((await client.agents.get('agt_1', {}, { timeout: 2 ** 40 })).id, 'agt_1');
+  assert.equal(ap.signWebhook('{}', { secret: 'whsec_x', timestamp: 1 }).slice(0, 7), 'sha256=', 'the module is alive');
+  await server.close();
+});
+
+test('mistakes in arguments and settings name the field as JavaScript users write it', async () => {
+  const client = new ap.AgentPhone({ apiKey: 'sk_test_boundary', baseUrl: 'http://127.0.0.1:9' });
+  await assert.rejects(client.calls.list({ status: 'complete' }), (e) => e instanceof ap.ValidationError && e.field === 'status' && /completed/.test(e.message));
+  await assert.rejects(client.agents.create({ name: 'Ava', voiceMode: 'telepathy' }), (e) => e instanceof ap.ValidationError && e.field === 'voiceMode');
+  assert.throws(() => new ap.AgentPhone({ apiKey: 'sk_test_boundary', maxRetries: -1 }), (e) => e instanceof ap.ValidationError && e.field === 'maxRetries');
+  assert.throws(() => ap.verifyWebhook('{}', { 'x-webhook-signature': 'sha256=00', 'x-webhook-timestamp': '1' }, { secret: '' }), ap.ConfigurationError);
 });

@@ -63,7 +63,7 @@ class _Client:
             api_key: Your API key; defaults to ``AGENTPHONE_API_KEY``.
             base_url: The API host; defaults to ``AGENTPHONE_BASE_URL``, then https://api.agentphone.ai
                 (a trailing ``/v1`` is accepted; plain http only to localhost, e.g. the sandbox).
-            timeout: Seconds per attempt (default 30).
+            timeout: Seconds a call may take in all: every attempt, backoff and Retry-After wait (default 30).
             max_retries: Retries of failed reads and of requests the server proves it did not act on
                 (default 2). A send, call or purchase is never repeated once it may have taken effect.
             default_headers: Headers sent with every request (e.g. ``X-Sub-Account-Id``).

@@ -229,3 +229,31 @@ def test_secret_fields_are_kept_out_of_repr_and_str(client: ap.AgentPhone) -> No
     assert webhook.secret and webhook.secret.startswith("whsec_"), "the attribute reads the value"
     for shown in (repr(webhook), str(webhook)):
         assert webhook.secret not in shown and "[REDACTED]" in shown, shown
+
+
+@pytest.mark.parametrize("answer", ["rate_limited", "trickled"])
+def test_the_timeout_bounds_the_whole_call(answer: str) -> None:
+    def rate_limited(_: int) -> Iterator[Tuple[bytes, float]]:
+        yield b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 5\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}", 0
+
+    def trickled(_: int) -> Iterator[Tuple[bytes, float]]:
+        yield b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n", 0.2
+        for _ in range(100):
+            yield b" ", 0.2
+
+    server = CountingServer(rate_limited if answer == "rate_limited" else trickled)
+    client = ap.AgentPhone("sk_test_boundary", base_url=server.url, timeout=1)
+    started = time.monotonic()
+    with pytest.raises(ap.RateLimitError if answer == "rate_limited" else ap.APITimeoutError):
+        client.agents.get("agt_1")
+    elapsed = time.monotonic() - started
+    assert elapsed <= 1.1, f"took {elapsed:.2f} s against a 1 s timeout"
+    assert server.requests == 1
+    server.close()
+
+
+def test_enum_filters_are_checked_before_sending() -> None:
+    client = ap.AgentPhone("sk_test_boundary", base_url="http://127.0.0.1:9")
+    with pytest.raises(ap.ValidationError) as raised:
+        client.calls.list(status="complete")  # type: ignore[arg-type]
+    assert raised.value.field == "status" and "completed" in raised.value.problem

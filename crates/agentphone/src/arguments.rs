@@ -83,7 +83,9 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
         let Some(index) = operation.params.iter().position(|p| p.name == key || p.aliases.contains(&key.as_str())) else {
             let known: Vec<String> = operation.params.iter().map(|p| format!("`{}`", p.name)).collect();
             let expected = if known.is_empty() { "there are none".to_owned() } else { format!("expected one of {}", known.join(", ")) };
-            return Err(ValidationError::new(key.clone(), format!("unknown field `{key}`, {expected}")));
+            // A nameless argument is named by its place, so the error always names something.
+            let field = if key.trim().is_empty() { "arguments".to_owned() } else { key.clone() };
+            return Err(ValidationError::new(field, format!("unknown field `{key}`, {expected}")));
         };
         let param = &operation.params[index];
         if named[index] {
@@ -104,10 +106,33 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
     Ok(given)
 }
 
+/// Deepest nesting an argument may have. Encoding JSON recurses, so a depth bomb is refused here,
+/// naming the argument, instead of overflowing the stack on the way out.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Whether `value` nests at most [`MAX_DEPTH`] levels, counted without recursion.
+fn within_depth(value: &Value) -> bool {
+    let mut stack = vec![(value, 1usize)];
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|item| (item, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|item| (item, depth + 1))),
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Checks one value (`field` names it, `media_urls[2]` inside a list) and returns it as it is
 /// sent. Length bounds belong to the parameter itself (`whole`), not to the items of a list.
 fn check(param: &ParamInfo, field: &str, ty: &ValueType, value: Value, whole: bool) -> Result<Value, ValidationError> {
     let wrong = |value: &Value| ValidationError::new(field, format!("invalid type: {}, expected {}", unexpected(value), expected(ty)));
+    if !within_depth(&value) {
+        return Err(ValidationError::new(field, format!("nested deeper than {MAX_DEPTH} levels")));
+    }
     let bounded = whole && (param.min_len.is_some() || param.max_len.is_some());
     match ty {
         ValueType::String | ValueType::Url | ValueType::Phone | ValueType::Recipient | ValueType::Enum { .. } => {
@@ -203,7 +228,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::operations::{CREATE_AGENT, CREATE_CALL, LIST_AGENTS, SEND_MESSAGE, UPDATE_CONTACT};
+    use crate::operations::{CREATE_AGENT, CREATE_CALL, LIST_AGENTS, SEND_MESSAGE, UPDATE_CONTACT, UPDATE_CONVERSATION};
 
     fn problem(operation: &'static Operation, args: Value) -> (String, String) {
         let err = build(operation, args).unwrap_err();
@@ -228,6 +253,14 @@ mod tests {
         );
         assert_eq!(field, "media_urls[1]");
         assert_eq!(problem(&LIST_AGENTS, json!([1])).1, "invalid type: sequence, expected an object");
+        // Found by the `arguments` fuzz target: a nameless argument named nothing.
+        assert_eq!(problem(&LIST_AGENTS, json!({"": 0})).0, "arguments");
+        let mut deep = json!({});
+        for _ in 0..MAX_DEPTH {
+            deep = json!({ "deep": deep });
+        }
+        let (field, text) = problem(&UPDATE_CONVERSATION, json!({"conversation_id": "c", "metadata": deep}));
+        assert_eq!((field.as_str(), text.as_str()), ("metadata", "nested deeper than 64 levels"));
     }
 
     #[test]
