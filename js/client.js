@@ -50,7 +50,7 @@ function clean(params) {
 
 /** A method's `{ timeout (ms), headers }` as the core takes them (`signal` stays here). */
 function callOptions({ timeout, headers } = {}) {
-  return clean({ timeout: timeout === undefined ? undefined : timeout / 1000, headers });
+  return clean({ timeout: timeout == null ? undefined : timeout / 1000, headers });
 }
 
 function abortError(signal) {
@@ -101,7 +101,7 @@ export function clientCore(client) {
 export class AgentPhone {
   /**
    * @param {object} [options] `apiKey` (default: AGENTPHONE_API_KEY), `baseUrl` (default:
-   *   AGENTPHONE_BASE_URL, then https://api.agentphone.ai), `timeout` (ms per attempt, default
+   *   AGENTPHONE_BASE_URL, then https://api.agentphone.ai), `timeout` (ms a call may take in all, default
    *   30000), `maxRetries` (default 2), `defaultHeaders`.
    */
   constructor(options = {}) {
@@ -112,7 +112,7 @@ export class AgentPhone {
       ...rest,
       apiKey: rest.apiKey ?? env.AGENTPHONE_API_KEY,
       baseUrl: rest.baseUrl ?? (env.AGENTPHONE_BASE_URL || undefined),
-      timeout: timeout === undefined ? undefined : timeout / 1000,
+      timeout: timeout == null ? undefined : timeout / 1000,
     });
     let client;
     try {

@@ -67,6 +67,7 @@ function reply(value, field = 'reply') {
 /** One voice reply as a JSON body. */
 export function voiceReply(text, { hangup, action, digits } = {}) {
   const fields = { text, hangup, action, digits };
+  for (const [name, value] of Object.entries(fields)) checkDepth(value, name);
   return call(() => native.voiceJson(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))));
 }
 

@@ -29,7 +29,9 @@ pub(crate) fn shutdown(py: Python<'_>) {
     py.detach(runtime::shut_down);
 }
 
-/// Runs `work` with the GIL released, so other Python threads run meanwhile. Every
+/// Runs `work` with the GIL released, so other Python threads run meanwhile. (A daemon thread
+/// still blocked here when the interpreter finalizes is ended by CPython itself; calls from
+/// non-daemon threads finish before exit begins.) Every
 /// `SIGNAL_CHECK` it lets Python check for signals: on Ctrl-C the future is dropped (its
 /// connection closes, no retry follows) and `KeyboardInterrupt` is raised. A panic becomes an
 /// exception.
@@ -57,6 +59,12 @@ where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        // Its answer could never be handed back: say so rather than leave the caller waiting.
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "agentphone_rs: the interpreter is exiting; async calls can no longer complete",
+        ));
+    }
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
     let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());

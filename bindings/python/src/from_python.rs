@@ -6,9 +6,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-/// Deepest nesting a value may have. The conversion recurses: a cycle (`d["self"] = d`) or a
-/// depth bomb is refused here, naming the argument, long before the stack could overflow.
-const MAX_DEPTH: usize = 64;
+/// The conversion recurses: a cycle (`d["self"] = d`) or a depth bomb is refused past this depth,
+/// naming the argument, long before the stack could overflow.
+use agentphone::ffi::MAX_DEPTH;
 
 /// A Python value as JSON; `path` names where a value that JSON cannot carry was found (for the
 /// arguments of a call, `arguments`: each one is then named by its own name).

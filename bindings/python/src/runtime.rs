@@ -37,11 +37,14 @@ pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
 /// Stops this process's runtime at interpreter exit: its tasks get a moment to finish, then are
 /// dropped. A later call builds a new runtime (nothing should call after exit began).
 pub(crate) fn shut_down() {
-    let taken = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-    if let Some((owner, runtime)) = taken
-        && owner == std::process::id()
-        && let Ok(runtime) = Arc::try_unwrap(runtime)
-    {
+    let Some((owner, runtime)) = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() else { return };
+    if owner != std::process::id() {
+        // A forked child's inherited runtime has no threads to join (dropping it would wait for
+        // them forever) and shares the parent's epoll: leave it alone.
+        std::mem::forget(runtime);
+        return;
+    }
+    if let Ok(runtime) = Arc::try_unwrap(runtime) {
         runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     }
 }

@@ -72,7 +72,8 @@ impl Client {
             Some(max_retries) => RetryPolicy { max_retries, ..self.inner.retry.clone() },
             None => self.inner.retry.clone(),
         };
-        let deadline = Deadline::after(options.timeout.unwrap_or(self.inner.timeout));
+        let total = options.timeout.unwrap_or(self.inner.timeout);
+        let deadline = Deadline::after(total);
         let attempt_limit = options.attempt_timeout.or(self.inner.attempt_timeout);
         let mut retries = 0;
         // A write retried after an attempt that may have reached the server: whatever the last
@@ -95,8 +96,9 @@ impl Client {
                 Err(failure) => (failure.attempt, None, Err(failure.error)),
             };
             match policy.next_delay(op.acts, attempt, retries, retry_after) {
-                // Waiting would end past the deadline: this attempt's error is the answer.
-                Some(delay) if delay >= deadline.remaining() => {
+                // Waiting would leave no real time for another attempt (one cut short would only
+                // turn a clean refusal into "may have acted"): this attempt's error is the answer.
+                Some(delay) if delay + min_attempt(total) > deadline.remaining() => {
                     return if earlier_effect { result.map_err(Error::after_possible_effect) } else { result };
                 }
                 Some(delay) => {
@@ -109,6 +111,11 @@ impl Client {
             }
         }
     }
+}
+
+/// The least time worth starting another attempt with: a tenth of the call's timeout, at most 1 s.
+fn min_attempt(total: std::time::Duration) -> std::time::Duration {
+    (total / 10).min(std::time::Duration::from_secs(1))
 }
 
 /// An attempt that did not finish within `limit`: it may have reached the server.

@@ -134,7 +134,13 @@ impl ClientBuilder {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
             None => USER_AGENT.to_owned(),
         };
-        let http = crate::transport::http_client(&user_agent, self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?;
+        // Connecting never outlasts the call (or one attempt): a hang there must end as "not sent".
+        let connect_timeout = [self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT), timeout]
+            .into_iter()
+            .chain(self.attempt_timeout)
+            .min()
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let http = crate::transport::http_client(&user_agent, connect_timeout)?;
         Ok(Client::from_inner(ClientInner {
             http,
             base_url,

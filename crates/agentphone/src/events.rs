@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::models::TranscriptEvent;
 use crate::request::{Request, RequestOptions, RequestParts};
 use crate::retry::Attempt;
-use crate::timer::{sleep, within};
+use crate::timer::{Deadline, sleep, within};
 use crate::transport::{self, Failure};
 
 /// One event as the server sent it.
@@ -57,14 +57,15 @@ pub struct SseParser {
     /// A `\r` ended the last chunk: a `\n` starting the next one belongs to it.
     after_cr: bool,
     event: Option<String>,
-    data: Vec<String>,
+    /// The `data:` lines of the event in progress, joined as they come (one allocation, capped).
+    data: Option<String>,
+    /// How many `data:` lines it has (an empty line still takes its newline).
+    data_lines: usize,
     id: Option<String>,
     /// The last id seen, for reconnecting.
     pub last_event_id: Option<String>,
     /// The reconnection delay the server asked for, at most [`MAX_RETRY`].
     pub retry: Option<Duration>,
-    /// Bytes of `data` gathered for the event in progress.
-    data_bytes: usize,
 }
 
 impl SseParser {
@@ -104,11 +105,15 @@ impl SseParser {
         match field {
             "event" => self.event = Some(value.to_owned()),
             "data" => {
-                self.data_bytes += value.len() + 1;
-                if self.data_bytes > MAX_EVENT_BYTES {
+                let data = self.data.get_or_insert_with(String::new);
+                if data.len() + value.len() + 1 > MAX_EVENT_BYTES {
                     return Err(SseTooLarge { what: "an event", limit: MAX_EVENT_BYTES });
                 }
-                self.data.push(value.to_owned());
+                if self.data_lines > 0 {
+                    data.push('\n');
+                }
+                data.push_str(value);
+                self.data_lines += 1;
             }
             "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
@@ -120,16 +125,24 @@ impl SseParser {
         Ok(None)
     }
 
+    /// Forgets what a broken connection left half-read (the event in progress, a partial line),
+    /// keeping the last id and the server's `retry:` for the reconnection.
+    pub fn reset_partial(&mut self) {
+        self.line.clear();
+        self.after_cr = false;
+        self.event = None;
+        self.data = None;
+        self.data_lines = 0;
+        self.id = None;
+    }
+
     fn dispatch(&mut self) -> Option<SseEvent> {
         let event = self.event.take();
         if let Some(id) = self.id.take() {
             self.last_event_id = Some(id);
         }
-        self.data_bytes = 0;
-        if self.data.is_empty() {
-            return None;
-        }
-        let data = std::mem::take(&mut self.data).join("\n");
+        self.data_lines = 0;
+        let data = self.data.take()?;
         Some(SseEvent { event: event.unwrap_or_else(|| "message".to_owned()), data, id: self.last_event_id.clone() })
     }
 }
@@ -153,6 +166,7 @@ async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     let timeout = state.options.timeout.unwrap_or(inner.timeout);
     // One connection attempt gets the attempt limit when there is one.
     let limit = state.options.attempt_timeout.or(inner.attempt_timeout).map_or(timeout, |limit| limit.min(timeout));
+    let deadline = Deadline::after(limit);
     let started = transport::start(inner, &state.parts, &state.options, state.parser.last_event_id.as_deref());
     let response = match within(limit, started).await {
         Some(response) => response.map_err(|failure| (failure, None))?,
@@ -161,7 +175,7 @@ async fn connect(state: &mut State) -> Result<(), (Failure, Option<Duration>)> {
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         // The error body is read under the same limit: a stalled one must not hang the stream.
-        let raw = match within(limit, transport::read_whole(inner, &state.parts, response)).await {
+        let raw = match within(deadline.remaining(), transport::read_whole(inner, &state.parts, response)).await {
             Some(read) => read.map_err(|failure| (failure, None))?,
             None => return Err((header_timeout(state, limit), None)),
         };
@@ -278,6 +292,7 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
                 None => state.done = true,
                 Some(Err(error)) => {
                     state.body = None;
+                    state.parser.reset_partial();
                     // Resume where we were if the server gave ids; otherwise the events would repeat.
                     let resumable = state.parser.last_event_id.is_some();
                     if resumable && let Some(delay) = reconnect_delay(&state, Attempt::Lost, None) {
@@ -361,5 +376,16 @@ mod tests {
         assert_eq!(parser.retry, Some(MAX_RETRY), "overflow is capped; signs and exponents are not digits");
         parser.push(b"retry: 250\n").unwrap();
         assert_eq!(parser.retry, Some(Duration::from_millis(250)));
+    }
+
+    #[test]
+    fn a_reconnection_forgets_what_the_broken_connection_left_half_read() {
+        let mut parser = SseParser::default();
+        parser.push(b"id: 4\n\nevent: turn\ndata: half of it").unwrap();
+        parser.reset_partial();
+        let events = parser.push(b"data: whole\n\n").unwrap();
+        assert_eq!(events, vec![SseEvent { event: "message".into(), data: "whole".into(), id: Some("4".into()) }]);
+        let events = parser.push(b"data:\ndata:\ndata: x\n\n").unwrap();
+        assert_eq!(events[0].data, "\n\nx", "empty data lines keep their newlines");
     }
 }

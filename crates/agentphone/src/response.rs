@@ -11,7 +11,7 @@ use crate::table::Operation;
 const EXCERPT_CHARS: usize = 200;
 
 /// Status, the headers the SDK reads, and the body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RawResponse {
     pub operation: &'static Operation,
     pub status: u16,
@@ -22,6 +22,19 @@ pub struct RawResponse {
     /// The key the request carried: a hostile server may echo it, so errors built from this
     /// body are scrubbed of it before they are cut to an excerpt.
     pub(crate) api_key: Option<ApiKey>,
+}
+
+/// The body is not printed (it may carry secrets): its length is.
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("operation", &self.operation.id)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("request_id", &self.request_id)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish_non_exhaustive()
+    }
 }
 
 /// Binary content with its media type (call recordings).
@@ -40,11 +53,17 @@ impl RawResponse {
 
     pub(crate) fn decode_error(&self, message: String) -> Error {
         let scrub = |text: &str| self.api_key.as_ref().map_or_else(|| text.to_owned(), |key| key.scrub(text));
+        // An answer that may carry a secret is not quoted: the error text travels into logs.
+        let excerpt = if self.operation.shape.is_some_and(crate::shape::has_secret) {
+            "[withheld: this answer can carry secrets]".to_owned()
+        } else {
+            excerpt(&scrub(&String::from_utf8_lossy(&self.body)), EXCERPT_CHARS)
+        };
         Error::Decode(Box::new(DecodeError {
             operation: self.operation.id,
             status: self.status,
             message: scrub(&message),
-            excerpt: excerpt(&scrub(&String::from_utf8_lossy(&self.body)), EXCERPT_CHARS),
+            excerpt,
             may_have_acted: self.operation.acts,
         }))
     }
@@ -76,5 +95,19 @@ impl RawResponse {
     pub fn binary(self) -> Result<BinaryContent> {
         let content_type = self.content_type.unwrap_or_else(|| "application/octet-stream".to_owned());
         Ok(BinaryContent { content_type, data: self.body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::GET_WEBHOOK;
+
+    #[test]
+    fn an_answer_that_can_carry_secrets_is_never_quoted() {
+        let response = RawResponse::new(&GET_WEBHOOK, 200, r#"{"url": 5, "secret": "whsec_topsecret"}"#);
+        assert!(!format!("{response:?}").contains("topsecret"));
+        let error = response.json::<crate::Webhook>().unwrap_err();
+        assert!(!error.to_string().contains("topsecret") && error.to_string().contains("withheld"), "{error}");
     }
 }

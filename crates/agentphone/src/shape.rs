@@ -149,6 +149,44 @@ pub(crate) fn unexpected(value: &Value) -> String {
     }
 }
 
+/// Whether an answer of this shape can carry a secret field.
+pub(crate) fn has_secret(shape: &Shape) -> bool {
+    fn walk(shape: &Shape, depth: usize) -> bool {
+        match shape {
+            _ if depth > 16 => false,
+            Shape::List(item) => walk(item, depth + 1),
+            Shape::Model(model) => model.fields.iter().any(|f| f.secret || walk(&f.shape, depth + 1)),
+            _ => false,
+        }
+    }
+    walk(shape, 0)
+}
+
+/// Replaces every secret field of `value` (read as `shape`) with `[REDACTED]`: for what leaves the
+/// process in text (a tool's answer for a model).
+pub(crate) fn redact(shape: &Shape, value: &mut Value) {
+    fn walk(shape: &Shape, value: &mut Value, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        match (shape, value) {
+            (Shape::List(item), Value::Array(items)) => items.iter_mut().for_each(|v| walk(item, v, depth + 1)),
+            (Shape::Model(model), Value::Object(map)) => {
+                for field in model.fields {
+                    let Some(inner) = map.get_mut(field.wire) else { continue };
+                    if field.secret && !inner.is_null() {
+                        *inner = Value::String("[REDACTED]".to_owned());
+                    } else {
+                        walk(&field.shape, inner, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(shape, value, 0);
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -163,6 +201,15 @@ mod tests {
         let typed = serde_json::to_value(serde_json::from_value::<crate::Agent>(body).unwrap()).unwrap();
         assert_eq!(read, typed);
         assert_eq!(serde_json::to_string(&read).unwrap(), serde_json::to_string(&typed).unwrap(), "in the same order");
+    }
+
+    #[test]
+    fn secrets_are_found_and_redacted_by_shape() {
+        use crate::generated::shapes::{SIP_TRUNK, WEBHOOK};
+        assert!(has_secret(&Shape::Model(&WEBHOOK)) && has_secret(&Shape::Model(&SIP_TRUNK)) && !has_secret(&Shape::Model(&AGENT)));
+        let mut trunk = json!({"id": "t", "credentials": [{"username": "u", "password": "hunter2"}]});
+        redact(&Shape::Model(&SIP_TRUNK), &mut trunk);
+        assert_eq!(trunk["credentials"][0], json!({"username": "u", "password": "[REDACTED]"}));
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub struct PageShape {
 pub struct Operation {
     /// Stable id, e.g. `send_message`.
     pub id: &'static str,
-    /// Its place in [`crate::OPERATIONS`]: bindings name an operation by it.
+    /// Its place in [`crate::OPERATIONS`].
     pub index: usize,
     /// Client resource, e.g. `messages`.
     pub resource: &'static str,
@@ -199,6 +199,8 @@ pub struct FieldShape {
     pub aliases: &'static [&'static str],
     pub shape: Shape,
     pub required: bool,
+    /// A secret (a signing secret, a password, a token): kept out of printed forms.
+    pub secret: bool,
 }
 
 /// What a value must be.

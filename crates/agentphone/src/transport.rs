@@ -76,16 +76,7 @@ pub(crate) fn http_client(user_agent: &str, _connect_timeout: Duration) -> Resul
 
 /// Checks user-supplied headers once, at construction.
 pub(crate) fn header_map(headers: &[(String, String)], api_key: &ApiKey) -> Result<HeaderMap> {
-    let mut map = HeaderMap::new();
-    for (name, value) in headers {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))?;
-        if name == AUTHORIZATION {
-            return Err(Error::Config("set the API key with api_key, not an Authorization header".to_owned()));
-        }
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| Error::Config(format!("header {name}: the value has characters headers cannot carry")))?;
-        map.append(name, value);
-    }
+    let map = call_headers(headers)?;
     // A key with characters a header cannot carry would fail on every call; say so now.
     HeaderValue::from_str(&format!("Bearer {}", api_key.expose()))
         .map_err(|_| Error::Config("the API key has characters a header cannot carry".to_owned()))?;
@@ -143,7 +134,8 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
         return Err(too_large(parts, status));
     }
     // Counted as it arrives: a body past the cap is refused before it fills memory.
-    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
+    // The server's word reserves at most 1 MiB up front; the rest grows as bytes really arrive.
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len.min(1 << 20) as usize));
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = futures_util::StreamExt::next(&mut chunks).await {
         let chunk = chunk.map_err(|e| transport_failure(inner, parts, &e))?;
@@ -182,7 +174,12 @@ pub(crate) async fn start(
     for (name, value) in parts.headers.iter().map(|(n, v)| (*n, v.as_str())) {
         request = request.header(name, value);
     }
-    request = request.headers(call_headers(&options.headers).map_err(|error| Failure { attempt: Attempt::NotSent, error })?);
+    // Appended, not merged: a call's header joins one an argument set (as before), never replaces it.
+    for (name, value) in call_headers(&options.headers).map_err(|error| Failure { attempt: Attempt::NotSent, error })? {
+        if let Some(name) = name {
+            request = request.header(name, value);
+        }
+    }
     if let Some(body) = &parts.body {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Failure { attempt: Attempt::NotSent, error: Error::Config(format!("cannot encode the request body: {e}")) })?;

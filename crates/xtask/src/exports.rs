@@ -196,6 +196,16 @@ const EXPORTS: &[Export] = &[
         javascript: true,
     },
     Export {
+        name: "max_depth",
+        doc: "Deepest nesting an argument may have (values are checked before they cross).",
+        call: "agentphone::ffi::max_depth({})",
+        params: &[],
+        returns: Returns::F64,
+        fallible: false,
+        python: false,
+        javascript: true,
+    },
+    Export {
         name: "user_agent",
         doc: "The user agent the client sends.",
         call: "agentphone::ffi::user_agent({})",

@@ -375,11 +375,12 @@ pub fn shapes(spec: &Spec) -> String {
             .map(|f| {
                 let aliases: Vec<String> = f.aliases.iter().map(|a| format!("{a:?}")).collect();
                 format!(
-                    "FieldShape {{ wire: {:?}, aliases: &[{}], shape: {}, required: {} }}",
+                    "FieldShape {{ wire: {:?}, aliases: &[{}], shape: {}, required: {}, secret: {} }}",
                     f.wire,
                     aliases.join(", "),
                     shape_expr(&f.ty),
-                    f.required
+                    f.required,
+                    f.secret
                 )
             })
             .collect();

@@ -92,6 +92,12 @@ pub fn release_cancel(token: u32) {
     agentphone::ffi::cancel::release(token)
 }
 
+/// Deepest nesting an argument may have (values are checked before they cross).
+#[napi(js_name = "maxDepth")]
+pub fn max_depth() -> f64 {
+    agentphone::ffi::max_depth()
+}
+
 /// The user agent the client sends.
 #[napi(js_name = "userAgent")]
 pub fn user_agent() -> String {

@@ -98,6 +98,12 @@ pub fn release_cancel(token: u32) {
     agentphone::ffi::cancel::release(token)
 }
 
+/// Deepest nesting an argument may have (values are checked before they cross).
+#[wasm_bindgen(js_name = "maxDepth")]
+pub fn max_depth() -> f64 {
+    agentphone::ffi::max_depth()
+}
+
 /// The user agent the client sends.
 #[wasm_bindgen(js_name = "userAgent")]
 pub fn user_agent() -> String {

@@ -34,14 +34,6 @@ pub type ItemStream = Pin<Box<dyn Stream<Item = Result<Value>> + Send>>;
 #[cfg(target_arch = "wasm32")]
 pub type ItemStream = Pin<Box<dyn Stream<Item = Result<Value>>>>;
 
-/// The operation at `index` in the table: how the generated methods of every binding name
-/// the operation they call.
-pub fn operation_at(index: usize) -> Result<&'static Operation> {
-    crate::OPERATIONS.get(index).copied().ok_or_else(|| {
-        ValidationError::new("operation", format!("{index} is not an operation; the table has {}", crate::OPERATIONS.len())).into()
-    })
-}
-
 /// The operation called `id`: a binary search of the table's sorted index.
 pub fn operation(id: &str) -> Result<&'static Operation> {
     let by_id = crate::operations::BY_ID;
@@ -220,9 +212,10 @@ mod tests {
 
     #[test]
     fn operations_are_found_by_place_and_by_name() {
-        assert_eq!(operation_at(GET_AGENT.index).unwrap().id, "get_agent");
         assert_eq!(operation("get_agent").unwrap().index, GET_AGENT.index);
-        assert!(operation_at(crate::OPERATIONS.len()).is_err());
+        for op in crate::OPERATIONS {
+            assert!(std::ptr::eq(operation(op.id).unwrap(), *op), "{}", op.id);
+        }
         assert!(operation("get_agnet").unwrap_err().to_string().contains("expected one of"));
     }
 }

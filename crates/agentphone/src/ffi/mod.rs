@@ -17,6 +17,15 @@ pub mod webhooks;
 
 use serde_json::{Value, json};
 
+/// Deepest nesting an argument may have, in every runtime (the bindings refuse deeper values
+/// before their converters recurse into them; the core refuses them too).
+pub const MAX_DEPTH: usize = crate::arguments::MAX_DEPTH;
+
+/// [`MAX_DEPTH`], for the bindings' exports.
+pub fn max_depth() -> f64 {
+    MAX_DEPTH as f64
+}
+
 /// The user agent the client sends.
 pub fn user_agent() -> String {
     crate::USER_AGENT.to_owned()

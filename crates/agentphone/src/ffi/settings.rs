@@ -114,7 +114,10 @@ impl CallOptions {
 
 /// A number of seconds from a binding; negative, NaN or endless values are refused by name.
 fn seconds(field: &str, value: f64) -> Result<Duration, Error> {
-    Duration::try_from_secs_f64(value).map_err(|_| Error::Config(format!("{field}: expected a positive number of seconds, got {value}")))
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| Error::Config(format!("{field}: expected a positive number of seconds, got {value}")))
 }
 
 #[cfg(test)]

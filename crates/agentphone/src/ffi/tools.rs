@@ -211,17 +211,25 @@ pub async fn call(client: &Client, filter: &ToolFilter, name: &str, arguments: V
 
 async fn call_operation(client: &Client, operation: &'static Operation, arguments: Value) -> Result<Value, Error> {
     Ok(match by_name::call(client, operation, arguments, &RequestOptions::default()).await? {
-        Answer::Json(value) => value,
+        Answer::Json(value) => without_secrets(operation, value),
         // Audio is no use to a model: say what there is and where it can be fetched.
         Answer::Binary(content) => json!({"content_type": content.content_type, "bytes": content.data.len()}),
     })
+}
+
+/// A model's context is no place for a signing secret or a password: they are redacted.
+fn without_secrets(operation: &Operation, mut value: Value) -> Value {
+    if let Some(shape) = operation.shape {
+        crate::shape::redact(shape, &mut value);
+    }
+    value
 }
 
 async fn account_overview(client: &Client) -> Result<Value, Error> {
     // The table's own rows: renaming one of these operations breaks the build, not this tool.
     let read = |operation: &'static Operation, args: Value| async move {
         match by_name::call(client, operation, args, &RequestOptions::default()).await? {
-            Answer::Json(value) => Ok(value),
+            Answer::Json(value) => Ok(without_secrets(operation, value)),
             Answer::Binary(_) => Err(Error::Config(format!("{} answered with a file", operation.id))),
         }
     };

@@ -6,820 +6,886 @@ use crate::table::{FieldShape, ModelShape, Shape};
 pub static CUSTOM_TOOL: ModelShape = ModelShape {
     name: "CustomTool",
     fields: &[
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "description", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "url", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "method", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "headers", aliases: &[], shape: Shape::StringMap, required: false },
-        FieldShape { wire: "parameters", aliases: &[], shape: Shape::Object, required: false },
-        FieldShape { wire: "timeoutMs", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "speakDuringExecution", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "executionMessage", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "description", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "url", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "method", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "headers", aliases: &[], shape: Shape::StringMap, required: false, secret: false },
+        FieldShape { wire: "parameters", aliases: &[], shape: Shape::Object, required: false, secret: false },
+        FieldShape { wire: "timeoutMs", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "speakDuringExecution", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "executionMessage", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static AGENT_NUMBER: ModelShape = ModelShape {
     name: "AgentNumber",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "type", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "type", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static AGENT: ModelShape = ModelShape {
     name: "Agent",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "description", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "voiceMode", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "enableMessaging", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "modelTier", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "systemPrompt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "beginMessage", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "voice", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transferNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "customTools", aliases: &[], shape: Shape::List(&Shape::Model(&CUSTOM_TOOL)), required: false },
-        FieldShape { wire: "voicemailMessage", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "callScreeningIdentity", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "callScreeningPurpose", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "sttMode", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "ambientSound", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "denoisingMode", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "maxSilenceMs", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "voiceSpeed", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "interruptionSensitivity", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "enableBackchannel", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "language", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "numbers", aliases: &["phoneNumbers"], shape: Shape::List(&Shape::Model(&AGENT_NUMBER)), required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "description", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "voiceMode", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "enableMessaging", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "modelTier", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "systemPrompt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "beginMessage", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "voice", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "transferNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "customTools", aliases: &[], shape: Shape::List(&Shape::Model(&CUSTOM_TOOL)), required: false, secret: false },
+        FieldShape { wire: "voicemailMessage", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "callScreeningIdentity", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "callScreeningPurpose", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "sttMode", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "ambientSound", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "denoisingMode", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "maxSilenceMs", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "voiceSpeed", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "interruptionSensitivity", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "enableBackchannel", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "language", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "numbers",
+            aliases: &["phoneNumbers"],
+            shape: Shape::List(&Shape::Model(&AGENT_NUMBER)),
+            required: false,
+            secret: false,
+        },
     ],
 };
 
 pub static AGENT_LIST: ModelShape = ModelShape {
     name: "AgentList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&AGENT)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&AGENT)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static DELETE_AGENT_RESPONSE: ModelShape = ModelShape {
     name: "DeleteAgentResponse",
     fields: &[
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "unassignedNumbers", aliases: &[], shape: Shape::List(&Shape::String), required: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "unassignedNumbers", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
     ],
 };
 
 pub static ATTACH_NUMBER_RESPONSE: ModelShape = ModelShape {
     name: "AttachNumberResponse",
     fields: &[
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "number", aliases: &[], shape: Shape::Model(&AGENT_NUMBER), required: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "number", aliases: &[], shape: Shape::Model(&AGENT_NUMBER), required: false, secret: false },
     ],
 };
 
 pub static SUCCESS_RESPONSE: ModelShape = ModelShape {
     name: "SuccessResponse",
     fields: &[
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static VOICE: ModelShape = ModelShape {
     name: "Voice",
     fields: &[
-        FieldShape { wire: "voiceId", aliases: &["voice_id", "id"], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &["voice_name"], shape: Shape::String, required: false },
-        FieldShape { wire: "provider", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "gender", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "accent", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "previewAudioUrl", aliases: &["preview_audio_url"], shape: Shape::String, required: false },
+        FieldShape { wire: "voiceId", aliases: &["voice_id", "id"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &["voice_name"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "provider", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "gender", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "accent", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "previewAudioUrl", aliases: &["preview_audio_url"], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static VOICE_LIST: ModelShape = ModelShape {
     name: "VoiceList",
-    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&VOICE)), required: true }],
+    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&VOICE)), required: true, secret: false }],
 };
 
 pub static WEBHOOK: ModelShape = ModelShape {
     name: "Webhook",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "url", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "secret", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "contextLimit", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "timeout", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "url", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "secret", aliases: &[], shape: Shape::String, required: false, secret: true },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "contextLimit", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "timeout", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_DELIVERY: ModelShape = ModelShape {
     name: "WebhookDelivery",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "eventType", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "httpStatus", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "errorMessage", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "responseBody", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "attemptCount", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "lastAttemptAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "nextRetryAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "eventType", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "httpStatus", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "errorMessage", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "responseBody", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "attemptCount", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "lastAttemptAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "nextRetryAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_DELIVERY_PAGE: ModelShape = ModelShape {
     name: "WebhookDeliveryPage",
     fields: &[
-        FieldShape { wire: "items", aliases: &[], shape: Shape::List(&Shape::Model(&WEBHOOK_DELIVERY)), required: true },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "offset", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "items", aliases: &[], shape: Shape::List(&Shape::Model(&WEBHOOK_DELIVERY)), required: true, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "offset", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_DELIVERY_STATS: ModelShape = ModelShape {
     name: "WebhookDeliveryStats",
     fields: &[
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "failed", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "pending", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "successRate", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "byEventType", aliases: &[], shape: Shape::Object, required: false },
-        FieldShape { wire: "byHour", aliases: &[], shape: Shape::List(&Shape::Json), required: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "failed", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "pending", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "successRate", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "byEventType", aliases: &[], shape: Shape::Object, required: false, secret: false },
+        FieldShape { wire: "byHour", aliases: &[], shape: Shape::List(&Shape::Json), required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_ALL_TIME_STATS: ModelShape = ModelShape {
     name: "WebhookAllTimeStats",
     fields: &[
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "failed", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "successRate", aliases: &[], shape: Shape::Float, required: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "failed", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "successRate", aliases: &[], shape: Shape::Float, required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_TEST_RESULT: ModelShape = ModelShape {
     name: "WebhookTestResult",
     fields: &[
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "statusCode", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "responseMs", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "error", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "statusCode", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "responseMs", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "error", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static DAILY_NEW_CONTACTS: ModelShape = ModelShape {
     name: "DailyNewContacts",
     fields: &[
-        FieldShape { wire: "used", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "used", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static PHONE_NUMBER: ModelShape = ModelShape {
     name: "PhoneNumber",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "type", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "outboundSms", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "inboundCallsEnabled", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "readReceiptsEnabled", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "whatsappEnabled", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "dailyNewContacts", aliases: &[], shape: Shape::Model(&DAILY_NEW_CONTACTS), required: false },
-        FieldShape { wire: "purchasedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "externalId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "expiresAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "rcsFallbackForAlias", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "type", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "outboundSms", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "inboundCallsEnabled", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "readReceiptsEnabled", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "whatsappEnabled", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "dailyNewContacts", aliases: &[], shape: Shape::Model(&DAILY_NEW_CONTACTS), required: false, secret: false },
+        FieldShape { wire: "purchasedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "externalId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "expiresAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "rcsFallbackForAlias", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static PHONE_NUMBER_LIST: ModelShape = ModelShape {
     name: "PhoneNumberList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&PHONE_NUMBER)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&PHONE_NUMBER)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static RELEASE_NUMBER_RESPONSE: ModelShape = ModelShape {
     name: "ReleaseNumberResponse",
     fields: &[
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static AVAILABLE_NUMBER: ModelShape = ModelShape {
     name: "AvailableNumber",
     fields: &[
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "city", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "state", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "rateCenter", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "areaCode", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "city", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "state", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "rateCenter", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "areaCode", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static AVAILABLE_NUMBER_LIST: ModelShape = ModelShape {
     name: "AvailableNumberList",
-    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&AVAILABLE_NUMBER)), required: true }],
+    fields: &[FieldShape {
+        wire: "data",
+        aliases: &[],
+        shape: Shape::List(&Shape::Model(&AVAILABLE_NUMBER)),
+        required: true,
+        secret: false,
+    }],
 };
 
 pub static NUMBER_LOOKUP: ModelShape = ModelShape {
     name: "NumberLookup",
     fields: &[
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "lineType", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "rcsEnabled", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "lineType", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "rcsEnabled", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static NUMBER_LOOKUP_LIST: ModelShape = ModelShape {
     name: "NumberLookupList",
-    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&NUMBER_LOOKUP)), required: true }],
+    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&NUMBER_LOOKUP)), required: true, secret: false }],
 };
 
 pub static MESSAGE: ModelShape = ModelShape {
     name: "Message",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "fromNumber", aliases: &["from_", "from"], shape: Shape::String, required: false },
-        FieldShape { wire: "toNumber", aliases: &["to"], shape: Shape::String, required: false },
-        FieldShape { wire: "body", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "failureReason", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "fromNumber", aliases: &["from_", "from"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "toNumber", aliases: &["to"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "body", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "failureReason", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static MESSAGE_LIST: ModelShape = ModelShape {
     name: "MessageList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&MESSAGE)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&MESSAGE)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static CONTACT_CARD: ModelShape = ModelShape {
     name: "ContactCard",
     fields: &[
-        FieldShape { wire: "firstName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "lastName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "displayName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "hasAvatar", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "firstName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "lastName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "displayName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "hasAvatar", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static CONTACT: ModelShape = ModelShape {
     name: "Contact",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "email", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "notes", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "updatedAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "email", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "notes", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "updatedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CONTACT_LIST: ModelShape = ModelShape {
     name: "ContactList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONTACT)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONTACT)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static CAPABILITIES: ModelShape = ModelShape {
     name: "Capabilities",
     fields: &[
-        FieldShape { wire: "imessage", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "sms", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "imessage", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "sms", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static CONTACT_CAPABILITIES: ModelShape = ModelShape {
     name: "ContactCapabilities",
     fields: &[
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "capabilities", aliases: &[], shape: Shape::Model(&CAPABILITIES), required: false },
-        FieldShape { wire: "checkedAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "capabilities", aliases: &[], shape: Shape::Model(&CAPABILITIES), required: false, secret: false },
+        FieldShape { wire: "checkedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CALL_TRANSCRIPT: ModelShape = ModelShape {
     name: "CallTranscript",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transcript", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "response", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "confidence", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "transcript", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "response", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "confidence", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CALL: ModelShape = ModelShape {
     name: "Call",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "fromNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "toNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "startedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "endedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "durationSeconds", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "lastTranscriptSnippet", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "recordingUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "recordingAvailable", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "transcripts", aliases: &[], shape: Shape::List(&Shape::Model(&CALL_TRANSCRIPT)), required: false },
-        FieldShape { wire: "retellCallId", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "fromNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "toNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "startedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "endedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "durationSeconds", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "lastTranscriptSnippet", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "recordingUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "recordingAvailable", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape {
+            wire: "transcripts",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&CALL_TRANSCRIPT)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "retellCallId", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CALL_LIST: ModelShape = ModelShape {
     name: "CallList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CALL)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CALL)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static WEB_CALL: ModelShape = ModelShape {
     name: "WebCall",
     fields: &[
-        FieldShape { wire: "id", aliases: &["callId"], shape: Shape::String, required: false },
-        FieldShape { wire: "accessToken", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "expiresAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &["callId"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "accessToken", aliases: &[], shape: Shape::String, required: false, secret: true },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "expiresAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static TRANSCRIPT_TURN: ModelShape = ModelShape {
     name: "TranscriptTurn",
     fields: &[
-        FieldShape { wire: "role", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "content", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "role", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "content", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CALL_TRANSCRIPT_RESPONSE: ModelShape = ModelShape {
     name: "CallTranscriptResponse",
     fields: &[
-        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CALL_TRANSCRIPT)), required: false },
-        FieldShape { wire: "transcript", aliases: &[], shape: Shape::List(&Shape::Model(&TRANSCRIPT_TURN)), required: false },
+        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CALL_TRANSCRIPT)), required: false, secret: false },
+        FieldShape {
+            wire: "transcript",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&TRANSCRIPT_TURN)),
+            required: false,
+            secret: false,
+        },
     ],
 };
 
 pub static TRANSCRIPT_EVENT: ModelShape = ModelShape {
     name: "TranscriptEvent",
     fields: &[
-        FieldShape { wire: "event", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "data", aliases: &[], shape: Shape::Json, required: false },
+        FieldShape { wire: "event", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::Json, required: false, secret: false },
     ],
 };
 
 pub static SEND_MESSAGE_RESPONSE: ModelShape = ModelShape {
     name: "SendMessageResponse",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "from_number", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "to_number", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "conversation_id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "media_urls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "reply_to_message_id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "reply_parent_unresolved", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "from_number", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "to_number", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "conversation_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "media_urls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "reply_to_message_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "reply_parent_unresolved", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static REACTION: ModelShape = ModelShape {
     name: "Reaction",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "reaction_type", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "message_id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "reaction_type", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "message_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static GROUP_PARTICIPANT: ModelShape = ModelShape {
     name: "GroupParticipant",
     fields: &[
-        FieldShape { wire: "identifier", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "identifier", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CONVERSATION_CAPABILITIES: ModelShape = ModelShape {
     name: "ConversationCapabilities",
     fields: &[
-        FieldShape { wire: "availableChannels", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "mediaChannels", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "canSendMessages", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "media", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "reactions", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "emojiReactions", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "sendDisabledReason", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "sendChannel", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "availableChannels", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "mediaChannels", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "canSendMessages", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "media", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "reactions", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "emojiReactions", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "sendDisabledReason", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "sendChannel", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CONVERSATION_REACTION: ModelShape = ModelShape {
     name: "ConversationReaction",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "reactionType", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "fromNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "reactionType", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "fromNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static REPLY_TO: ModelShape = ModelShape {
     name: "ReplyTo",
     fields: &[
-        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
     ],
 };
 
 pub static CONVERSATION_MESSAGE: ModelShape = ModelShape {
     name: "ConversationMessage",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "body", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "fromNumber", aliases: &["from", "from_"], shape: Shape::String, required: false },
-        FieldShape { wire: "toNumber", aliases: &["to"], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "senderIdentifier", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "reactions", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION_REACTION)), required: false },
-        FieldShape { wire: "replyTo", aliases: &[], shape: Shape::Model(&REPLY_TO), required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "failureReason", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "deliveredAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "readAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "body", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "fromNumber", aliases: &["from", "from_"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "toNumber", aliases: &["to"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "senderIdentifier", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "reactions",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&CONVERSATION_REACTION)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "replyTo", aliases: &[], shape: Shape::Model(&REPLY_TO), required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "failureReason", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "deliveredAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "readAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CONVERSATION_MESSAGE_LIST: ModelShape = ModelShape {
     name: "ConversationMessageList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION_MESSAGE)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION_MESSAGE)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static CONVERSATION: ModelShape = ModelShape {
     name: "Conversation",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "participant", aliases: &["contactNumber"], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "isGroup", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "groupId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "groupName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "groupIconUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "participants", aliases: &[], shape: Shape::List(&Shape::Model(&GROUP_PARTICIPANT)), required: false },
-        FieldShape { wire: "lastMessageAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "lastMessagePreview", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messageCount", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "metadata", aliases: &[], shape: Shape::Object, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "capabilities", aliases: &[], shape: Shape::Model(&CONVERSATION_CAPABILITIES), required: false },
-        FieldShape { wire: "messages", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION_MESSAGE)), required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "participant", aliases: &["contactNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "isGroup", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "groupId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "groupName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "groupIconUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "participants",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&GROUP_PARTICIPANT)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "lastMessageAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "lastMessagePreview", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messageCount", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "metadata", aliases: &[], shape: Shape::Object, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "capabilities", aliases: &[], shape: Shape::Model(&CONVERSATION_CAPABILITIES), required: false, secret: false },
+        FieldShape {
+            wire: "messages",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&CONVERSATION_MESSAGE)),
+            required: false,
+            secret: false,
+        },
     ],
 };
 
 pub static CONVERSATION_LIST: ModelShape = ModelShape {
     name: "ConversationList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION)), required: true },
-        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CONVERSATION)), required: true, secret: false },
+        FieldShape { wire: "hasMore", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static TYPING_INDICATOR: ModelShape = ModelShape {
     name: "TypingIndicator",
     fields: &[
-        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static CHAT_BACKGROUND: ModelShape = ModelShape {
     name: "ChatBackground",
     fields: &[
-        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "hasBackground", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "backgroundId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "backgroundVersion", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "changed", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "hasBackground", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "backgroundId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "backgroundVersion", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "changed", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static PLAN_LIMITS: ModelShape = ModelShape {
     name: "PlanLimits",
     fields: &[
-        FieldShape { wire: "numbers", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "messagesPerMonth", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "voiceMinutesPerMonth", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "maxCallDurationMinutes", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "concurrentCalls", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "numbers", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "messagesPerMonth", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "voiceMinutesPerMonth", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "maxCallDurationMinutes", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "concurrentCalls", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static PLAN: ModelShape = ModelShape {
     name: "Plan",
     fields: &[
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "limits", aliases: &[], shape: Shape::Model(&PLAN_LIMITS), required: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "limits", aliases: &[], shape: Shape::Model(&PLAN_LIMITS), required: false, secret: false },
     ],
 };
 
 pub static NUMBER_ALLOWANCE: ModelShape = ModelShape {
     name: "NumberAllowance",
     fields: &[
-        FieldShape { wire: "used", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "remaining", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "used", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "limit", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "remaining", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static USAGE_STATS: ModelShape = ModelShape {
     name: "UsageStats",
     fields: &[
-        FieldShape { wire: "totalMessages", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "messagesLast24h", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "messagesLast7d", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "messagesLast30d", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "totalCalls", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "callsLast24h", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "callsLast7d", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "callsLast30d", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "totalWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "successfulWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "failedWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "smsSegmentsLast30d", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "totalMessages", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "messagesLast24h", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "messagesLast7d", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "messagesLast30d", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "totalCalls", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "callsLast24h", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "callsLast7d", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "callsLast30d", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "totalWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "successfulWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "failedWebhookDeliveries", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "smsSegmentsLast30d", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static USAGE: ModelShape = ModelShape {
     name: "Usage",
     fields: &[
-        FieldShape { wire: "plan", aliases: &[], shape: Shape::Model(&PLAN), required: false },
-        FieldShape { wire: "numbers", aliases: &[], shape: Shape::Model(&NUMBER_ALLOWANCE), required: false },
-        FieldShape { wire: "stats", aliases: &[], shape: Shape::Model(&USAGE_STATS), required: false },
-        FieldShape { wire: "periodStart", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "periodEnd", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "reportGeneratedAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "plan", aliases: &[], shape: Shape::Model(&PLAN), required: false, secret: false },
+        FieldShape { wire: "numbers", aliases: &[], shape: Shape::Model(&NUMBER_ALLOWANCE), required: false, secret: false },
+        FieldShape { wire: "stats", aliases: &[], shape: Shape::Model(&USAGE_STATS), required: false, secret: false },
+        FieldShape { wire: "periodStart", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "periodEnd", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "reportGeneratedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static DAILY_USAGE_ENTRY: ModelShape = ModelShape {
     name: "DailyUsageEntry",
     fields: &[
-        FieldShape { wire: "date", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "webhooks", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "date", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "webhooks", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static DAILY_USAGE: ModelShape = ModelShape {
     name: "DailyUsage",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&DAILY_USAGE_ENTRY)), required: true },
-        FieldShape { wire: "days", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&DAILY_USAGE_ENTRY)), required: true, secret: false },
+        FieldShape { wire: "days", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static MONTHLY_USAGE_ENTRY: ModelShape = ModelShape {
     name: "MonthlyUsageEntry",
     fields: &[
-        FieldShape { wire: "month", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "webhooks", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "month", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "webhooks", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static MONTHLY_USAGE: ModelShape = ModelShape {
     name: "MonthlyUsage",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&MONTHLY_USAGE_ENTRY)), required: true },
-        FieldShape { wire: "months", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&MONTHLY_USAGE_ENTRY)), required: true, secret: false },
+        FieldShape { wire: "months", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static NUMBER_USAGE_ENTRY: ModelShape = ModelShape {
     name: "NumberUsageEntry",
     fields: &[
-        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "country", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static NUMBER_USAGE: ModelShape = ModelShape {
     name: "NumberUsage",
-    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&NUMBER_USAGE_ENTRY)), required: true }],
+    fields: &[FieldShape {
+        wire: "data",
+        aliases: &[],
+        shape: Shape::List(&Shape::Model(&NUMBER_USAGE_ENTRY)),
+        required: true,
+        secret: false,
+    }],
 };
 
 pub static AGENT_USAGE_ENTRY: ModelShape = ModelShape {
     name: "AgentUsageEntry",
     fields: &[
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "totalSeconds", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "isOrphan", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messages", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "calls", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "totalSeconds", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "isOrphan", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static AGENT_USAGE: ModelShape = ModelShape {
     name: "AgentUsage",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&AGENT_USAGE_ENTRY)), required: true },
-        FieldShape { wire: "period", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "periodStart", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "periodEnd", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&AGENT_USAGE_ENTRY)), required: true, secret: false },
+        FieldShape { wire: "period", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "periodStart", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "periodEnd", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static EVENT_CONTACT: ModelShape = ModelShape {
     name: "EventContact",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "email", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "email", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static HISTORY_ITEM: ModelShape = ModelShape {
     name: "HistoryItem",
     fields: &[
-        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "content", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "at", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "content", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "at", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static EVENT_GROUP: ModelShape = ModelShape {
     name: "EventGroup",
     fields: &[
-        FieldShape { wire: "isGroup", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "groupId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "groupName", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "groupIconUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "participants", aliases: &[], shape: Shape::List(&Shape::Model(&GROUP_PARTICIPANT)), required: false },
+        FieldShape { wire: "isGroup", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "groupId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "groupName", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "groupIconUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "participants",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&GROUP_PARTICIPANT)),
+            required: false,
+            secret: false,
+        },
     ],
 };
 
 pub static MESSAGE_EVENT_DATA: ModelShape = ModelShape {
     name: "MessageEventData",
     fields: &[
-        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "from", aliases: &["fromNumber"], shape: Shape::String, required: false },
-        FieldShape { wire: "to", aliases: &["toNumber"], shape: Shape::String, required: false },
-        FieldShape { wire: "contact", aliases: &[], shape: Shape::Model(&EVENT_CONTACT), required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "senderIdentifier", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "group", aliases: &[], shape: Shape::Model(&EVENT_GROUP), required: false },
-        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transcript", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "confidence", aliases: &[], shape: Shape::Float, required: false },
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "from", aliases: &["fromNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "to", aliases: &["toNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "contact", aliases: &[], shape: Shape::Model(&EVENT_CONTACT), required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "senderIdentifier", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "group", aliases: &[], shape: Shape::Model(&EVENT_GROUP), required: false, secret: false },
+        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "transcript", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "confidence", aliases: &[], shape: Shape::Float, required: false, secret: false },
     ],
 };
 
 pub static CALL_ENDED_DATA: ModelShape = ModelShape {
     name: "CallEndedData",
     fields: &[
-        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "from", aliases: &["fromNumber"], shape: Shape::String, required: false },
-        FieldShape { wire: "to", aliases: &["toNumber"], shape: Shape::String, required: false },
-        FieldShape { wire: "contact", aliases: &[], shape: Shape::Model(&EVENT_CONTACT), required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "startedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "endedAt", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "durationSeconds", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "disconnectionReason", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transcript", aliases: &[], shape: Shape::List(&Shape::Model(&TRANSCRIPT_TURN)), required: false },
-        FieldShape { wire: "summary", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "userSentiment", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "callSuccessful", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "from", aliases: &["fromNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "to", aliases: &["toNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "contact", aliases: &[], shape: Shape::Model(&EVENT_CONTACT), required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "startedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "endedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "durationSeconds", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "disconnectionReason", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "transcript",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&TRANSCRIPT_TURN)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "summary", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "userSentiment", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "callSuccessful", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static REACTION_EVENT_DATA: ModelShape = ModelShape {
     name: "ReactionEventData",
     fields: &[
-        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "reactionType", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "fromNumber", aliases: &["from"], shape: Shape::String, required: false },
-        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messageBody", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messageMediaUrl", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "messageMediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "reactionType", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "fromNumber", aliases: &["from"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "direction", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messageBody", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messageMediaUrl", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "messageMediaUrls", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static WEBHOOK_EVENT_ENVELOPE: ModelShape = ModelShape {
     name: "WebhookEventEnvelope",
     fields: &[
-        FieldShape { wire: "event", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "timestamp", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "data", aliases: &[], shape: Shape::Json, required: false },
-        FieldShape { wire: "conversationState", aliases: &[], shape: Shape::Object, required: false },
-        FieldShape { wire: "recentHistory", aliases: &[], shape: Shape::List(&Shape::Model(&HISTORY_ITEM)), required: false },
-        FieldShape { wire: "test", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "event", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "channel", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "timestamp", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agentId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::Json, required: false, secret: false },
+        FieldShape { wire: "conversationState", aliases: &[], shape: Shape::Object, required: false, secret: false },
+        FieldShape {
+            wire: "recentHistory",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&HISTORY_ITEM)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "test", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
 pub static VOICE_REPLY: ModelShape = ModelShape {
     name: "VoiceReply",
     fields: &[
-        FieldShape { wire: "text", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "hangup", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "action", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "digits", aliases: &["press_digit", "dtmf"], shape: Shape::String, required: false },
-        FieldShape { wire: "interim", aliases: &[], shape: Shape::Bool, required: false },
+        FieldShape { wire: "text", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "hangup", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "action", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "digits", aliases: &["press_digit", "dtmf"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "interim", aliases: &[], shape: Shape::Bool, required: false, secret: false },
     ],
 };
 
@@ -828,108 +894,120 @@ pub static JSON_OBJECT: ModelShape = ModelShape { name: "JsonObject", fields: &[
 pub static REGISTRATION_RESPONSE: ModelShape = ModelShape {
     name: "RegistrationResponse",
     fields: &[
-        FieldShape { wire: "ok", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "campaign_status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "sub_account_id", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "fee_cents", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "ok", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "campaign_status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "sub_account_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "fee_cents", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static CAMPAIGN_STATUS: ModelShape = ModelShape {
     name: "CampaignStatus",
     fields: &[
-        FieldShape { wire: "campaign_status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "stage", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "campaign_status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "stage", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static SUB_ACCOUNT: ModelShape = ModelShape {
     name: "SubAccount",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static SUB_ACCOUNT_LIST: ModelShape = ModelShape {
     name: "SubAccountList",
     fields: &[
-        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&SUB_ACCOUNT)), required: true },
-        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&SUB_ACCOUNT)), required: true, secret: false },
+        FieldShape { wire: "total", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static LOCATION: ModelShape = ModelShape {
     name: "Location",
     fields: &[
-        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "latitude", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "longitude", aliases: &[], shape: Shape::Float, required: false },
-        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "lastUpdated", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "phoneNumber", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "latitude", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "longitude", aliases: &[], shape: Shape::Float, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "lastUpdated", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static LOCATION_REFRESH: ModelShape = ModelShape {
     name: "LocationRefresh",
     fields: &[
-        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "pollAfterSeconds", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "success", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "pollAfterSeconds", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static SIP_ORIGINATION_URI: ModelShape = ModelShape {
     name: "SipOriginationUri",
     fields: &[
-        FieldShape { wire: "sip_uri", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "priority", aliases: &[], shape: Shape::Int, required: false },
-        FieldShape { wire: "weight", aliases: &[], shape: Shape::Int, required: false },
+        FieldShape { wire: "sip_uri", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "priority", aliases: &[], shape: Shape::Int, required: false, secret: false },
+        FieldShape { wire: "weight", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
 pub static SIP_ALLOWED_IP: ModelShape = ModelShape {
     name: "SipAllowedIp",
     fields: &[
-        FieldShape { wire: "cidr", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "cidr", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static SIP_CREDENTIAL: ModelShape = ModelShape {
     name: "SipCredential",
     fields: &[
-        FieldShape { wire: "username", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "password", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "passwordLast4", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "credentialListName", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "username", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "password", aliases: &[], shape: Shape::String, required: false, secret: true },
+        FieldShape { wire: "passwordLast4", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "credentialListName", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static SIP_TRUNK: ModelShape = ModelShape {
     name: "SipTrunk",
     fields: &[
-        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true },
-        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "provider", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "encrypted", aliases: &[], shape: Shape::Bool, required: false },
-        FieldShape { wire: "transport", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "mediaEncryption", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transfers", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "transferCallerId", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "terminationSipUri", aliases: &[], shape: Shape::String, required: false },
-        FieldShape { wire: "originationUris", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_ORIGINATION_URI)), required: false },
-        FieldShape { wire: "allowedIps", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_ALLOWED_IP)), required: false },
-        FieldShape { wire: "proxyIps", aliases: &[], shape: Shape::List(&Shape::String), required: false },
-        FieldShape { wire: "credentials", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_CREDENTIAL)), required: false },
-        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false },
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "provider", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "encrypted", aliases: &[], shape: Shape::Bool, required: false, secret: false },
+        FieldShape { wire: "transport", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "mediaEncryption", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "transfers", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "transferCallerId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "terminationSipUri", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape {
+            wire: "originationUris",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&SIP_ORIGINATION_URI)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "allowedIps", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_ALLOWED_IP)), required: false, secret: false },
+        FieldShape { wire: "proxyIps", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape {
+            wire: "credentials",
+            aliases: &[],
+            shape: Shape::List(&Shape::Model(&SIP_CREDENTIAL)),
+            required: false,
+            secret: false,
+        },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
     ],
 };
 
 pub static SIP_TRUNK_LIST: ModelShape = ModelShape {
     name: "SipTrunkList",
-    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_TRUNK)), required: true }],
+    fields: &[FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&SIP_TRUNK)), required: true, secret: false }],
 };
