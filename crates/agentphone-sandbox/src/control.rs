@@ -65,7 +65,10 @@ async fn reset(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Valu
             state.number_owner.retain(|_, owner| *owner != key);
             state.faults.retain(|f| f.api_key.as_deref() != Some(&key));
         }
-        None => *state = Default::default(),
+        None => {
+            *state = Default::default();
+            world.clock.reset();
+        }
     }
     Json(json!({"reset": true}))
 }
@@ -83,7 +86,10 @@ async fn advance(State(world): State<Arc<World>>, Json(body): Json<Advance>) -> 
     if body.seconds < 0 {
         return Failure::invalid("body", "seconds", "the clock only moves forward").into_response();
     }
-    world.clock.advance(body.seconds);
+    if !world.clock.advance(body.seconds) {
+        let problem = format!("the clock may run at most {} s (a thousand years) ahead of real time", crate::clock::MAX_OFFSET);
+        return Failure::invalid("body", "seconds", &problem).into_response();
+    }
     Json(json!({"now": iso(world.now())})).into_response()
 }
 

@@ -61,7 +61,11 @@ impl Fault {
         let seconds = self.retry_after?;
         Some(match self.retry_after_format {
             RetryAfterFormat::Seconds => seconds.to_string(),
-            RetryAfterFormat::HttpDate => httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(seconds)),
+            // A date the format can write: at most ten years ahead (an HTTP date past 9999 panics).
+            RetryAfterFormat::HttpDate => {
+                let wait = Duration::from_secs(seconds.min(10 * 365 * 86_400));
+                httpdate::fmt_http_date(std::time::SystemTime::now().checked_add(wait).unwrap_or_else(std::time::SystemTime::now))
+            }
         })
     }
 

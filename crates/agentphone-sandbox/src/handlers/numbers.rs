@@ -111,7 +111,12 @@ pub(crate) fn update_number(cx: &mut Cx<'_>, p: UpdateNumberParams) -> Result<Re
 }
 
 pub(crate) fn release_number(cx: &mut Cx<'_>, p: ReleaseNumberParams) -> Result<Reply, Failure> {
+    let key = cx.key.clone();
     let number = cx.project().numbers.get_mut(&p.number_id).ok_or_else(|| Failure::not_found("Phone number"))?;
+    // A released record is history: releasing it again must not touch whoever holds the number now.
+    if number.status.as_deref() == Some("released") {
+        return Err(Failure::not_found("Phone number"));
+    }
     number.status = Some("released".into());
     number.agent_id = None;
     let released = ReleaseNumberResponse {
@@ -121,8 +126,10 @@ pub(crate) fn release_number(cx: &mut Cx<'_>, p: ReleaseNumberParams) -> Result<
         status: number.status.clone(),
         ..Default::default()
     };
-    // Released numbers receive nothing any more.
-    if let Some(phone) = &released.phone_number {
+    // Released numbers receive nothing any more (the mapping is removed only if it is still ours).
+    if let Some(phone) = &released.phone_number
+        && cx.state.number_owner.get(phone) == Some(&key)
+    {
         cx.state.number_owner.remove(phone);
     }
     Ok(Reply::json(released))
