@@ -147,7 +147,7 @@ async fn sandbox(matches: &ArgMatches) -> ExitCode {
         served = agentphone_sandbox::run(listener, config) => match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", output::printable(&e.to_string()));
                 ExitCode::FAILURE
             }
         },
@@ -168,14 +168,14 @@ async fn mcp_server(client: Client, matches: &ArgMatches) -> ExitCode {
     match mcp::serve(client, filter).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", output::printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }
 }
 
 fn fail(error: &agentphone::Error) -> ExitCode {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", output::printable(&error.to_string()));
     match error.kind() {
         ErrorKind::Validation | ErrorKind::Config => ExitCode::from(2),
         _ => ExitCode::FAILURE,
@@ -193,7 +193,7 @@ async fn main() -> ExitCode {
             return match demo::run().await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", output::printable(&e.to_string()));
                     ExitCode::FAILURE
                 }
             };

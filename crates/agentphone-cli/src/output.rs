@@ -60,7 +60,7 @@ fn cell(value: &Value) -> String {
         Value::Object(_) => "{…}".to_owned(),
         other => other.to_string(),
     };
-    let text = text.replace('\n', " ");
+    let text = printable(&text.replace('\n', " "));
     if text.chars().count() > MAX_CELL { format!("{}…", text.chars().take(MAX_CELL - 1).collect::<String>()) } else { text }
 }
 
@@ -97,6 +97,15 @@ fn fields(object: &Map<String, Value>) -> String {
     shown.into_iter().map(|(k, v)| format!("{k:<width$}  {}", cell(v))).collect::<Vec<_>>().join("\n")
 }
 
+/// Text from the server as a terminal may show it: control characters (ESC, CR, BEL...) are
+/// written as escapes, so a message body cannot move the cursor, recolour or clear the screen.
+pub(crate) fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +116,15 @@ mod tests {
         let page = json!({"data": [{"id": "agt_1", "name": "Ava", "createdAt": "2025-01-15T10:30:00Z", "numbers": []}], "hasMore": false, "total": 1});
         assert_eq!(render(&page, false), "id     name  createdAt\nagt_1  Ava   2025-01-15T10:30:00Z\n(1 of 1)");
         assert_eq!(render(&json!({"data": [], "total": 0}), false), "(no items)");
+    }
+
+    #[test]
+    fn control_sequences_from_the_server_are_shown_not_obeyed() {
+        let message = json!({"id": "msg_1", "body": "hi\u{1b}[2J\u{1b}]0;owned\u{7}\rX"});
+        let shown = render(&message, false);
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\r') && !shown.contains('\u{7}'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+        assert_eq!(printable("plain text"), "plain text");
     }
 
     #[test]

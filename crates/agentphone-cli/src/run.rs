@@ -66,8 +66,8 @@ pub(crate) async fn follow(client: &Client, spec: &CommandSpec, matches: &ArgMat
         let name = event["event"].as_str().unwrap_or("message");
         let data = &event["data"];
         match (data["role"].as_str(), data["content"].as_str()) {
-            (Some(role), Some(content)) => println!("  {role:<6} {content}"),
-            _ => println!("  [{name}] {data}"),
+            (Some(role), Some(content)) => println!("  {role:<6} {}", output::printable(content)),
+            _ => println!("  [{}] {data}", output::printable(name)),
         }
     }
     Ok(())

@@ -30,7 +30,7 @@ pub(crate) async fn watch(client: &Client, call_id: &str, json: bool) -> agentph
                         if json {
                             println!("{}", serde_json::json!({"speaker": who, "text": said}));
                         } else {
-                            println!("  {who:<6}  {said}");
+                            println!("  {who:<6}  {}", crate::output::printable(said));
                         }
                         lines += 1;
                     }

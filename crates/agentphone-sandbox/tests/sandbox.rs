@@ -490,3 +490,19 @@ async fn control_requests_cannot_brick_the_sandbox() {
     let year: i32 = clock["now"].as_str().unwrap()[..4].parse().unwrap();
     assert!(year < 2200, "a full reset brings the clock back to real time: {clock}");
 }
+
+/// A number that cannot be had is not paid for.
+#[tokio::test]
+async fn a_purchase_that_fails_charges_nothing() {
+    let sandbox = Sandbox::start(SandboxConfig { number_limit: 5_000, ..SandboxConfig::fast() }).await.unwrap();
+    let key = key();
+    // Ofcom's drama range holds 998 numbers the sandbox sells: exactly enough money for them and one more.
+    raw(&sandbox, Some(&key), "POST", "/sandbox/balance", Some(json!({"cents": 999 * 300}))).await;
+    for _ in 0..998 {
+        assert_eq!(raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await.0, 200);
+    }
+    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await;
+    assert_eq!((status, body["error"]["code"].as_str().or(body["code"].as_str())), (400, Some("PHONE_NUMBER_NOT_FOUND")), "{body}");
+    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "US"}))).await;
+    assert_eq!(status, 200, "the failed purchase left the money for this one: {body}");
+}

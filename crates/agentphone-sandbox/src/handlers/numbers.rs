@@ -70,10 +70,11 @@ pub(crate) fn buy_number(cx: &mut Cx<'_>, p: BuyNumberParams) -> Result<Reply, F
                 format!("Your plan allows {limit} phone numbers; release one to buy another"),
             ));
         }
-        charge(project, NUMBER_CENTS)?;
     }
+    // Found before it is paid for: a purchase that cannot be made costs nothing.
     let phone = fresh_number(cx, &country, p.area_code.as_deref())
         .ok_or_else(|| Failure::coded(400, "PHONE_NUMBER_NOT_FOUND", "no number is available in that area code"))?;
+    charge(cx.project(), NUMBER_CENTS)?;
     let number = PhoneNumber {
         id: new_id("num"),
         phone_number: Some(phone.clone()),
