@@ -293,6 +293,11 @@ struct SinkOptions {
     status: Option<u16>,
 }
 
+/// Body bytes a sink keeps of one delivery.
+const SINK_BODY_BYTES: usize = 64 * 1024;
+/// Sinks kept at once.
+const MAX_SINKS: usize = 1_000;
+
 async fn sink_receive(
     State(world): State<Arc<World>>,
     Path(name): Path<String>,
@@ -302,13 +307,29 @@ async fn sink_receive(
 ) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    // What a sink keeps is bounded: the body up to SINK_BODY_BYTES (the parsed event only when it
+    // was that small), the last `sink_capacity` deliveries, and MAX_SINKS sinks.
+    let kept = body.len() <= SINK_BODY_BYTES;
     let received = json!({
         "signature": header("x-webhook-signature"),
         "timestamp": header("x-webhook-timestamp"),
-        "body": String::from_utf8_lossy(&body),
-        "event": event,
+        "body": String::from_utf8_lossy(&body[..body.len().min(SINK_BODY_BYTES)]),
+        "bytes": body.len(),
+        "truncated": !kept,
+        "event": if kept { event.clone() } else { Value::Null },
     });
-    world.lock().sinks.entry(name).or_default().push(received);
+    {
+        let capacity = world.config.sink_capacity.max(1);
+        let mut state = world.lock();
+        if !state.sinks.contains_key(&name) && state.sinks.len() >= MAX_SINKS {
+            state.sinks.shift_remove_index(0);
+        }
+        let sink = state.sinks.entry(name).or_default();
+        if sink.len() >= capacity {
+            sink.pop_front();
+        }
+        sink.push_back(received);
+    }
     let status = axum::http::StatusCode::from_u16(options.status.unwrap_or(200)).unwrap_or(axum::http::StatusCode::OK);
     let reply = match (event["channel"].as_str(), event["data"]["transcript"].as_str()) {
         (Some("voice"), Some(said)) if event["event"] == "agent.message" => json!({"text": format!("You said: {said}")}),

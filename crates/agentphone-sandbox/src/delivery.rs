@@ -156,7 +156,7 @@ fn open_record(world: &World, outgoing: &Outgoing) -> String {
 fn update_record(world: &World, key: &str, id: &str, answer: &Answer, final_attempt: bool, next_retry: Option<i64>) {
     let now = world.now();
     let mut state = world.lock();
-    let Some(record) = state.projects.get_mut(key).and_then(|p| p.deliveries.iter_mut().find(|d| d.delivery.id == id)) else { return };
+    let Some(record) = state.projects.get_mut(key).and_then(|p| p.deliveries.get_mut(id)) else { return };
     let delivery = &mut record.delivery;
     delivery.attempt_count = Some(delivery.attempt_count.unwrap_or(0) + 1);
     delivery.http_status = answer.status.map(i64::from);

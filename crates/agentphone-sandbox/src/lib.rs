@@ -17,6 +17,7 @@ mod call_simulation;
 mod clock;
 mod control;
 mod delivery;
+mod delivery_log;
 mod error_reply;
 mod faults;
 #[allow(clippy::all)]
@@ -57,6 +58,11 @@ pub struct SandboxConfig {
     pub webhook_max_attempts: u32,
     /// Interval of `: heartbeat` comments on transcript streams.
     pub heartbeat: Duration,
+    /// Webhook deliveries a project's log keeps (the oldest go first; usage counts what it keeps).
+    pub delivery_log_capacity: usize,
+    /// Deliveries each `/sandbox/sink/{name}` keeps (the oldest go first); bodies are kept up to
+    /// 64 KiB each.
+    pub sink_capacity: usize,
 }
 
 impl Default for SandboxConfig {
@@ -69,6 +75,8 @@ impl Default for SandboxConfig {
             webhook_retry_delay: Duration::from_secs(1),
             webhook_max_attempts: 6,
             heartbeat: Duration::from_secs(15),
+            delivery_log_capacity: 1_000,
+            sink_capacity: 100,
         }
     }
 }

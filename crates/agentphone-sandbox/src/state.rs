@@ -9,6 +9,7 @@ use tokio::sync::broadcast;
 
 use crate::SandboxConfig;
 use crate::clock::Clock;
+use crate::delivery_log::DeliveryLog;
 use crate::faults::Fault;
 
 /// The whole sandbox: settings, clock, and the state behind one lock (every request holds it for
@@ -32,8 +33,9 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     pub live: HashMap<String, broadcast::Sender<LiveTurn>>,
     pub stats: Stats,
-    /// Deliveries received by `/sandbox/sink/{name}`.
-    pub sinks: HashMap<String, Vec<serde_json::Value>>,
+    /// Deliveries received by `/sandbox/sink/{name}`: the last `sink_capacity` of each, in at most
+    /// `MAX_SINKS` sinks (the oldest sink goes first).
+    pub sinks: IndexMap<String, std::collections::VecDeque<serde_json::Value>>,
 }
 
 /// What happened, for tests that check nothing was duplicated.
@@ -72,7 +74,7 @@ pub(crate) struct Project {
     pub conversations: IndexMap<String, ConversationRecord>,
     pub webhook: Option<Webhook>,
     pub agent_webhooks: HashMap<String, Webhook>,
-    pub deliveries: Vec<DeliveryRecord>,
+    pub deliveries: DeliveryLog,
     pub contact_cards: HashMap<String, ContactCard>,
     pub backgrounds: HashMap<String, String>,
     pub last_message_ms: i64,
@@ -182,7 +184,7 @@ impl Project {
             conversations: IndexMap::new(),
             webhook: None,
             agent_webhooks: HashMap::new(),
-            deliveries: Vec::new(),
+            deliveries: DeliveryLog::new(config.delivery_log_capacity),
             contact_cards: HashMap::new(),
             backgrounds: HashMap::new(),
             last_message_ms: 0,

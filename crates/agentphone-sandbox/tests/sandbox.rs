@@ -506,3 +506,38 @@ async fn a_purchase_that_fails_charges_nothing() {
     let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "US"}))).await;
     assert_eq!(status, 200, "the failed purchase left the money for this one: {body}");
 }
+
+/// What the sandbox records is bounded: sinks keep their last deliveries with bodies up to 64 KiB,
+/// and a project's deliveries log its last `delivery_log_capacity` records.
+#[tokio::test]
+async fn what_the_sandbox_records_stays_bounded() {
+    let config = SandboxConfig { sink_capacity: 10, delivery_log_capacity: 5, ..SandboxConfig::fast() };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let big = "x".repeat(1_500_000);
+    let http = reqwest::Client::new();
+    for i in 0..60 {
+        let body = format!("{{\"n\": {i}, \"pad\": \"{big}\"}}");
+        let sent = http.post(format!("{}/sandbox/sink/big", sandbox.url())).body(body).send().await.unwrap();
+        assert!(sent.status().is_success());
+    }
+    let (_, listed) = raw(&sandbox, None, "GET", "/sandbox/sink/big", None).await;
+    let kept = listed["data"].as_array().unwrap();
+    assert_eq!(kept.len(), 10, "the last ten deliveries");
+    assert!(
+        kept.iter()
+            .all(|d| d["body"].as_str().unwrap().len() <= 64 * 1024 && d["truncated"] == true && d["bytes"].as_u64() > Some(1_500_000))
+    );
+    assert!(kept[9]["body"].as_str().unwrap().starts_with("{\"n\": 59"), "the newest is last");
+
+    let key = key();
+    let client = client(&sandbox, &key);
+    client.webhooks().set(&SetWebhookParams { url: format!("{}/sandbox/sink/hook", sandbox.url()), ..Default::default() }).await.unwrap();
+    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
+    for i in 0..8 {
+        let inbound = json!({"to": number.phone_number, "from": "+14155550177", "body": format!("m{i}"), "wait": true});
+        assert_eq!(raw(&sandbox, None, "POST", "/sandbox/inbound/message", Some(inbound)).await.0, 200);
+    }
+    let deliveries = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
+    assert_eq!(deliveries.items.len(), 5, "the log keeps its last five: {deliveries:?}");
+    let _ = agent;
+}

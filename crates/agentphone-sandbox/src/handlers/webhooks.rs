@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::offset_page;
 use crate::delivery::{self, Envelope, Outgoing};
+use crate::delivery_log::DeliveryLog;
 use crate::error_reply::Failure;
 use crate::handler::{Cx, Reply};
 use crate::ids::{new_id, secret};
@@ -44,7 +45,7 @@ pub(crate) fn delete_webhook(cx: &mut Cx<'_>, _p: DeleteWebhookParams) -> Result
     Ok(Reply::json(SuccessResponse { success: Some(true), ..Default::default() }))
 }
 
-fn project_deliveries(records: &[DeliveryRecord], since: Option<i64>) -> impl Iterator<Item = &DeliveryRecord> {
+fn project_deliveries(records: &DeliveryLog, since: Option<i64>) -> impl Iterator<Item = &DeliveryRecord> {
     records.iter().rev().filter(move |d| !d.to_agent_webhook && since.is_none_or(|s| d.at >= s))
 }
 
