@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use agentphone::webhook::{EventData, Verifier};
 use agentphone::*;
-use agentphone_sandbox::{Sandbox, SandboxConfig};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use support::{Receiver, agent_with_number, client, key, raw, sandbox, send};
@@ -437,107 +436,4 @@ async fn hostile_path_parameters_cannot_change_the_route() {
     let n = hostile.len();
     assert_eq!(stats["project"]["requests"], json!({"create_agent": 1, "create_contact": 1, "get_agent": n, "delete_contact": n}));
     assert_eq!(client.contacts().get(&contact.id).await.unwrap().id, contact.id);
-}
-
-/// A tenant releasing its stale record of a number must not break the tenant that holds it now.
-#[tokio::test]
-async fn a_stale_release_cannot_break_another_tenants_number() {
-    let sandbox = Sandbox::start(SandboxConfig { balance_cents: 1_000_000, number_limit: 1_000, ..SandboxConfig::fast() }).await.unwrap();
-    let (a, b) = (key(), key());
-    let (status, bought) = raw(&sandbox, Some(&a), "POST", "/v1/numbers", Some(json!({"areaCode": "212"}))).await;
-    assert_eq!(status, 200, "{bought}");
-    let (id, phone) = (bought["id"].as_str().unwrap().to_owned(), bought["phoneNumber"].as_str().unwrap().to_owned());
-    assert_eq!(raw(&sandbox, Some(&a), "DELETE", &format!("/v1/numbers/{id}"), None).await.0, 200);
-    // B buys numbers of the same area code until it holds the one A let go (the pool hands out the
-    // hundred fictional numbers of an area code first).
-    let mut held = false;
-    for _ in 0..120 {
-        let (status, number) = raw(&sandbox, Some(&b), "POST", "/v1/numbers", Some(json!({"areaCode": "212"}))).await;
-        assert_eq!(status, 200, "{number}");
-        if number["phoneNumber"] == phone.as_str() {
-            held = true;
-            break;
-        }
-    }
-    assert!(held, "B never got {phone}");
-    let (status, _) = raw(&sandbox, Some(&a), "DELETE", &format!("/v1/numbers/{id}"), None).await;
-    assert_eq!(status, 404, "A's record is released already");
-    let (status, delivered) =
-        raw(&sandbox, None, "POST", "/sandbox/inbound/message", Some(json!({"to": phone, "from": "+14155550123", "body": "still B's"})))
-            .await;
-    assert_eq!(status, 200, "inbound traffic still reaches B: {delivered}");
-}
-
-/// No control request can brick the sandbox: the clock's limits, faults with absurd waits, and a
-/// reset that also resets the clock.
-#[tokio::test]
-async fn control_requests_cannot_brick_the_sandbox() {
-    let sandbox = sandbox().await;
-    let key = key();
-    for seconds in [i64::MAX, 400_000_000_000] {
-        let (status, body) = raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": seconds}))).await;
-        assert_eq!(status, 422, "{body}");
-    }
-    let (status, _) = raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 900_i64 * 365 * 86_400}))).await;
-    assert_eq!(status, 200, "nine centuries ahead is allowed");
-    assert_eq!(raw(&sandbox, Some(&key), "GET", "/v1/agents", None).await.0, 200, "and every timestamp still formats");
-    let fault = json!({"operation": "list_agents", "status": 429, "retry_after": u64::MAX, "retry_after_format": "http_date"});
-    raw(&sandbox, Some(&key), "POST", "/sandbox/faults", Some(fault)).await;
-    assert_eq!(raw(&sandbox, Some(&key), "GET", "/v1/agents", None).await.0, 429);
-    assert_eq!(raw(&sandbox, Some(&key), "GET", "/v1/agents", None).await.0, 200, "the sandbox still answers");
-    raw(&sandbox, None, "POST", "/sandbox/reset", None).await;
-    let (_, clock) = raw(&sandbox, None, "GET", "/sandbox/clock", None).await;
-    let year: i32 = clock["now"].as_str().unwrap()[..4].parse().unwrap();
-    assert!(year < 2200, "a full reset brings the clock back to real time: {clock}");
-}
-
-/// A number that cannot be had is not paid for.
-#[tokio::test]
-async fn a_purchase_that_fails_charges_nothing() {
-    let sandbox = Sandbox::start(SandboxConfig { number_limit: 5_000, ..SandboxConfig::fast() }).await.unwrap();
-    let key = key();
-    // Ofcom's drama range holds 998 numbers the sandbox sells: exactly enough money for them and one more.
-    raw(&sandbox, Some(&key), "POST", "/sandbox/balance", Some(json!({"cents": 999 * 300}))).await;
-    for _ in 0..998 {
-        assert_eq!(raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await.0, 200);
-    }
-    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await;
-    assert_eq!((status, body["error"]["code"].as_str().or(body["code"].as_str())), (400, Some("PHONE_NUMBER_NOT_FOUND")), "{body}");
-    let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "US"}))).await;
-    assert_eq!(status, 200, "the failed purchase left the money for this one: {body}");
-}
-
-/// What the sandbox records is bounded: sinks keep their last deliveries with bodies up to 64 KiB,
-/// and a project's deliveries log its last `delivery_log_capacity` records.
-#[tokio::test]
-async fn what_the_sandbox_records_stays_bounded() {
-    let config = SandboxConfig { sink_capacity: 10, delivery_log_capacity: 5, ..SandboxConfig::fast() };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let big = "x".repeat(1_500_000);
-    let http = reqwest::Client::new();
-    for i in 0..60 {
-        let body = format!("{{\"n\": {i}, \"pad\": \"{big}\"}}");
-        let sent = http.post(format!("{}/sandbox/sink/big", sandbox.url())).body(body).send().await.unwrap();
-        assert!(sent.status().is_success());
-    }
-    let (_, listed) = raw(&sandbox, None, "GET", "/sandbox/sink/big", None).await;
-    let kept = listed["data"].as_array().unwrap();
-    assert_eq!(kept.len(), 10, "the last ten deliveries");
-    assert!(
-        kept.iter()
-            .all(|d| d["body"].as_str().unwrap().len() <= 64 * 1024 && d["truncated"] == true && d["bytes"].as_u64() > Some(1_500_000))
-    );
-    assert!(kept[9]["body"].as_str().unwrap().starts_with("{\"n\": 59"), "the newest is last");
-
-    let key = key();
-    let client = client(&sandbox, &key);
-    client.webhooks().set(&SetWebhookParams { url: format!("{}/sandbox/sink/hook", sandbox.url()), ..Default::default() }).await.unwrap();
-    let (agent, number) = agent_with_number(&client, VoiceMode::Webhook).await;
-    for i in 0..8 {
-        let inbound = json!({"to": number.phone_number, "from": "+14155550177", "body": format!("m{i}"), "wait": true});
-        assert_eq!(raw(&sandbox, None, "POST", "/sandbox/inbound/message", Some(inbound)).await.0, 200);
-    }
-    let deliveries = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
-    assert_eq!(deliveries.items.len(), 5, "the log keeps its last five: {deliveries:?}");
-    let _ = agent;
 }
