@@ -250,6 +250,19 @@ fn param(runtime: Runtime, name: &str, kind: Kind) -> (Option<String>, String) {
     (ty.map(|ty| format!("{name}: {ty}")), expr)
 }
 
+/// What a function returns, in the runtime's types (before any `Result`).
+fn return_type(runtime: Runtime, returns: Returns) -> &'static str {
+    match (returns, runtime) {
+        (Returns::Unit, _) => "()",
+        (Returns::Str, _) => "String",
+        (Returns::F64, _) => "f64",
+        (Returns::Token, _) => "u32",
+        (Returns::Json, Runtime::Python) => "Py<PyAny>",
+        (Returns::Json, Runtime::Node) => "serde_json::Value",
+        (Returns::Json, Runtime::Wasm) => "JsValue",
+    }
+}
+
 fn camel(name: &str) -> String {
     heck::ToLowerCamelCase::to_lower_camel_case(name)
 }
@@ -267,13 +280,7 @@ fn function(runtime: Runtime, export: &Export) -> String {
     let call = export.call.replace("{}", &args.join(", "));
     let (returns, body) = match runtime {
         Runtime::Python => {
-            let ty = match export.returns {
-                Returns::Unit => "()",
-                Returns::Str => "String",
-                Returns::F64 => "f64",
-                Returns::Token => "u32",
-                Returns::Json => "Py<PyAny>",
-            };
+            let ty = return_type(runtime, export.returns);
             let body = match (export.fallible, export.returns) {
                 (true, Returns::Json) => {
                     format!("crate::to_python::to_py(py, &{call}.map_err(|e| crate::errors::helper_to_py_err(py, e))?)")
@@ -285,23 +292,11 @@ fn function(runtime: Runtime, export: &Export) -> String {
             (format!("PyResult<{ty}>"), body)
         }
         Runtime::Node => {
-            let ty = match export.returns {
-                Returns::Unit => "()",
-                Returns::Str => "String",
-                Returns::F64 => "f64",
-                Returns::Token => "u32",
-                Returns::Json => "serde_json::Value",
-            };
+            let ty = return_type(runtime, export.returns);
             if export.fallible { (format!("napi::Result<{ty}>"), format!("crate::helper({call})")) } else { (ty.to_owned(), call) }
         }
         Runtime::Wasm => {
-            let ty = match export.returns {
-                Returns::Unit => "()",
-                Returns::Str => "String",
-                Returns::F64 => "f64",
-                Returns::Token => "u32",
-                Returns::Json => "JsValue",
-            };
+            let ty = return_type(runtime, export.returns);
             match (export.fallible, export.returns) {
                 (true, Returns::Json) => ("Result<JsValue, JsValue>".to_owned(), format!("crate::to_js(&crate::helper({call})?)")),
                 (true, _) => (format!("Result<{ty}, JsValue>"), format!("crate::helper({call})")),
@@ -334,10 +329,8 @@ fn exported(runtime: Runtime) -> impl Iterator<Item = &'static Export> {
 
 /// The Python binding's functions and the registration of each in the module.
 pub fn python() -> String {
-    let mut out = String::from("//! The functions of `agentphone_rs._native` beside its classes.\n\nuse pyo3::prelude::*;\n\n");
-    for export in exported(Runtime::Python) {
-        out.push_str(&function(Runtime::Python, export));
-    }
+    let mut out =
+        functions(Runtime::Python, "//! The functions of `agentphone_rs._native` beside its classes.\n\nuse pyo3::prelude::*;\n\n");
     out.push_str("/// Adds every function to the module.\npub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {\n");
     for export in exported(Runtime::Python) {
         let _ = writeln!(out, "module.add_function(wrap_pyfunction!({}, module)?)?;", export.name);
@@ -348,22 +341,21 @@ pub fn python() -> String {
 
 /// The Node addon's functions.
 pub fn node() -> String {
-    let mut out = String::from(
+    functions(
+        Runtime::Node,
         "//! The addon's functions beside its classes (the wasm build exports the same).\n\nuse napi::bindgen_prelude::Buffer;\nuse napi_derive::napi;\n\n",
-    );
-    for export in exported(Runtime::Node) {
-        out.push_str(&function(Runtime::Node, export));
-    }
-    out
+    )
 }
 
 /// The wasm build's functions.
 pub fn wasm() -> String {
-    let mut out = String::from(
+    functions(
+        Runtime::Wasm,
         "//! The wasm build's functions beside its classes (the Node addon exports the same).\n\nuse wasm_bindgen::prelude::*;\n\n",
-    );
-    for export in exported(Runtime::Wasm) {
-        out.push_str(&function(Runtime::Wasm, export));
-    }
-    out
+    )
+}
+
+/// `head`, then every function the runtime exports.
+fn functions(runtime: Runtime, head: &str) -> String {
+    exported(runtime).fold(head.to_owned(), |out, export| out + &function(runtime, export))
 }
