@@ -40,7 +40,10 @@ pub fn verify_delivery(
 /// `timestamp`, `agent_id`, `conversation_state`, `recent_history` (a list), `test` (a boolean),
 /// then `kind`, `data`, `raw` and `is_voice_turn`; in camelCase for JavaScript.
 fn delivery_event(payload: &[u8], naming: Naming) -> Result<Value, HelperError> {
-    let Value::Object(mut parsed) = event_json(payload)? else { unreachable!("event_json answers an object") };
+    let mut parsed = match event_json(payload)? {
+        Value::Object(parsed) => parsed,
+        other => return Err(WebhookError::InvalidPayload(format!("expected an event object, read {other}")).into()),
+    };
     let envelope = parsed.remove("envelope").unwrap_or_default();
     let field = |wire: &str| envelope.get(wire).cloned().filter(|v| !v.is_null());
     let fields = [
