@@ -74,11 +74,10 @@ impl Envelope {
 
 /// The last `limit` messages of a conversation before the newest, oldest first.
 pub(crate) fn recent_history(project: &Project, conversation_id: &str, limit: i64) -> Vec<HistoryItem> {
-    let mut items: Vec<_> = project.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
-    items.sort_by_key(|m| m.at_ms);
-    items.pop();
-    let skip = items.len().saturating_sub(limit.max(0) as usize);
-    items[skip..]
+    // The newest is the message being delivered; the `limit` before it, oldest first.
+    let mut items: Vec<_> = project.conversation_messages(conversation_id).rev().skip(1).take(limit.max(0) as usize).collect();
+    items.reverse();
+    items
         .iter()
         .map(|m| HistoryItem {
             message_id: Some(m.id.clone()),

@@ -71,6 +71,9 @@ pub(crate) struct Project {
     pub contacts: IndexMap<String, Contact>,
     pub calls: IndexMap<String, CallRecord>,
     pub messages: IndexMap<String, MessageRecord>,
+    /// Each conversation's message ids, oldest first (message times only grow), so that reading
+    /// one conversation never scans the project's every message.
+    pub by_conversation: HashMap<String, Vec<String>>,
     pub conversations: IndexMap<String, ConversationRecord>,
     pub webhook: Option<Webhook>,
     pub agent_webhooks: HashMap<String, Webhook>,
@@ -173,6 +176,14 @@ impl State {
 }
 
 impl Project {
+    /// A conversation's messages, oldest first.
+    pub(crate) fn conversation_messages<'p>(
+        &'p self,
+        conversation_id: &str,
+    ) -> impl DoubleEndedIterator<Item = &'p MessageRecord> + Clone + 'p {
+        self.by_conversation.get(conversation_id).into_iter().flatten().filter_map(|id| self.messages.get(id))
+    }
+
     fn new(config: &SandboxConfig) -> Self {
         Self {
             balance_cents: config.balance_cents,
@@ -181,6 +192,7 @@ impl Project {
             contacts: IndexMap::new(),
             calls: IndexMap::new(),
             messages: IndexMap::new(),
+            by_conversation: HashMap::new(),
             conversations: IndexMap::new(),
             webhook: None,
             agent_webhooks: HashMap::new(),

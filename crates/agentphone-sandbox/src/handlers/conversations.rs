@@ -90,7 +90,7 @@ pub(crate) fn conversation_page(project: &Project, keep: impl Fn(&Conversation) 
 /// The conversation with its most recent messages.
 fn detail(project: &Project, id: &str, message_limit: i64) -> Result<Conversation, Failure> {
     let record = find(project, id)?;
-    let page = messages::cursor_page(project.messages.values().filter(|m| m.conversation_id == id), Some(message_limit), None, None);
+    let page = messages::cursor_page(project.conversation_messages(id), Some(message_limit), None, None);
     let capabilities = ConversationCapabilities {
         available_channels: Some(vec![record.conversation.channel.as_ref().map_or("sms".into(), |c| c.to_string())]),
         can_send_messages: Some(true),
@@ -131,12 +131,7 @@ pub(crate) fn update_conversation(cx: &mut Cx<'_>, p: UpdateConversationParams) 
 pub(crate) fn list_conversation_messages(cx: &mut Cx<'_>, p: ListConversationMessagesParams) -> Result<Reply, Failure> {
     let project = cx.project();
     find(project, &p.conversation_id)?;
-    let page = messages::cursor_page(
-        project.messages.values().filter(|m| m.conversation_id == p.conversation_id),
-        p.limit,
-        p.before.as_deref(),
-        p.after.as_deref(),
-    );
+    let page = messages::cursor_page(project.conversation_messages(&p.conversation_id), p.limit, p.before.as_deref(), p.after.as_deref());
     let data = page.items.iter().map(|m| messages::conversation_message(project, m)).collect();
     Ok(Reply::json(ConversationMessageList { data, has_more: Some(page.has_more), ..Default::default() }))
 }

@@ -32,6 +32,7 @@ pub(crate) fn record(project: &mut Project, now_ms: i64, message: NewMessage<'_>
     project.last_message_ms = at_ms;
     let conversation_id = conversations::touch(project, message.number, message.participant, &message.channel, &message.body, at_ms);
     let id = new_id("msg");
+    project.by_conversation.entry(conversation_id.clone()).or_default().push(id.clone());
     project.messages.insert(
         id.clone(),
         MessageRecord {
