@@ -60,7 +60,11 @@ async fn a_trickled_answer_times_out_on_time() {
 async fn a_gigabyte_body_is_refused_while_it_is_read() {
     // 1 GiB of JSON whitespace, chunked: no content-length to refuse it up front.
     let (addr, _) = raw_server("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked", Duration::ZERO, |i| {
-        (i < 1024).then(|| {
+        // 1,024 chunks of 1 MiB, then the last chunk: a well-formed body, only too big.
+        (i <= 1024).then(|| {
+            if i == 1024 {
+                return b"0\r\n\r\n".to_vec();
+            }
             let mut chunk = format!("{:x}\r\n", 1 << 20).into_bytes();
             chunk.extend(std::iter::repeat_n(b' ', 1 << 20));
             chunk.extend(b"\r\n");
@@ -79,7 +83,10 @@ async fn a_gigabyte_body_is_refused_while_it_is_read() {
 #[tokio::test]
 async fn a_gigabyte_event_stream_line_is_refused_while_it_is_read() {
     let (addr, _) = raw_server("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked", Duration::ZERO, |i| {
-        (i < 1024).then(|| {
+        (i <= 1024).then(|| {
+            if i == 1024 {
+                return b"0\r\n\r\n".to_vec();
+            }
             let mut chunk = format!("{:x}\r\n", 1 << 20).into_bytes();
             if i == 0 {
                 chunk.extend(b"data: ");

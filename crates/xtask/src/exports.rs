@@ -18,8 +18,6 @@ enum Kind {
     OptUnix,
     /// Any JSON value (a dict, list or object of the runtime).
     Json,
-    /// No parameter: the runtime's naming of attributes, passed to the core.
-    Naming,
     /// A cancellation token (a small whole number).
     Token,
 }
@@ -37,7 +35,8 @@ struct Export {
     /// snake_case; JavaScript gets it in camelCase.
     name: &'static str,
     doc: &'static str,
-    /// The call into the core, `{}` standing for the arguments.
+    /// The call into the core, `{}` standing for the arguments and `{naming}` (if present) for the
+    /// runtime's naming of attributes.
     call: &'static str,
     params: &'static [(&'static str, Kind, Option<&'static str>)],
     returns: Returns,
@@ -70,16 +69,8 @@ const EXPORTS: &[Export] = &[
     Export {
         name: "construct_event",
         doc: "Verifies, then parses, a delivery: the event with its envelope unpacked.",
-        call: "agentphone::ffi::webhooks::construct_delivery({})",
-        params: &[
-            ("payload", Kind::Bytes, None),
-            ("signature", Kind::OptStr, None),
-            ("timestamp", Kind::OptStr, None),
-            ("secrets", Kind::StrList, None),
-            ("tolerance", Kind::OptF64, None),
-            ("now", Kind::OptUnix, Some("None")),
-            ("naming", Kind::Naming, None),
-        ],
+        call: "agentphone::ffi::webhooks::construct_delivery({}, {naming})",
+        params: DELIVERY,
         returns: Returns::Json,
         fallible: true,
         python: true,
@@ -224,30 +215,28 @@ enum Runtime {
     Wasm,
 }
 
-/// A parameter's type and the expression that hands it to the core.
-fn param(runtime: Runtime, name: &str, kind: Kind) -> (Option<String>, String) {
+/// A parameter as the function declares it, and the expression that hands it to the core.
+fn param(runtime: Runtime, name: &str, kind: Kind) -> (String, String) {
     use Runtime::{Node, Python, Wasm};
     let (ty, expr) = match (kind, runtime) {
-        (Kind::Naming, Python) => (None, "agentphone::ffi::errors::Naming::Python".to_owned()),
-        (Kind::Naming, _) => (None, "agentphone::ffi::errors::Naming::JavaScript".to_owned()),
-        (Kind::Bytes, Node) => (Some("Buffer"), format!("&{name}")),
-        (Kind::Bytes, _) => (Some("&[u8]"), name.to_owned()),
-        (Kind::Str, Node) => (Some("String"), format!("&{name}")),
-        (Kind::Str, _) => (Some("&str"), name.to_owned()),
-        (Kind::OptStr, Python) => (Some("Option<&str>"), name.to_owned()),
-        (Kind::OptStr, _) => (Some("Option<String>"), format!("{name}.as_deref()")),
-        (Kind::StrList, _) => (Some("Vec<String>"), name.to_owned()),
-        (Kind::OptF64, _) => (Some("Option<f64>"), name.to_owned()),
-        (Kind::Unix, Wasm) => (Some("f64"), format!("crate::unix_seconds({name})")),
-        (Kind::Unix, _) => (Some("i64"), name.to_owned()),
-        (Kind::OptUnix, Wasm) => (Some("Option<f64>"), format!("{name}.map(crate::unix_seconds)")),
-        (Kind::OptUnix, _) => (Some("Option<i64>"), name.to_owned()),
-        (Kind::Json, Python) => (Some("&Bound<'_, PyAny>"), format!("crate::from_python::to_json({name}, {name:?})?")),
-        (Kind::Json, Node) => (Some("serde_json::Value"), name.to_owned()),
-        (Kind::Json, Wasm) => (Some("JsValue"), format!("crate::from_js({name}, {name:?})?")),
-        (Kind::Token, _) => (Some("u32"), name.to_owned()),
+        (Kind::Bytes, Node) => ("Buffer", format!("&{name}")),
+        (Kind::Bytes, _) => ("&[u8]", name.to_owned()),
+        (Kind::Str, Node) => ("String", format!("&{name}")),
+        (Kind::Str, _) => ("&str", name.to_owned()),
+        (Kind::OptStr, Python) => ("Option<&str>", name.to_owned()),
+        (Kind::OptStr, _) => ("Option<String>", format!("{name}.as_deref()")),
+        (Kind::StrList, _) => ("Vec<String>", name.to_owned()),
+        (Kind::OptF64, _) => ("Option<f64>", name.to_owned()),
+        (Kind::Unix, Wasm) => ("f64", format!("crate::unix_seconds({name})")),
+        (Kind::Unix, _) => ("i64", name.to_owned()),
+        (Kind::OptUnix, Wasm) => ("Option<f64>", format!("{name}.map(crate::unix_seconds)")),
+        (Kind::OptUnix, _) => ("Option<i64>", name.to_owned()),
+        (Kind::Json, Python) => ("&Bound<'_, PyAny>", format!("crate::from_python::to_json({name}, {name:?})?")),
+        (Kind::Json, Node) => ("serde_json::Value", name.to_owned()),
+        (Kind::Json, Wasm) => ("JsValue", format!("crate::from_js({name}, {name:?})?")),
+        (Kind::Token, _) => ("u32", name.to_owned()),
     };
-    (ty.map(|ty| format!("{name}: {ty}")), expr)
+    (format!("{name}: {ty}"), expr)
 }
 
 /// What a function returns, in the runtime's types (before any `Result`).
@@ -274,10 +263,11 @@ fn function(runtime: Runtime, export: &Export) -> String {
     }
     for &(name, kind, _) in export.params {
         let (declared, expr) = param(runtime, name, kind);
-        signature.extend(declared);
+        signature.push(declared);
         args.push(expr);
     }
-    let call = export.call.replace("{}", &args.join(", "));
+    let naming = if runtime == Runtime::Python { "Python" } else { "JavaScript" };
+    let call = export.call.replace("{naming}", &format!("agentphone::ffi::errors::Naming::{naming}")).replace("{}", &args.join(", "));
     let (returns, body) = match runtime {
         Runtime::Python => {
             let ty = return_type(runtime, export.returns);
@@ -310,7 +300,6 @@ fn function(runtime: Runtime, export: &Export) -> String {
             let params: Vec<String> = export
                 .params
                 .iter()
-                .filter(|(_, kind, _)| !matches!(kind, Kind::Naming))
                 .map(|(name, _, default)| default.map_or_else(|| (*name).to_owned(), |d| format!("{name} = {d}")))
                 .collect();
             format!("#[pyfunction]\n#[pyo3(signature = ({}))]", params.join(", "))
