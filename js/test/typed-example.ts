@@ -10,6 +10,7 @@ import {
   type Call,
   type WebhookEvent,
 } from 'agentphone-rs';
+import { startSandbox, SandboxError, type Project } from 'agentphone-rs/testing';
 
 export async function tour(client: AgentPhone): Promise<string[]> {
   const agent: Agent = await client.agents.create({ name: 'Ava', voiceMode: 'hosted', voiceSpeed: 1.1 });
@@ -46,3 +47,17 @@ export function webhook(body: Buffer, headers: Record<string, string>, secret: s
 }
 
 export const client = new AgentPhone({ apiKey: 'sk_test_types', timeout: 10_000, maxRetries: 1 });
+
+export async function sandboxed(): Promise<string> {
+  await using sandbox = await startSandbox({ turnDelayMs: 10 });
+  const project: Project = await sandbox.project();
+  const agent = await project.client({ maxRetries: 0 }).agents.create({ name: 'Ava' });
+  await project.addFault({ operation: 'list_agents', status: 503, retryAfterFormat: 'http_date' });
+  const unused: number = await project.clearFaults();
+  try {
+    await sandbox.injectMessage({ to: '+14155550100', from: '+14155550101', body: 'hi' });
+  } catch (error) {
+    if (error instanceof SandboxError) return `${error.status}`;
+  }
+  return `${agent.id} ${unused} ${await sandbox.advanceClock(60)}`;
+}

@@ -22,6 +22,7 @@ use futures_util::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Buffer, Either};
 
 pub mod generated;
+pub mod sandbox;
 use napi_derive::napi;
 use serde_json::Value;
 

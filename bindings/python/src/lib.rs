@@ -4,12 +4,14 @@
 //! operation table) gives every operation its typed method.
 
 mod client;
+mod command;
 mod errors;
 mod execution;
 mod from_python;
 mod generated;
 mod package;
 mod runtime;
+mod sandbox;
 mod to_python;
 mod webhooks;
 
@@ -23,6 +25,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::NativePages>()?;
     module.add_class::<webhooks::VoiceLines>()?;
+    module.add_class::<sandbox::NativeSandbox>()?;
+    module.add_function(wrap_pyfunction!(command::cli_main, module)?)?;
     module.add_function(wrap_pyfunction!(package::bind, module)?)?;
     module.add_function(wrap_pyfunction!(execution::shutdown, module)?)?;
     generated::exports::register(module)?;

@@ -93,13 +93,16 @@ async fn advance(State(world): State<Arc<World>>, Json(body): Json<Advance>) -> 
     Json(json!({"now": iso(world.now())})).into_response()
 }
 
-async fn add_fault(State(world): State<Arc<World>>, headers: HeaderMap, Json(mut fault): Json<Fault>) -> Json<Value> {
+async fn add_fault(State(world): State<Arc<World>>, headers: HeaderMap, Json(mut fault): Json<Fault>) -> Response {
+    if let Some(problem) = fault.problem() {
+        return Failure::invalid("body", "operation", &problem).into_response();
+    }
     if fault.api_key.is_none() {
         fault.api_key = api_key(&headers);
     }
     let mut state = world.lock();
     state.faults.push(fault);
-    Json(json!({"queued": state.faults.len()}))
+    Json(json!({"queued": state.faults.len()})).into_response()
 }
 
 async fn clear_faults(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Value> {

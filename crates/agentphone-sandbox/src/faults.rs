@@ -69,12 +69,23 @@ impl Fault {
         })
     }
 
+    /// Why the fault could never hit, if so: an `operation` that names no operation of the table
+    /// (by id or by route) would wait forever and leave the test wondering.
+    pub(crate) fn problem(&self) -> Option<String> {
+        let target = self.operation.as_deref()?;
+        let known = agentphone::operations::OPERATIONS.iter().any(|op| self.operation_matches(target, op));
+        (!known)
+            .then(|| format!("{target:?} is no operation: give an operation id (e.g. `list_agents`) or a route (e.g. `POST /v1/messages`)"))
+    }
+
+    fn operation_matches(&self, target: &str, op: &agentphone::table::Operation) -> bool {
+        target == op.id
+            || target.split_once(' ').is_some_and(|(method, path)| method.eq_ignore_ascii_case(op.method.as_str()) && path == op.path)
+    }
+
     fn matches(&self, key: Option<&str>, op: &agentphone::table::Operation) -> bool {
         let key_ok = self.api_key.as_deref().is_none_or(|k| Some(k) == key);
-        let op_ok = self.operation.as_deref().is_none_or(|target| {
-            target == op.id
-                || target.split_once(' ').is_some_and(|(method, path)| method.eq_ignore_ascii_case(op.method.as_str()) && path == op.path)
-        });
+        let op_ok = self.operation.as_deref().is_none_or(|target| self.operation_matches(target, op));
         key_ok && op_ok && self.count > 0
     }
 }

@@ -33,11 +33,18 @@ mod time;
 pub mod wire;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request};
+use serde::Deserialize;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 pub use state::World;
 
@@ -93,12 +100,50 @@ impl SandboxConfig {
     }
 }
 
+/// How the packages (`agentphone_rs.testing.Sandbox`, `startSandbox` in Node) and the command line
+/// describe a sandbox: the few settings a user picks, over the defaults or [`SandboxConfig::fast`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxOptions {
+    /// Test timing: calls and webhook redeliveries take milliseconds.
+    #[serde(default)]
+    pub fast: bool,
+    /// Real time between call turns, in milliseconds.
+    pub turn_delay_ms: Option<u64>,
+    /// Starting balance of each project, in cents.
+    pub balance_cents: Option<i64>,
+    /// Active numbers a project may hold.
+    pub number_limit: Option<i64>,
+}
+
+impl SandboxOptions {
+    /// Reads options from JSON, naming the field that is wrong.
+    pub fn from_json(options: Value) -> Result<Self, String> {
+        serde_path_to_error::deserialize(options).map_err(|e| match e.path().to_string().as_str() {
+            "." => format!("sandbox options: {}", e.inner()),
+            path => format!("sandbox options: `{path}`: {}", e.inner()),
+        })
+    }
+
+    pub fn config(&self) -> SandboxConfig {
+        let base = if self.fast { SandboxConfig::fast() } else { SandboxConfig::default() };
+        SandboxConfig {
+            turn_delay: self.turn_delay_ms.map_or(base.turn_delay, Duration::from_millis),
+            balance_cents: self.balance_cents.unwrap_or(base.balance_cents),
+            number_limit: self.number_limit.unwrap_or(base.number_limit),
+            ..base
+        }
+    }
+}
+
 /// A running sandbox. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
     world: Arc<World>,
-    stop: Option<oneshot::Sender<()>>,
+    app: Router,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+    served: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Sandbox {
@@ -114,10 +159,61 @@ impl Sandbox {
         let world = World::new(config);
         let (stop, stopped) = oneshot::channel();
         let app = router::router(world.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).with_graceful_shutdown(async move { drop(stopped.await) }).await;
+        let served = app.clone();
+        let served = tokio::spawn(async move {
+            let _ = axum::serve(listener, served).with_graceful_shutdown(async move { drop(stopped.await) }).await;
         });
-        Ok(Self { addr, world, stop: Some(stop) })
+        Ok(Self { addr, world, app, stop: Mutex::new(Some(stop)), served: Mutex::new(Some(served)) })
+    }
+
+    /// Stops the server and waits until it has: idle connections close at once, requests in
+    /// flight finish, and a stream still open after a second (a transcript being followed) is
+    /// cut. From then on clients fail to connect. Idempotent.
+    pub async fn close(&self) {
+        if let Some(stop) = self.stop.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = stop.send(());
+        }
+        let served = self.served.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(served) = served {
+            let abort = served.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(1), served).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+
+    /// Sends one request to this sandbox in-process, through its router (no socket): how the
+    /// packages' test helpers drive the `/sandbox/*` controls. `api_key` picks the project, as the
+    /// `Authorization` header does. Answers the status and the JSON body (`null` when empty).
+    pub async fn request(&self, method: &str, path: &str, api_key: Option<&str>, body: Option<&Value>) -> Result<(u16, Value), String> {
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| format!("`method`: {method:?} is not an HTTP method"))?;
+        if !path.starts_with('/') {
+            return Err(format!("`path`: {path:?} must start with `/`"));
+        }
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(key) = api_key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header("content-type", "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        let request = request.body(body).map_err(|e| format!("`path`: {e}"))?;
+        let response = match self.app.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| format!("reading the answer: {e}"))?;
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Ok((status, value))
     }
 
     /// `http://127.0.0.1:<port>`: the base URL for clients.
@@ -137,7 +233,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
+        if let Some(stop) = self.stop.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
             let _ = stop.send(());
         }
     }

@@ -1,0 +1,261 @@
+//! `agentphone`: every operation of the AgentPhone API as a command, a local sandbox, and a demo.
+//!
+//! A library as well as a binary so that the Python wheel and the npm addon carry the same command
+//! (`agentphone` console script, `npx agentphone-rs`) without a second executable: [`main`] takes
+//! the arguments and answers the exit code.
+
+// A command-line program: printing is its job.
+#![allow(clippy::print_stdout)]
+
+mod demo;
+#[allow(clippy::all)]
+mod generated;
+mod mcp;
+mod output;
+mod run;
+mod table;
+mod watch;
+
+use std::ffi::OsString;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use agentphone::{Client, ErrorKind};
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+
+use crate::generated::commands::RESOURCES;
+
+/// Exit statuses: success, any failure, and bad input (a usage or validation error, as clap does).
+const SUCCESS: u8 = 0;
+const FAILURE: u8 = 1;
+const USAGE: u8 = 2;
+
+fn cli() -> Command {
+    let mut root = Command::new("agentphone")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The AgentPhone API from the command line: agents, numbers, calls, messages, webhooks and usage")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(Arg::new("api_key").long("api-key").value_name("KEY").global(true).help("API key (default: $AGENTPHONE_API_KEY)"))
+        .arg(
+            Arg::new("base_url")
+                .long("base-url")
+                .value_name("URL")
+                .global(true)
+                .help("API host (default: $AGENTPHONE_BASE_URL, then https://api.agentphone.ai)"),
+        )
+        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Print JSON instead of tables"));
+    for resource in RESOURCES {
+        let mut command = Command::new(resource.name).about(resource.about).subcommand_required(true);
+        for spec in resource.commands {
+            command = command.subcommand(table::command(spec));
+        }
+        if resource.name == "calls" {
+            command =
+                command.subcommand(Command::new("watch").about("Follow a call live until it ends").arg(Arg::new("call_id").required(true)));
+        }
+        root = root.subcommand(command);
+    }
+    root.subcommand(
+        Command::new("sandbox")
+            .about("Run the local AgentPhone sandbox (a stateful emulator of the API)")
+            .arg(Arg::new("port").long("port").short('p').value_parser(value_parser!(u16)).default_value("8787"))
+            .arg(Arg::new("host").long("host").value_parser(value_parser!(IpAddr)).default_value("127.0.0.1"))
+            .arg(
+                Arg::new("turn_delay_ms")
+                    .long("turn-delay-ms")
+                    .value_parser(value_parser!(u64))
+                    .default_value("700")
+                    .help("Real time between call turns"),
+            )
+            .arg(
+                Arg::new("balance_cents")
+                    .long("balance-cents")
+                    .value_parser(value_parser!(i64))
+                    .default_value("10000")
+                    .help("Starting balance of each project"),
+            )
+            .arg(
+                Arg::new("number_limit")
+                    .long("number-limit")
+                    .value_parser(value_parser!(i64))
+                    .default_value("10")
+                    .help("Active numbers a project may hold"),
+            )
+            .arg(
+                Arg::new("fast")
+                    .long("fast")
+                    .action(ArgAction::SetTrue)
+                    .help("Test timing: calls and webhook redeliveries take milliseconds"),
+            ),
+    )
+    .subcommand(
+        Command::new("mcp")
+            .about("Serve every operation as a tool over the Model Context Protocol (stdio), for AI agents")
+            .arg(
+                Arg::new("resources")
+                    .long("resources")
+                    .value_name("LIST")
+                    .value_delimiter(',')
+                    .help("Only the tools of these resources (e.g. messages,calls,account)"),
+            )
+            .arg(Arg::new("read_only").long("read-only").action(ArgAction::SetTrue).help("Only tools that read"))
+            .arg(
+                Arg::new("exclude_world_acting")
+                    .long("exclude-world-acting")
+                    .action(ArgAction::SetTrue)
+                    .help("Leave out tools that reach people or the carrier, or spend money"),
+            ),
+    )
+    .subcommand(
+        Command::new("demo")
+            .about("A guided tour against an embedded sandbox: agent, number, SMS, signed webhook, call, transcript, usage"),
+    )
+}
+
+fn client(matches: &ArgMatches) -> agentphone::Result<Client> {
+    let mut builder = Client::builder();
+    if let Some(key) = matches.get_one::<String>("api_key") {
+        builder = builder.api_key(key);
+    }
+    if let Some(url) = matches.get_one::<String>("base_url") {
+        builder = builder.base_url(url);
+    }
+    builder.user_agent_suffix("agentphone-cli").build()
+}
+
+async fn sandbox(matches: &ArgMatches) -> u8 {
+    let host = *matches.get_one::<IpAddr>("host").expect("has a default");
+    let port = *matches.get_one::<u16>("port").expect("has a default");
+    // The turn delay's default (700 ms) is the interactive one; `--fast` brings its own unless the
+    // delay is given explicitly.
+    let turn_delay_ms = match matches.value_source("turn_delay_ms") {
+        Some(clap::parser::ValueSource::CommandLine) => matches.get_one::<u64>("turn_delay_ms").copied(),
+        _ => None,
+    };
+    let config = agentphone_sandbox::SandboxOptions {
+        fast: matches.get_flag("fast"),
+        turn_delay_ms,
+        balance_cents: matches.get_one::<i64>("balance_cents").copied(),
+        number_limit: matches.get_one::<i64>("number_limit").copied(),
+    }
+    .config();
+    let listener = match tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {host}:{port}: {e}");
+            return FAILURE;
+        }
+    };
+    let url = format!("http://{}", listener.local_addr().map_or_else(|_| format!("{host}:{port}"), |a| a.to_string()));
+    println!("AgentPhone sandbox listening on {url}");
+    println!("  any key of the form sk_test_... is its own project; test controls live under {url}/sandbox");
+    println!("  AGENTPHONE_BASE_URL={url} AGENTPHONE_API_KEY=sk_test_me agentphone agents list");
+    tokio::select! {
+        served = agentphone_sandbox::run(listener, config) => match served {
+            Ok(()) => SUCCESS,
+            Err(e) => {
+                eprintln!("error: {}", output::printable(&e.to_string()));
+                FAILURE
+            }
+        },
+        _ = tokio::signal::ctrl_c() => SUCCESS,
+    }
+}
+
+async fn mcp_server(client: Client, matches: &ArgMatches) -> u8 {
+    let filter = serde_json::json!({
+        "resources": matches.get_many::<String>("resources").map(|r| r.cloned().collect::<Vec<_>>()),
+        "read_only": matches.get_flag("read_only"),
+        "exclude_world_acting": matches.get_flag("exclude_world_acting"),
+    });
+    let filter = match agentphone::ffi::tools::ToolFilter::from_json(filter) {
+        Ok(filter) => filter,
+        Err(e) => return fail(&e.into()),
+    };
+    match mcp::serve(client, filter).await {
+        Ok(()) => SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", output::printable(&e.to_string()));
+            FAILURE
+        }
+    }
+}
+
+fn fail(error: &agentphone::Error) -> u8 {
+    eprintln!("error: {}", output::printable(&error.to_string()));
+    match error.kind() {
+        ErrorKind::Validation | ErrorKind::Config => USAGE,
+        _ => FAILURE,
+    }
+}
+
+/// Runs the command line `args` (the program name first, as in `std::env::args_os`) to the end and
+/// answers its exit status. It starts its own Tokio runtime, so it must not be called from inside
+/// one; `--help`, `--version` and usage errors print as clap prints them and answer its codes.
+pub fn main<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match cli().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    let code = runtime.block_on(command(matches));
+    // A command that ends leaves nothing behind: background tasks (a sandbox's connections) stop now
+    // rather than holding the host process, which may be a Python or Node program.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    code
+}
+
+async fn command(matches: ArgMatches) -> u8 {
+    let json = matches.get_flag("json");
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    match name {
+        "sandbox" => return sandbox(sub).await,
+        "demo" => {
+            return match demo::run().await {
+                Ok(()) => SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {}", output::printable(&e.to_string()));
+                    FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
+    let client = match client(&matches) {
+        Ok(client) => client,
+        Err(e) => return fail(&e),
+    };
+    if name == "mcp" {
+        return mcp_server(client, sub).await;
+    }
+    let (verb, args) = sub.subcommand().expect("a subcommand is required");
+    let resource = RESOURCES.iter().find(|r| r.name == name).expect("clap only accepts known resources");
+    let spec = resource.commands.iter().find(|c| c.name == verb);
+    let result = match spec {
+        Some(spec) if spec.stream => run::follow(&client, spec, args, json).await,
+        Some(spec) => run::run(&client, spec, args, json).await,
+        // `calls watch` follows the call by polling it, which works against any server.
+        None => {
+            let call_id = args.get_one::<String>("call_id").expect("call_id is required");
+            watch::watch(&client, call_id, json).await.map(|_| ())
+        }
+    };
+    match result {
+        Ok(()) => SUCCESS,
+        Err(e) => fail(&e),
+    }
+}

@@ -1,0 +1,88 @@
+// agentphone-rs/testing: the sandbox in-process, its controls and isolated projects; the package's
+// `agentphone` command; and the loader's choice of build (AGENTPHONE_BUILD).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError } from 'agentphone-rs';
+import { startSandbox, SandboxError } from 'agentphone-rs/testing';
+
+const bin = fileURLToPath(new URL('../bin/agentphone.js', import.meta.url));
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(() => sandbox.close());
+
+test('projects are isolated and inbound messages reach the conversation', async () => {
+  const project = await sandbox.project();
+  const client = project.client();
+  const agent = await client.agents.create({ name: 'Ava' });
+  const number = await client.numbers.buy({ areaCode: '415', agentId: agent.id });
+  const injected = await sandbox.injectMessage({ to: number.phoneNumber, from: '+14155550100', body: 'is my table ready?' });
+  const messages = [];
+  for await (const message of client.conversations.getMessagesAll(injected.conversationId)) messages.push(message.body);
+  assert.deepEqual(messages, ['is my table ready?']);
+  assert.deepEqual((await (await sandbox.project()).client().agents.list()).data, []);
+  assert.equal((await project.stats()).project.counts.agents, 1);
+});
+
+test('faults hit one project; balance, clock and reset', async () => {
+  const project = await sandbox.project();
+  await project.addFault({ operation: 'list_agents', status: 500, count: 3 });
+  await assert.rejects(project.client({ maxRetries: 0 }).agents.list(), InternalServerError);
+  assert.deepEqual((await sandbox.client({ maxRetries: 0 }).agents.list()).data, []);
+  assert.equal(await project.clearFaults(), 2);
+  await project.setBalance(100);
+  await assert.rejects(project.client().numbers.buy({ areaCode: '415' }), PaymentRequiredError);
+  await project.client().agents.create({ name: 'Ava' });
+  await project.reset();
+  assert.deepEqual((await project.client().agents.list()).data, []);
+  const before = await sandbox.now();
+  assert.ok((await sandbox.advanceClock(3600)) > before);
+});
+
+test('refused controls throw SandboxError naming why', async () => {
+  await assert.rejects(sandbox.injectCall({ to: '+12125550999', from: '+14155550100' }), (error) => {
+    assert.ok(error instanceof SandboxError);
+    assert.equal(error.status, 404);
+    assert.match(error.message, /Phone number not found/);
+    return true;
+  });
+  await assert.rejects(sandbox.addFault({ operation: 'agents.list' }), /body.operation: "agents.list" is no operation/);
+  await assert.rejects(startSandbox({ balanceCents: 'lots' }), /`balance_cents`/);
+});
+
+test('a closed sandbox refuses connections', async () => {
+  const own = await startSandbox();
+  const client = own.client({ maxRetries: 0 });
+  await client.agents.list();
+  await own.close();
+  await assert.rejects(client.agents.list(), APIConnectionError);
+  await assert.rejects(own.now(), /closed/);
+});
+
+test('the agentphone command runs from the package', () => {
+  const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.match(version.stdout, /^agentphone \d+\.\d+\.\d+/);
+  const listed = spawnSync(process.execPath, [bin, 'agents', 'list', '--json', '--base-url', sandbox.baseUrl, '--api-key', sandbox.apiKey], { encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /"data": \[\]/);
+  const usage = spawnSync(process.execPath, [bin, 'agents', 'nonsense'], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+});
+
+test('AGENTPHONE_BUILD forces the wasm build, which says the sandbox and the command need the addon', () => {
+  const env = { ...process.env, AGENTPHONE_BUILD: 'wasm' };
+  const script = "import('agentphone-rs').then(async (m) => { console.log(m.BUILD); await import('agentphone-rs/testing').then((t) => t.startSandbox()); })";
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  assert.equal(run.stdout.trim(), 'wasm');
+  assert.match(run.stderr, /startSandbox\(\) runs the sandbox in the native addon/);
+  const command = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env });
+  assert.equal(command.status, 1);
+  assert.match(command.stderr, /runs in the native addon/);
+  const wrong = spawnSync(process.execPath, ['--input-type=module', '-e', "import('agentphone-rs')"], { encoding: 'utf8', env: { ...env, AGENTPHONE_BUILD: 'fast' } });
+  assert.match(wrong.stderr, /AGENTPHONE_BUILD must be "native" or "wasm", not "fast"/);
+  assert.ok(AgentPhone);
+});

@@ -1,0 +1,89 @@
+"""agentphone_rs.testing and the pytest plugin the wheel registers: the sandbox in-process, its
+controls, isolated projects per test, and the `agentphone` command inside the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import agentphone_rs
+from agentphone_rs.testing import Project, Sandbox, SandboxError
+
+
+def test_each_test_gets_its_own_project(agentphone_sandbox: Sandbox, agentphone_project: Project, agentphone_client: agentphone_rs.AgentPhone) -> None:
+    agent = agentphone_client.agents.create(name="Ava")
+    assert [a.id for a in agentphone_client.agents.list_all()] == [agent.id]
+    # Another project of the same sandbox sees nothing of it.
+    with agentphone_sandbox.project().client() as other:
+        assert list(other.agents.list_all()) == []
+    assert agentphone_project.stats()["project"]["counts"]["agents"] == 1
+
+
+def test_inbound_messages_reach_the_conversation(agentphone_sandbox: Sandbox, agentphone_client: agentphone_rs.AgentPhone) -> None:
+    agent = agentphone_client.agents.create(name="Ava")
+    number = agentphone_client.numbers.buy(area_code="415", agent_id=agent.id)
+    assert number.phone_number is not None
+    injected = agentphone_sandbox.inject_message(to=number.phone_number, from_="+14155550100", body="is my table ready?")
+    conversation = agentphone_client.conversations.get(injected["conversationId"])
+    assert conversation.participant == "+14155550100"
+    assert [m.body for m in agentphone_client.conversations.get_messages_all(conversation.id)] == ["is my table ready?"]
+
+
+def test_faults_hit_this_project_only(agentphone_sandbox: Sandbox, agentphone_project: Project) -> None:
+    agentphone_project.add_fault(operation="list_agents", status=500, count=5)
+    with agentphone_project.client(max_retries=0) as client, pytest.raises(agentphone_rs.InternalServerError):
+        client.agents.list()
+    with agentphone_sandbox.project().client(max_retries=0) as other:
+        assert other.agents.list().data == []
+    assert agentphone_project.clear_faults() == 4
+
+
+def test_balance_clock_and_reset(agentphone_sandbox: Sandbox, agentphone_project: Project) -> None:
+    agentphone_project.set_balance(100)
+    with agentphone_project.client() as client:
+        with pytest.raises(agentphone_rs.PaymentRequiredError):
+            client.numbers.buy(area_code="415")
+        client.agents.create(name="Ava")
+        agentphone_project.reset()
+        assert client.agents.list().data == []
+    before = agentphone_sandbox.now()
+    assert agentphone_sandbox.advance_clock(3600) > before
+
+
+def test_refused_controls_and_options_say_why(agentphone_sandbox: Sandbox) -> None:
+    with pytest.raises(SandboxError, match="404: Phone number not found") as refused:
+        agentphone_sandbox.inject_call(to="+12125550999", from_="+14155550100")
+    assert refused.value.status == 404
+    with pytest.raises(SandboxError, match=r"body.operation: \"agents.list\" is no operation"):
+        agentphone_sandbox.add_fault(operation="agents.list", status=500)
+    with pytest.raises(ValueError, match="`balance_cents`"):
+        Sandbox(balance_cents="lots")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown field `colour`"):
+        agentphone_rs.testing._native.NativeSandbox({"colour": "red"})
+
+
+def test_a_closed_sandbox_refuses_connections() -> None:
+    with Sandbox() as sandbox:
+        client = sandbox.client(max_retries=0)
+        assert client.agents.list().data == []
+    with pytest.raises(agentphone_rs.APIConnectionError):
+        client.agents.list()
+    with pytest.raises(RuntimeError, match="closed"):
+        sandbox.now()
+    sandbox.close()  # idempotent
+
+
+def test_the_command_runs_from_the_package() -> None:
+    version = subprocess.run([sys.executable, "-m", "agentphone_rs", "--version"], capture_output=True, text=True, timeout=60)
+    assert (version.returncode, version.stdout.strip()) == (0, f"agentphone {agentphone_rs.__version__}")
+    usage = subprocess.run([sys.executable, "-m", "agentphone_rs", "agents", "nonsense"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "unrecognized subcommand 'nonsense'" in usage.stderr
+    with Sandbox() as sandbox:
+        listed = subprocess.run(
+            [sys.executable, "-m", "agentphone_rs", "agents", "list", "--json", "--base-url", sandbox.base_url, "--api-key", sandbox.api_key],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert listed.returncode == 0, listed.stderr
+    assert '"data": []' in listed.stdout
