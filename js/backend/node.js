@@ -51,7 +51,17 @@ function bufferOf(payload) {
   throw new TypeError('payload must be the raw body: a Buffer, Uint8Array, ArrayBuffer or string');
 }
 
-async function choose() {
+/**
+ * The wasm build, loaded synchronously: the package has no top-level await on Node, so that
+ * CommonJS code can `require()` it (Node loads ES modules synchronously unless they await).
+ */
+function loadWasm(require) {
+  const { initSync } = require('../wasm/agentphone_wasm.js');
+  initSync({ module: readFileSync(new URL('../wasm/agentphone_wasm_bg.wasm', import.meta.url)) });
+  return require('./wasm.js');
+}
+
+function choose() {
   if (forced !== 'wasm') {
     const name = platform();
     const { addon, tried } = loadAddon(name);
@@ -63,10 +73,10 @@ async function choose() {
       throw new Error(`agentphone-rs: AGENTPHONE_BUILD=native, but no native addon for ${name} loads (install the optional dependency agentphone-rs-${name}):\n  ${tried.join('\n  ')}`);
     }
   }
-  return import('./web.js');
+  return loadWasm(createRequire(import.meta.url));
 }
 
-const backend = await choose();
+const backend = choose();
 
 /** Which build this is: `'native'` (the addon) or `'wasm'`. */
 export const { BUILD, native, env, isTrap, nodeReadable, toBytes, writeFile } = backend;

@@ -14,15 +14,16 @@ let sandbox;
 before(async () => { sandbox = await startSandbox(); });
 after(() => sandbox.stop());
 
-function run(code, extension) {
+function run(code, extension, args = []) {
   // A fresh project with this package installed (linked) under its name, as a user would have it.
   const dir = mkdtempSync(path.join(tmpdir(), 'agentphone-readme-'));
   mkdirSync(path.join(dir, 'node_modules'));
   symlinkSync(path.join(here, '..'), path.join(dir, 'node_modules', 'agentphone-rs'), 'dir');
   const file = path.join(dir, `quickstart.${extension}`);
   writeFileSync(file, code);
-  return execFileSync(process.execPath, [file], {
-    env: { ...process.env, AGENTPHONE_BASE_URL: sandbox.url, AGENTPHONE_API_KEY: newKey() },
+  return execFileSync(process.execPath, [...args, file], {
+    // NODE_TEST_CONTEXT would make a child `node --test` report to this runner instead of printing.
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined, AGENTPHONE_BASE_URL: sandbox.url, AGENTPHONE_API_KEY: newKey() },
     encoding: 'utf8',
   });
 }
@@ -34,6 +35,12 @@ test('the ESM and CommonJS quickstarts run as written', () => {
   assert.match(esmOut[0], /^msg_\w+ sms \+14155550100$/);
   assert.equal(esmOut.at(-1), '404 Agent not found');
   assert.equal(run(cjs, 'cjs').trim(), 'sandbox 0');
+});
+
+test("the testing example runs under node:test with the package's sandbox", () => {
+  const example = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.includes("from 'node:test'"));
+  assert.ok(example, 'the README shows a node:test example');
+  assert.match(run(example, 'test.mjs', ['--test', '--test-reporter=tap']), /^# pass 1$/m);
 });
 
 test('the browser and Workers examples are the pages and workers the web tests run', () => {

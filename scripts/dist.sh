@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the release artifacts into dist/, as users install them, and checks their budgets:
+#   dist/python/  the abi3 wheel (CPython 3.9+, manylinux2014 x86_64) and the sdist
+#   dist/npm/     agentphone-rs (JS, d.ts, the wasm build, the bin) and agentphone-rs-linux-x64-gnu
+# The wheel and the addon each carry the sandbox and the `agentphone` command. Both link against
+# glibc 2.17 through zig (ziglang from PyPI), not this machine's glibc, so they load on any
+# distribution since CentOS 7 (manylinux2014), which is what maturin and napi-rs publish too.
+# Other platforms come from .github/workflows/release.yml (see its header for why).
+#   scripts/dist.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
+
+# The build tools, pinned, in the project's venv (scripts/python-env.sh makes it).
+[ -x .venv/bin/pip ] || bash scripts/python-env.sh
+.venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "ziglang==0.17.1" "cargo-zigbuild==0.24.1" "auditwheel==6.8.2"
+export PATH="$PWD/.venv/bin:$PATH"
+
+rm -rf dist && mkdir -p dist/python dist/npm
+
+step "Python: the abi3 wheel (manylinux2014 through zig) and the sdist"
+(cd py && maturin build --release --locked --zig --compatibility manylinux2014 --target x86_64-unknown-linux-gnu --out ../dist/python 2>&1 |
+  { grep -E '^(📦 Built|⚠️|error)' || true; })
+(cd py && maturin sdist --out ../dist/python 2>&1 | { grep -E '^(📦 Built|error)' || true; })
+wheel=$(ls dist/python/*.whl)
+auditwheel show "$wheel"
+
+step "npm: the addon for linux-x64-gnu (glibc 2.17 through zig), the wasm build, and the packages"
+cargo zigbuild -q --release --locked -p agentphone-node --target x86_64-unknown-linux-gnu.2.17
+[ -f js/wasm/agentphone_wasm_bg.wasm ] || bash scripts/wasm-build.sh
+node scripts/npm-pack.mjs dist/npm linux-x64-gnu=target/x86_64-unknown-linux-gnu/release/libagentphone_node.so
+
+step "sizes (budgets: wheel and each platform package 8 MB, the main npm package 1 MB)"
+over=0
+check() { # FILE BUDGET_BYTES
+  local size; size=$(stat -c %s "$1")
+  printf '  %-60s %10s  (budget %s)\n' "$(basename "$1")" "$(mib "$size")" "$(mib "$2")"
+  if [ "$size" -gt "$2" ]; then echo "error: $(basename "$1") is over its budget" >&2; over=1; fi
+}
+check "$wheel" 8000000
+for tarball in dist/npm/agentphone-rs-linux-*.tgz; do check "$tarball" 8000000; done
+check "$(ls dist/npm/agentphone-rs-[0-9]*.tgz)" 1000000
+printf '  %-60s %10s\n' "$(basename "$(ls dist/python/*.tar.gz)")" "$(mib "$(stat -c %s dist/python/*.tar.gz)")"
+exit "$over"
