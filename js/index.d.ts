@@ -66,6 +66,29 @@ export interface VerifyOptions {
   now?: number;
 }
 
+export interface ConstructOptions extends VerifyOptions {
+  /** The delivery's id; default the `X-Webhook-ID` header. */
+  deliveryId?: string;
+}
+
+/** Where a receiver remembers the deliveries it processed (a shared store across processes). */
+export interface DeliveryStore {
+  /** Records `deliveryId`; true when it was new, false when seen before. */
+  claim(deliveryId: string): boolean | Promise<boolean>;
+}
+
+/** A `DeliveryStore` in this process's memory: the last `capacity` ids (default 10000). */
+export declare class MemoryDeliveryStore implements DeliveryStore {
+  constructor(capacity?: number);
+  claim(deliveryId: string): boolean;
+}
+
+/**
+ * True the first time `store` (default: one in this process's memory) sees this delivery, false
+ * for a redelivery already processed. Without a `deliveryId` every delivery counts as first.
+ */
+export declare function firstDelivery(event: WebhookEvent, store?: DeliveryStore): Promise<boolean>;
+
 export type WebhookEvent =
   | (WebhookEventBase & { kind: 'message'; data: MessageEventData })
   | (WebhookEventBase & { kind: 'call_ended'; data: CallEndedData })
@@ -83,17 +106,20 @@ export interface WebhookEventBase {
   raw: Record<string, unknown>;
   /** A caller's turn on a live call: answer with `voiceReply` or `voiceStream`. */
   isVoiceTurn: boolean;
+  /** The delivery's `X-Webhook-ID`, the same on each redelivery (see `firstDelivery`). */
+  deliveryId: string | undefined;
 }
 
 export type ReplyInput = string | VoiceReply;
 
 export declare const SIGNATURE_HEADER: string;
 export declare const TIMESTAMP_HEADER: string;
+export declare const DELIVERY_ID_HEADER: string;
 export declare const VOICE_JSON: string;
 export declare const VOICE_NDJSON: string;
 export declare const USER_AGENT: string;
 export declare function verifyWebhook(payload: Payload, headers: HeadersLike | undefined, options: VerifyOptions): void;
-export declare function constructEvent(payload: Payload, headers: HeadersLike | undefined, options: VerifyOptions): WebhookEvent;
+export declare function constructEvent(payload: Payload, headers: HeadersLike | undefined, options: ConstructOptions): WebhookEvent;
 export declare function signWebhook(payload: Payload, options: { secret: string; timestamp: number }): string;
 export declare function voiceReply(text?: string, options?: { hangup?: boolean; action?: 'transfer' | 'hangup'; digits?: string }): string;
 export declare function voiceNdjson(replies: ReplyInput[]): string;

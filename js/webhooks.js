@@ -7,6 +7,8 @@ import { toError } from './failure.js';
 
 export const SIGNATURE_HEADER = 'x-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-webhook-timestamp';
+/** The same on every redelivery of one event: what `firstDelivery` goes by. */
+export const DELIVERY_ID_HEADER = 'x-webhook-id';
 export const VOICE_JSON = 'application/json';
 export const VOICE_NDJSON = 'application/x-ndjson';
 
@@ -48,10 +50,48 @@ function verificationArgs(payload, headers, { secret, signature, timestamp, tole
   ];
 }
 
-/** Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn, ... }`. */
+/**
+ * Verifies a delivery, then parses it: `{ event, channel, agentId, data, raw, isVoiceTurn,
+ * deliveryId, ... }`; `deliveryId` is `options.deliveryId` or the `X-Webhook-ID` header.
+ */
 export function constructEvent(payload, headers, options) {
   // The core unpacked the envelope (camelCase names, defaults filled in).
-  return call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
+  const event = call(() => native.constructEvent(...verificationArgs(payload, headers, options)));
+  event.deliveryId = options?.deliveryId ?? header(headers, DELIVERY_ID_HEADER);
+  return event;
+}
+
+/** A delivery store in this process's memory: the last `capacity` ids, oldest forgotten first. */
+export class MemoryDeliveryStore {
+  #capacity;
+  #seen = new Set();
+
+  constructor(capacity = 10_000) {
+    this.#capacity = Math.max(1, capacity);
+  }
+
+  /** Records `deliveryId`; true when it was new, false when seen before. */
+  claim(deliveryId) {
+    if (this.#seen.has(deliveryId)) return false;
+    this.#seen.add(deliveryId);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.#seen.size > this.#capacity) this.#seen.delete(this.#seen.values().next().value);
+    return true;
+  }
+}
+
+const processStore = new MemoryDeliveryStore();
+
+/**
+ * True the first time `store` (default: one in this process's memory) sees this delivery, false
+ * for a redelivery already processed: the API redelivers until it gets a 2xx, so a receiver that
+ * acted but answered late sees the event again. `store.claim(id)` may return a Promise (a shared
+ * store such as Redis `SET id 1 NX EX 86400` across processes). Without an id every delivery
+ * counts as first.
+ */
+export async function firstDelivery(event, store = processStore) {
+  if (event.deliveryId == null) return true;
+  return Boolean(await store.claim(event.deliveryId));
 }
 
 /** The `X-Webhook-Signature` for a payload (to test your own endpoint). */

@@ -72,6 +72,9 @@ export type ContactTitle = 'ceo' | 'cfo' | 'cto' | 'coo' | 'vp' | 'gm' | 'direct
 /** What the messages are for. */
 export type UseCase = 'account_notification' | 'customer_care' | 'delivery_notification' | 'fraud_alert' | 'higher_education' | 'marketing' | 'polling_voting' | 'public_service_announcement' | 'security_alert' | 'two_factor_authentication';
 
+/** What a campaign's messages contain (A2P registration). */
+export type CampaignInclude = 'links' | 'phone_numbers' | 'age_gated' | 'direct_lending';
+
 /** Expected message volume. */
 export type Volume = 'low' | 'high';
 
@@ -514,9 +517,19 @@ export interface TranscriptTurn {
   [field: string]: unknown;
 }
 
+/** A hang-up under way (`status` is `ending`): the call's final state follows; get the call, or take the `agent.call_ended` webhook. */
+export interface CallEnding {
+  id: string;
+  status?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
 /** A call's transcript. Servers answer in one of two shapes; `data` holds turn pairs, `transcript` role-tagged lines. */
 export interface CallTranscriptResponse {
   callId?: string | null;
+  /** The call's status: a transcript of a call in progress is still growing. */
+  status?: CallStatus | null;
   data?: CallTranscript[] | null;
   transcript?: TranscriptTurn[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
@@ -1326,7 +1339,7 @@ export interface SetContactCardParams {
 
 /** Parameters of `contacts.list`. */
 export interface ListContactsParams {
-  /** Page size. Server default: `50`. 1 to 100. */
+  /** Page size (at most 200). Server default: `50`. 1 to 200. */
   limit?: number;
   /** Items to skip. Server default: `0`. */
   offset?: number;
@@ -1516,7 +1529,7 @@ export interface ListWebhookDeliveriesParams {
   limit?: number;
   /** Items to skip. Server default: `0`. */
   offset?: number;
-  /** Only the last this many hours. */
+  /** Only the last this many hours (1 to 168: a week). 1 to 168. */
   hours?: number;
 }
 
@@ -1554,8 +1567,8 @@ export interface GetMonthlyUsageParams {
 
 /** Parameters of `usage.getByAgent`. */
 export interface GetUsageByAgentParams {
-  /** Window. Server default: `"month"`. */
-  period?: UsagePeriod;
+  /** Window: week, month or year (the API requires it). */
+  period: UsagePeriod;
   /** IANA time zone for the window's boundaries. */
   tz?: string;
 }
@@ -1620,8 +1633,8 @@ export interface RegisterA2pParams {
   termsOfServiceUrl?: string;
   /** Screenshot of the opt-in. */
   optInImageUrl: string;
-  /** links, phone_numbers, age_gated, direct_lending. */
-  includes?: string[];
+  /** What the messages contain (the API's default: none). */
+  includes?: CampaignInclude[];
   /** A sample link the messages contain. */
   linkSample?: string;
   /** Register under a new sub-account. Server default: `true`. */
@@ -1658,8 +1671,8 @@ export interface UpdateRegistrationParams {
   termsOfServiceUrl?: string;
   /** Screenshot of the opt-in. */
   optInImageUrl?: string;
-  /** links, phone_numbers, age_gated, direct_lending. */
-  includes?: string[];
+  /** What the messages contain. */
+  includes?: CampaignInclude[];
   /** A sample link. */
   linkSample?: string;
 }
@@ -1890,8 +1903,8 @@ export interface CallsResource {
   createWebCall(params: CreateWebCallParams, options?: RequestOptions): Promise<WebCall>;
   /** Get a call with its transcript so far. */
   get(callId: string, options?: RequestOptions): Promise<Call>;
-  /** Hang up a call in progress. */
-  end(callId: string, options?: RequestOptions): Promise<Call>;
+  /** Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows. */
+  end(callId: string, options?: RequestOptions): Promise<CallEnding>;
   /** Download a call's recording (WAV). */
   getRecording(callId: string, options?: RequestOptions): Promise<Recording>;
   /** Get a call's transcript. */
@@ -1961,7 +1974,7 @@ export interface UsageResource {
   /** Activity per phone number. */
   getByNumber(options?: RequestOptions): Promise<NumberUsage>;
   /** Activity per agent over a week, month or year. */
-  getByAgent(params?: GetUsageByAgentParams, options?: RequestOptions): Promise<AgentUsage>;
+  getByAgent(params: GetUsageByAgentParams, options?: RequestOptions): Promise<AgentUsage>;
 }
 
 /** A2P 10DLC registration, required to message US numbers. */

@@ -256,7 +256,7 @@ class CallsResource {
     return this._client._request('get_call', { callId }, options);
   }
 
-  /** Hang up a call in progress. */
+  /** Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows. */
   end(callId, options) {
     return this._client._request('end_call', { callId }, options);
   }

@@ -11,7 +11,8 @@ before(async () => { sandbox = await startSandbox(); });
 after(() => sandbox.stop());
 
 function receiver() {
-  const state = { secrets: [], events: [], rejected: [] };
+  // `statuses`: what to answer, first to last, before the default 200.
+  const state = { secrets: [], events: [], rejected: [], statuses: [] };
   state.server = http.createServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -30,7 +31,7 @@ function receiver() {
       ap.voiceStream(['One moment.', { text: `You said ${said}`, hangup: /bye/i.test(said) }]).pipe(res);
       return;
     }
-    res.writeHead(200).end();
+    res.writeHead(state.statuses.shift() ?? 200).end();
   });
   state.listen = () => new Promise((r) => state.server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${state.server.address().port}/hook`)));
   state.wait = async (count) => {
@@ -61,6 +62,29 @@ test('a real signed delivery is verified, and a wrong secret is rejected', async
   hook.secrets = ['whsec_wrong'];
   await client.webhooks.test();
   assert.ok(hook.rejected[0] instanceof ap.WebhookVerificationError);
+  hook.server.close();
+});
+
+test('a redelivery carries the same id and is processed once', async () => {
+  const client = new ap.AgentPhone({ apiKey: newKey(), baseUrl: sandbox.url });
+  const hook = receiver();
+  const url = await hook.listen();
+  const agent = await client.agents.create({ name: 'Ava' });
+  const number = await client.numbers.buy({ agentId: agent.id });
+  hook.secrets = [(await client.webhooks.set({ url })).secret];
+  hook.statuses = [503];
+  await control(sandbox.url, 'POST', '/sandbox/inbound/message', { to: number.phoneNumber, from: '+14155550100', body: 'once', wait: true });
+  const [first, again] = await hook.wait(2);
+  assert.match(first.deliveryId, /^dlv_/);
+  assert.equal(again.deliveryId, first.deliveryId);
+  const store = new ap.MemoryDeliveryStore();
+  assert.deepEqual([await ap.firstDelivery(first, store), await ap.firstDelivery(again, store)], [true, false]);
+  assert.deepEqual([await ap.firstDelivery(first), await ap.firstDelivery(again)], [true, false]);
+  const shared = { ids: new Set(), async claim(id) { const fresh = !this.ids.has(id); this.ids.add(id); return fresh; } };
+  assert.deepEqual([await ap.firstDelivery(first, shared), await ap.firstDelivery(again, shared)], [true, false]);
+  assert.equal(await ap.firstDelivery({ ...first, deliveryId: undefined }, store), true);
+  const small = new ap.MemoryDeliveryStore(2);
+  assert.deepEqual(['a', 'b', 'a', 'c', 'a', 'c'].map((id) => small.claim(id)), [true, true, false, true, true, false]);
   hook.server.close();
 });
 

@@ -6,15 +6,20 @@ Works with the raw body of any framework (FastAPI ``await request.body()``, Flas
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+import threading
+from collections import OrderedDict
+from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 from . import _native
 from ._generated.errors import WebhookVerificationError
 from ._generated.models import CallEndedData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
 
 __all__ = [
+    "DELIVERY_ID_HEADER",
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
+    "DeliveryStore",
+    "MemoryDeliveryStore",
     "VOICE_JSON",
     "VOICE_NDJSON",
     "WebhookEvent",
@@ -30,6 +35,8 @@ __all__ = [
 
 SIGNATURE_HEADER = "X-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
+# The same on every redelivery of one event: what `WebhookEvent.first_delivery` goes by.
+DELIVERY_ID_HEADER = "X-Webhook-ID"
 VOICE_JSON = "application/json"
 VOICE_NDJSON = "application/x-ndjson"
 
@@ -101,13 +108,46 @@ def _verification_args(
 EventData = Union[MessageEventData, CallEndedData, ReactionEventData, Dict[str, Any]]
 
 
+class DeliveryStore(Protocol):
+    """Where a receiver remembers the deliveries it processed (see ``WebhookEvent.first_delivery``).
+    Several processes need a shared one, e.g. Redis: ``return bool(redis.set(f"dlv:{id}", 1, nx=True, ex=86400))``."""
+
+    def claim(self, delivery_id: str) -> bool:
+        """Records ``delivery_id``; True when it was new, False when seen before."""
+        ...
+
+
+class MemoryDeliveryStore:
+    """A ``DeliveryStore`` in this process's memory: the last ``capacity`` ids, oldest forgotten first. Thread-safe."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = max(1, capacity)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claim(self, delivery_id: str) -> bool:
+        with self._lock:
+            if delivery_id in self._seen:
+                return False
+            self._seen[delivery_id] = None
+            if len(self._seen) > self._capacity:
+                self._seen.popitem(last=False)
+            return True
+
+
+# What `first_delivery()` uses when given no store.
+_PROCESS_STORE = MemoryDeliveryStore()
+
+
 class WebhookEvent:
     """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction`` or newer),
     ``channel``, typed ``data``, and ``raw``, the payload as received."""
 
-    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "_voice_turn")
+    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "delivery_id", "_voice_turn")
 
-    def __init__(self, parsed: Dict[str, Any]) -> None:
+    def __init__(self, parsed: Dict[str, Any], delivery_id: Optional[str] = None) -> None:
+        #: The delivery's ``X-Webhook-ID``: the same on each redelivery of this event.
+        self.delivery_id = delivery_id
         # The core unpacked the envelope (snake_case names, defaults filled in); only models are added here.
         self.event: str = parsed["event"]
         self.channel: Optional[str] = parsed["channel"]
@@ -121,6 +161,15 @@ class WebhookEvent:
         kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
         model = kinds.get(parsed["kind"])
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
+
+    def first_delivery(self, store: Optional[DeliveryStore] = None) -> bool:
+        """True the first time ``store`` (default: one in this process's memory) sees this delivery,
+        False for a redelivery already processed: the API redelivers until it gets a 2xx, so a
+        receiver that acted but answered late sees the event again. Without an id (no
+        ``X-Webhook-ID`` header) every delivery counts as first."""
+        if self.delivery_id is None:
+            return True
+        return (store if store is not None else _PROCESS_STORE).claim(self.delivery_id)
 
     @property
     def is_voice_turn(self) -> bool:
@@ -140,9 +189,12 @@ def construct_event(
     timestamp: Optional[str] = None,
     tolerance: Optional[float] = _native.DEFAULT_TOLERANCE,
     now: Optional[int] = None,
+    delivery_id: Optional[str] = None,
 ) -> WebhookEvent:
-    """Verifies a delivery (see ``verify_webhook``), then parses it."""
-    return WebhookEvent(_native.construct_event(*_verification_args(payload, headers, secret, signature, timestamp, tolerance, now)))
+    """Verifies a delivery (see ``verify_webhook``), then parses it; ``delivery_id`` defaults to
+    the ``X-Webhook-ID`` header."""
+    parsed = _native.construct_event(*_verification_args(payload, headers, secret, signature, timestamp, tolerance, now))
+    return WebhookEvent(parsed, delivery_id if delivery_id is not None else _header(headers, DELIVERY_ID_HEADER))
 
 
 def sign_webhook(payload: Payload, *, secret: str, timestamp: int) -> str:

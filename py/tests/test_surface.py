@@ -88,4 +88,9 @@ def test_per_call_timeout_and_headers(client: agentphone_rs.AgentPhone, sandbox_
     control(sandbox_url, "POST", "/sandbox/faults", {"operation": "get_usage", "latency_ms": 400, "count": 3}, api_key)
     with pytest.raises(agentphone_rs.APITimeoutError):
         client.usage.get(timeout=0.1)
-    assert client.usage.get(extra_headers={"X-Sub-Account-Id": "sa_1"}).plan is not None
+    # The per-call header reaches the server: a sub-account of this key scopes the call, an id it
+    # does not own is refused.
+    team = client.sub_accounts.create(name="Team B")
+    assert client.usage.get(extra_headers={"X-Sub-Account-Id": team.id}).plan is not None
+    with pytest.raises(agentphone_rs.NotFoundError, match="Sub-account not found"):
+        client.usage.get(extra_headers={"X-Sub-Account-Id": "sa_1"})

@@ -12,7 +12,7 @@ from typing import Any, Iterator, List
 import pytest
 
 import agentphone_rs as ap
-from agentphone_rs.webhooks import VOICE_NDJSON, parse_voice_reply, sign_webhook, voice_stream
+from agentphone_rs.webhooks import VOICE_NDJSON, MemoryDeliveryStore, parse_voice_reply, sign_webhook, voice_stream
 from support import control
 
 
@@ -21,6 +21,8 @@ class Receiver:
         self.secret: List[str] = []
         self.events: List[ap.WebhookEvent] = []
         self.rejected: List[str] = []
+        # Statuses to answer, first to last, before the default 200.
+        self.statuses: List[int] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -43,7 +45,7 @@ class Receiver:
                     self.end_headers()
                     self.wfile.write(reply)
                     return
-                self.send_response(200)
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -87,6 +89,33 @@ def test_a_real_signed_delivery_is_verified_and_parsed(client: ap.AgentPhone, sa
     while not receiver.rejected and time.monotonic() < deadline:
         time.sleep(0.01)
     assert receiver.rejected == ["invalid webhook signature"]
+
+
+def test_a_redelivery_carries_the_same_id_and_is_processed_once(client: ap.AgentPhone, sandbox_url: str, receiver: Receiver) -> None:
+    agent = client.agents.create(name="Ava")
+    number = client.numbers.buy(agent_id=agent.id)
+    receiver.secret = [client.webhooks.set(url=receiver.url).secret]
+    receiver.statuses = [503]  # the receiver acted, then failed to answer: the API redelivers
+    control(sandbox_url, "POST", "/sandbox/inbound/message", {"to": number.phone_number, "from": "+14155550100", "body": "once", "wait": True})
+    first, again = receiver.wait(2)
+    assert first.delivery_id is not None and first.delivery_id.startswith("dlv_")
+    assert again.delivery_id == first.delivery_id
+    store = MemoryDeliveryStore()
+    assert [first.first_delivery(store), again.first_delivery(store)] == [True, False]
+    # Without a store, one in this process's memory; without an id, every delivery is first.
+    assert [first.first_delivery(), again.first_delivery()] == [True, False]
+    body = json.dumps(first.raw).encode()
+    unsigned = ap.construct_event(body, {"x-webhook-signature": sign_webhook(body, secret="whsec_a", timestamp=1), "x-webhook-timestamp": "1"}, secret="whsec_a", tolerance=None)
+    assert unsigned.delivery_id is None and unsigned.first_delivery(store) and unsigned.first_delivery(store)
+    given = ap.construct_event(body, {"x-webhook-signature": sign_webhook(body, secret="whsec_a", timestamp=1), "x-webhook-timestamp": "1"}, secret="whsec_a", tolerance=None, delivery_id="dlv_given")
+    assert given.delivery_id == "dlv_given"
+
+
+def test_the_memory_store_forgets_the_oldest_past_its_capacity() -> None:
+    store = MemoryDeliveryStore(capacity=2)
+    assert [store.claim("a"), store.claim("b"), store.claim("a")] == [True, True, False]
+    assert store.claim("c")  # "a" is forgotten now
+    assert [store.claim("a"), store.claim("c")] == [True, False]
 
 
 def test_the_voice_loop_with_python_replies(client: ap.AgentPhone, receiver: Receiver) -> None:

@@ -34,6 +34,8 @@ pub(crate) struct NewCall<'a> {
     pub script: Option<Vec<String>>,
     pub system_prompt: Option<String>,
     pub greeting: Option<String>,
+    /// Placed with `disable_recording`.
+    pub disable_recording: bool,
 }
 
 /// Creates the call and starts its simulation once the state lock is released.
@@ -61,6 +63,7 @@ pub(crate) fn place(cx: &mut Cx<'_>, new: NewCall<'_>) -> Call {
         started: cx.now,
         script: new.script.unwrap_or_else(|| default_script.iter().map(|s| (*s).to_owned()).collect()),
         end_requested: false,
+        record_audio: !new.disable_recording,
         disconnection_reason: None,
         system_prompt: new.system_prompt,
         greeting: new.greeting.or_else(|| new.agent.begin_message.clone()),
@@ -91,6 +94,21 @@ pub(crate) fn view(record: &CallRecord) -> Call {
     }
     let snippet = record.lines.last().map(|l| l.content.clone());
     Call { transcripts: Some(pairs), last_transcript_snippet: snippet, ..record.call.clone() }
+}
+
+/// [`view`] as the API writes it: every transcript turn has every key, `transcript` an empty
+/// string on a turn the agent opened (the greeting) and `null` where a value is missing, because
+/// clients read the keys unconditionally.
+pub(crate) fn view_json(record: &CallRecord) -> serde_json::Value {
+    let mut call = serde_json::to_value(view(record)).unwrap_or_default();
+    for turn in call["transcripts"].as_array_mut().into_iter().flatten() {
+        let Some(turn) = turn.as_object_mut() else { continue };
+        turn.entry("transcript").or_insert_with(|| serde_json::Value::String(String::new()));
+        for key in ["id", "response", "confidence", "createdAt"] {
+            turn.entry(key).or_insert(serde_json::Value::Null);
+        }
+    }
+    call
 }
 
 /// How the agent's side of a turn went.
@@ -267,7 +285,8 @@ async fn finish(world: &Arc<World>, key: &str, call_id: &str, status: CallStatus
         record.call.status = Some(status);
         record.call.ended_at = Some(iso(record.started + duration));
         record.call.duration_seconds = Some(duration);
-        record.call.recording_available = Some(answered);
+        // `disable_recording` keeps the audio from being stored; the transcript still is.
+        record.call.recording_available = Some(answered && record.record_audio);
         record.disconnection_reason = Some(reason.to_owned());
         let record = record.clone();
         let webhook = project.webhook_for(record.call.agent_id.as_deref());

@@ -60,9 +60,12 @@ async fn reset(State(world): State<Arc<World>>, headers: HeaderMap) -> Json<Valu
     let mut state = world.lock();
     match api_key(&headers) {
         Some(key) => {
-            state.projects.remove(&key);
-            state.call_owner.retain(|_, owner| *owner != key);
-            state.number_owner.retain(|_, owner| *owner != key);
+            // The key's project and its sub-accounts' (`{key}/{id}`).
+            let scoped = format!("{key}/");
+            let owned = |owner: &String| *owner == key || owner.starts_with(&scoped);
+            state.projects.retain(|owner, _| !owned(owner));
+            state.call_owner.retain(|_, owner| !owned(owner));
+            state.number_owner.retain(|_, owner| !owned(owner));
             state.faults.retain(|f| f.api_key.as_deref() != Some(&key));
         }
         None => {
@@ -276,6 +279,7 @@ async fn inbound_call(State(world): State<Arc<World>>, Json(body): Json<InboundC
                 script: body.script.clone(),
                 system_prompt: None,
                 greeting: None,
+                disable_recording: false,
             },
         );
         Ok::<_, Failure>((call, cx.effects))
@@ -316,6 +320,8 @@ async fn sink_receive(
     let received = json!({
         "signature": header("x-webhook-signature"),
         "timestamp": header("x-webhook-timestamp"),
+        "deliveryId": header("x-webhook-id"),
+        "eventType": header("x-webhook-event"),
         "body": String::from_utf8_lossy(&body[..body.len().min(SINK_BODY_BYTES)]),
         "bytes": body.len(),
         "truncated": !kept,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agentphone::models::*;
-use agentphone::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, unix_now};
+use agentphone::webhook::{DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, unix_now};
 use serde_json::{Value, json};
 
 use crate::ids::new_id;
@@ -39,7 +39,17 @@ impl Answer {
     pub(crate) fn ok(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
+
+    /// The API redelivers after a 5xx, a timeout or a failed connection, never after a 4xx: the
+    /// receiver said the delivery itself is wrong, and the same bytes will not fare better.
+    fn worth_retrying(&self) -> bool {
+        !self.ok() && !self.status.is_some_and(|s| (400..500).contains(&s))
+    }
 }
+
+/// Sandbox-clock time between attempts: the API's backoff, about 21 hours from the first attempt
+/// to the last (six attempts in all).
+const REDELIVERY_SCHEDULE: [i64; 5] = [60, 10 * 60, 60 * 60, 6 * 60 * 60, 14 * 60 * 60];
 
 /// The envelope every event shares.
 pub(crate) struct Envelope {
@@ -90,9 +100,10 @@ pub(crate) fn recent_history(project: &Project, conversation_id: &str, limit: i6
         .collect()
 }
 
-/// POSTs the signed body once. The signature's timestamp is real time, whatever the sandbox
-/// clock says, so receivers' freshness checks hold.
-pub(crate) async fn post(world: &World, webhook: &Webhook, body: &[u8]) -> Answer {
+/// POSTs the signed body once, with the delivery's id (the same on every attempt, for receivers'
+/// idempotency) and event. The signature's timestamp is real time, whatever the sandbox clock
+/// says, so receivers' freshness checks hold.
+pub(crate) async fn post(world: &World, webhook: &Webhook, delivery_id: &str, event: &str, body: &[u8]) -> Answer {
     let secret = webhook.secret.clone().unwrap_or_default();
     let timestamp = unix_now();
     let timeout = Duration::from_secs(webhook.timeout.unwrap_or(30).clamp(1, 120) as u64);
@@ -103,6 +114,8 @@ pub(crate) async fn post(world: &World, webhook: &Webhook, body: &[u8]) -> Answe
         .header("content-type", "application/json")
         .header(SIGNATURE_HEADER, sign(&secret, timestamp, body))
         .header(TIMESTAMP_HEADER, timestamp.to_string())
+        .header(DELIVERY_ID_HEADER, delivery_id)
+        .header(EVENT_HEADER, event)
         .timeout(timeout)
         .body(body.to_vec())
         .send()
@@ -175,31 +188,46 @@ fn update_record(world: &World, key: &str, id: &str, answer: &Answer, final_atte
     );
 }
 
-/// Delivers with redeliveries on failure (exponential backoff), recording every attempt.
+/// Delivers with redeliveries on failure ([`REDELIVERY_SCHEDULE`]), recording every attempt. Each
+/// redelivery is due at a fixed time after the first attempt, so moving the clock past several
+/// sends each one that became due, one after the other.
 pub(crate) async fn deliver(world: Arc<World>, outgoing: Outgoing) -> Answer {
     let id = open_record(&world, &outgoing);
     let body = outgoing.body.to_string().into_bytes();
-    let attempts = world.config.webhook_max_attempts.max(1);
-    let mut delay = world.config.webhook_retry_delay;
+    let attempts = world.config.webhook_max_attempts.max(1) as usize;
+    let mut due = world.now();
     let mut attempt = 1;
     loop {
-        let answer = post(&world, &outgoing.webhook, &body).await;
-        let last = answer.ok() || attempt >= attempts;
-        let next_retry = (!last).then(|| world.now() + delay.as_secs() as i64);
-        update_record(&world, &outgoing.key, &id, &answer, last, next_retry);
-        if last {
-            return answer;
-        }
-        tokio::time::sleep(delay).await;
-        delay *= 2;
+        let answer = post(&world, &outgoing.webhook, &id, outgoing.event, &body).await;
+        let wait = REDELIVERY_SCHEDULE.get(attempt - 1).copied().filter(|_| attempt < attempts && answer.worth_retrying());
+        let next = wait.map(|seconds| due + seconds);
+        update_record(&world, &outgoing.key, &id, &answer, next.is_none(), next);
+        let Some(next) = next else { return answer };
+        due = next;
+        let left = (due - world.now()).max(0) as f64;
+        until(&world, due, world.config.webhook_retry_delay.mul_f64(left / 60.0)).await;
         attempt += 1;
+    }
+}
+
+/// Waits until the sandbox clock reaches `due`: `real` time passing (the schedule at the
+/// configured pace) or a `clock/advance` past it, whichever comes first.
+async fn until(world: &World, due: i64, real: Duration) {
+    let slept = tokio::time::sleep(real);
+    tokio::pin!(slept);
+    while world.now() < due {
+        let moved = world.clock.moved.notified();
+        tokio::select! {
+            () = &mut slept => return,
+            () = moved => {}
+        }
     }
 }
 
 /// Delivers once, no redelivery (synthetic tests and voice turns, where a late answer is useless).
 pub(crate) async fn deliver_once(world: Arc<World>, outgoing: Outgoing) -> Answer {
     let id = open_record(&world, &outgoing);
-    let answer = post(&world, &outgoing.webhook, outgoing.body.to_string().as_bytes()).await;
+    let answer = post(&world, &outgoing.webhook, &id, outgoing.event, outgoing.body.to_string().as_bytes()).await;
     update_record(&world, &outgoing.key, &id, &answer, true, None);
     answer
 }

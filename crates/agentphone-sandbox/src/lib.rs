@@ -59,9 +59,11 @@ pub struct SandboxConfig {
     pub balance_cents: i64,
     /// Active numbers a project may hold.
     pub number_limit: i64,
-    /// Delay before the first webhook redelivery; it doubles each time.
+    /// Real time until the first webhook redelivery, which the sandbox clock puts a minute after
+    /// the first attempt; the later ones (about 21 hours of the clock in all, as the API does) keep
+    /// the same pace. Advancing the clock past a redelivery sends it at once.
     pub webhook_retry_delay: Duration,
-    /// Delivery attempts in all (the API makes 6).
+    /// Delivery attempts in all (the API makes 6; a 4xx answer is never retried).
     pub webhook_max_attempts: u32,
     /// Interval of `: heartbeat` comments on transcript streams.
     pub heartbeat: Duration,
@@ -79,7 +81,7 @@ impl Default for SandboxConfig {
             turn_seconds: 4,
             balance_cents: 10_000,
             number_limit: 10,
-            webhook_retry_delay: Duration::from_secs(1),
+            webhook_retry_delay: Duration::from_secs(60),
             webhook_max_attempts: 6,
             heartbeat: Duration::from_secs(15),
             delivery_log_capacity: 1_000,
@@ -93,7 +95,8 @@ impl SandboxConfig {
     pub fn fast() -> Self {
         Self {
             turn_delay: Duration::from_millis(15),
-            webhook_retry_delay: Duration::from_millis(20),
+            // The whole schedule in about 2.5 s.
+            webhook_retry_delay: Duration::from_millis(2),
             heartbeat: Duration::from_millis(200),
             ..Self::default()
         }

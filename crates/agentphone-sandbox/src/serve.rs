@@ -49,7 +49,7 @@ where
     if op.auth && key.is_none() {
         return Err(Failure::unauthorized());
     }
-    let project_key = if op.auth { key.clone() } else { public_owner(world, op, parts.uri.path()) };
+    let project_key = if op.auth { scoped(world, key.as_deref(), &parts.headers)? } else { public_owner(world, op, parts.uri.path()) };
     let fault = {
         let mut state = world.lock();
         state.stats.requests += 1;
@@ -57,7 +57,8 @@ where
         if let Some(key) = project_key.as_deref() {
             *state.project(key, &world.config).requests.entry(op.id).or_default() += 1;
         }
-        let fault = faults::take(&mut state.faults, project_key.as_deref(), op);
+        // Faults follow the API key, whichever sub-account a request is scoped to.
+        let fault = faults::take(&mut state.faults, key.as_deref().or(project_key.as_deref()), op);
         if fault.is_some() {
             state.stats.faults_injected += 1;
         }
@@ -88,6 +89,21 @@ where
         }
     }
     answer
+}
+
+/// The project a request acts on: the key's own, or with `X-Sub-Account-Id` that sub-account's,
+/// which holds its own agents, numbers, calls, messages, contacts and webhooks (`{key}/{id}`: keys
+/// never contain `/`). An id the key's project does not have answers 404, as for any unknown id
+/// (the sources do not say what the API answers; see README).
+fn scoped(world: &World, key: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Option<String>, Failure> {
+    let Some(key) = key else { return Ok(None) };
+    let Some(id) = headers.get("x-sub-account-id") else { return Ok(Some(key.to_owned())) };
+    let id = id.to_str().map_err(|_| Failure::invalid("header", "X-Sub-Account-Id", "must be ASCII"))?;
+    let known = world.lock().projects.get(key).is_some_and(|project| project.sub_accounts.contains_key(id));
+    if !known {
+        return Err(Failure::not_found("Sub-account"));
+    }
+    Ok(Some(format!("{key}/{id}")))
 }
 
 /// Reads the arguments, runs the handler and builds the answer.

@@ -100,6 +100,8 @@ pub(crate) struct CallRecord {
     pub started: i64,
     pub script: Vec<String>,
     pub end_requested: bool,
+    /// False for a call placed with `disable_recording`: no recording is kept.
+    pub record_audio: bool,
     pub disconnection_reason: Option<String>,
     pub system_prompt: Option<String>,
     pub greeting: Option<String>,

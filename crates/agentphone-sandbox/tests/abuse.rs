@@ -73,7 +73,7 @@ async fn a_purchase_that_fails_charges_nothing() {
         assert_eq!(raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await.0, 200);
     }
     let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "GB"}))).await;
-    assert_eq!((status, body["error"]["code"].as_str().or(body["code"].as_str())), (400, Some("PHONE_NUMBER_NOT_FOUND")), "{body}");
+    assert_eq!((status, body["error"]["code"].as_str().or(body["code"].as_str())), (409, Some("PHONE_NUMBER_NOT_FOUND")), "{body}");
     let (status, body) = raw(&sandbox, Some(&key), "POST", "/v1/numbers", Some(json!({"country": "US"}))).await;
     assert_eq!(status, 200, "the failed purchase left the money for this one: {body}");
 }

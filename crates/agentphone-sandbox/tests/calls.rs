@@ -131,9 +131,13 @@ async fn transfers_digits_failures_and_ending_calls() {
     let slow_client = self::client(&slow, &key());
     let (agent, _) = agent_with_number(&slow_client, VoiceMode::Hosted).await;
     let call = slow_client.calls().make(&make(&agent, "+14155550145")).await.unwrap();
-    slow_client.calls().end(&call.id).await.unwrap();
+    let ending = slow_client.calls().end(&call.id).await.unwrap();
+    assert_eq!((ending.id.as_str(), ending.status.as_deref()), (call.id.as_str(), Some("ending")), "the hang-up answers at once");
+    let again = slow_client.calls().end(&call.id).await.unwrap_err();
+    assert_eq!((again.status(), again.kind()), (Some(409), ErrorKind::Conflict), "only a call in progress can be ended");
     let ended = wait_until_ended(&slow_client, &call.id).await;
     assert_eq!((ended.status, ended.transcripts.unwrap().len()), (Some(CallStatus::Completed), 0));
+    assert_eq!(slow_client.calls().end(&call.id).await.unwrap_err().status(), Some(409));
 }
 
 #[tokio::test]

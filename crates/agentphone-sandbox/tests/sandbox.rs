@@ -85,6 +85,7 @@ async fn status_codes_balance_and_plan_limits() {
     }
     let err = client.numbers().buy(&BuyNumberParams::default()).await.unwrap_err();
     assert_eq!(err.as_api().unwrap().code.as_deref(), Some("VALIDATION_ERROR_NUMBER_LIMIT"));
+    assert_eq!(err.status(), Some(409), "the number limit is a conflict with what the project holds");
     assert_eq!(sandbox.world().stats()["numbers_bought"], 10);
 
     let broke = self::key();
@@ -190,7 +191,7 @@ async fn numbers_agents_and_conversations_stay_linked() {
     assert_eq!(daily.data[2].messages, Some(2), "today is last");
     let by_number = client.usage().get_by_number().await.unwrap();
     assert_eq!(by_number.data.iter().find(|n| n.number_id.as_deref() == Some(&number.id)).unwrap().messages, Some(2));
-    let by_agent = client.usage().get_by_agent(&GetUsageByAgentParams::default()).await.unwrap();
+    let by_agent = client.usage().get_by_agent(&GetUsageByAgentParams { period: UsagePeriod::Month, tz: None }).await.unwrap();
     let orphan = by_agent.data.iter().find(|a| a.is_orphan == Some(true)).unwrap();
     assert_eq!((orphan.agent_id.as_deref(), orphan.messages), (None, Some(2)), "a deleted agent's messages are unassigned");
 }
@@ -436,4 +437,146 @@ async fn hostile_path_parameters_cannot_change_the_route() {
     let n = hostile.len();
     assert_eq!(stats["project"]["requests"], json!({"create_agent": 1, "create_contact": 1, "get_agent": n, "delete_contact": n}));
     assert_eq!(client.contacts().get(&contact.id).await.unwrap().id, contact.id);
+}
+
+/// Redeliveries follow the API: the same `X-Webhook-ID` on each, `X-Webhook-Event`, a schedule of
+/// about 21 hours on the sandbox clock (advancing the clock sends what is due), and no retry after
+/// a 4xx.
+#[tokio::test]
+async fn redeliveries_keep_their_id_follow_the_clock_and_stop_at_a_4xx() {
+    // The interactive pace: the first redelivery is a real minute away unless the clock moves.
+    let sandbox = agentphone_sandbox::Sandbox::start(agentphone_sandbox::SandboxConfig::default()).await.unwrap();
+    let client = client(&sandbox, &key());
+    let (_, number) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let failing = Receiver::start(|_| (503, "text/plain", "later".into())).await;
+    client.webhooks().set(&SetWebhookParams { url: failing.url.clone(), ..Default::default() }).await.unwrap();
+    let inbound = json!({"to": number.phone_number, "from": "+14155550124", "body": "hello"});
+    raw(&sandbox, None, "POST", "/sandbox/inbound/message", Some(inbound.clone())).await;
+    let wait_for = |count: usize| {
+        let failing = &failing;
+        async move {
+            for _ in 0..200 {
+                if failing.deliveries().len() >= count {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            failing.deliveries()
+        }
+    };
+    assert_eq!(wait_for(1).await.len(), 1);
+    let log = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
+    let pending = &log.items[0];
+    assert_eq!((pending.status.as_deref(), pending.attempt_count), (Some("pending"), Some(1)));
+    let (_, clock) = raw(&sandbox, None, "GET", "/sandbox/clock", None).await;
+    let due = pending.next_retry_at.clone().unwrap();
+    assert!(due.as_str() > clock["now"].as_str().unwrap(), "{due} is after {clock}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(failing.deliveries().len(), 1, "nothing before the clock reaches the retry");
+    raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 61}))).await;
+    assert_eq!(wait_for(2).await.len(), 2, "advancing the clock past the retry sends it");
+    // The last redelivery is due 21 h 11 min after the first attempt.
+    raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 21 * 3600 + 11 * 60}))).await;
+    let attempts = wait_for(6).await;
+    assert_eq!(attempts.len(), 6, "six attempts over about 21 hours");
+    let ids: Vec<_> = attempts.iter().map(|d| d.header("x-webhook-id").unwrap().to_owned()).collect();
+    assert!(ids[0].starts_with("dlv_") && ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert!(attempts.iter().all(|d| d.header("x-webhook-event") == Some("agent.message")));
+    for _ in 0..100 {
+        let log = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
+        if log.items[0].status.as_deref() == Some("failed") {
+            assert_eq!(
+                (log.items[0].id.as_str(), log.items[0].attempt_count, log.items[0].next_retry_at.as_deref()),
+                (ids[0].as_str(), Some(6), None)
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // A 4xx says the delivery itself is wrong: one attempt, failed, no redelivery scheduled.
+    let refusing = Receiver::start(|_| (410, "text/plain", "gone".into())).await;
+    client.webhooks().set(&SetWebhookParams { url: refusing.url.clone(), ..Default::default() }).await.unwrap();
+    raw(
+        &sandbox,
+        None,
+        "POST",
+        "/sandbox/inbound/message",
+        Some(json!({"to": number.phone_number, "from": "+14155550124", "body": "again", "wait": true})),
+    )
+    .await;
+    raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 22 * 3600}))).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(refusing.deliveries().len(), 1);
+    let log = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
+    let refused = log.items.iter().find(|d| d.http_status == Some(410)).unwrap();
+    assert_eq!((refused.status.as_deref(), refused.attempt_count, refused.next_retry_at.as_deref()), (Some("failed"), Some(1), None));
+}
+
+/// The plan's concurrent calls: one more is refused with a 429 and `Retry-After` before anything
+/// is charged or dialled (so the error says it did not act); the limit in the usage summary is the
+/// one enforced.
+#[tokio::test]
+async fn calls_beyond_the_concurrency_cap_are_refused_with_retry_after() {
+    let config = agentphone_sandbox::SandboxConfig { turn_delay: Duration::from_secs(30), ..agentphone_sandbox::SandboxConfig::fast() };
+    let sandbox = agentphone_sandbox::Sandbox::start(config).await.unwrap();
+    let client = client(&sandbox, &key());
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let call = |to: &str| CreateCallParams { agent_id: agent.id.clone(), to_number: to.into(), ..Default::default() };
+    let cap = client.usage().get().await.unwrap().plan.unwrap().limits.unwrap().concurrent_calls.unwrap();
+    for n in 0..cap {
+        client.calls().make(&call(&format!("+1415555{:04}", 100 + n))).await.unwrap();
+    }
+    let refused = client.calls().make(&call("+14155550199")).await.unwrap_err();
+    let api = refused.as_api().unwrap();
+    assert_eq!((api.status, api.retry_after, api.may_have_acted), (429, Some(Duration::from_secs(5)), false), "{refused}");
+    assert_eq!(sandbox.world().stats()["calls_placed"], cap, "nobody was dialled");
+    assert_eq!(client.calls().list(&ListCallsParams::default()).await.unwrap().total, Some(cap));
+}
+
+/// `X-Sub-Account-Id` scopes every resource to that sub-account: what one creates the parent and
+/// the other sub-accounts do not see, inbound traffic reaches the sub-account's webhook, and an id
+/// the key does not own answers 404.
+#[tokio::test]
+async fn sub_accounts_scope_every_resource() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let parent = client(&sandbox, &key);
+    let team = parent.sub_accounts().create(&CreateSubAccountParams { name: "Team B".into() }).await.unwrap();
+    let other = parent.sub_accounts().create(&CreateSubAccountParams { name: "Team C".into() }).await.unwrap();
+    let scoped =
+        |id: &str| Client::builder().api_key(&key).base_url(sandbox.url()).max_retries(0).header("X-Sub-Account-Id", id).build().unwrap();
+    let (team_client, other_client) = (scoped(&team.id), scoped(&other.id));
+
+    let (agent, number) = agent_with_number(&team_client, VoiceMode::Hosted).await;
+    let receiver = Receiver::ok().await;
+    team_client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), ..Default::default() }).await.unwrap();
+    assert_eq!(team_client.agents().list(&ListAgentsParams::default()).await.unwrap().data.len(), 1);
+    for outsider in [&parent, &other_client] {
+        assert!(outsider.agents().list(&ListAgentsParams::default()).await.unwrap().data.is_empty());
+        assert!(outsider.numbers().list(&ListNumbersParams::default()).await.unwrap().data.is_empty());
+        assert_eq!(outsider.agents().get(&agent.id).await.unwrap_err().status(), Some(404));
+        assert_eq!(outsider.webhooks().get().await.unwrap(), None);
+    }
+    // The per-call parameter of the operations that take it scopes the same way.
+    let listed = parent.numbers().list(&ListNumbersParams { sub_account_id: Some(team.id.clone()), ..Default::default() }).await.unwrap();
+    assert_eq!(listed.data[0].id, number.id);
+
+    raw(
+        &sandbox,
+        None,
+        "POST",
+        "/sandbox/inbound/message",
+        Some(json!({"to": number.phone_number, "from": "+14155550124", "body": "hi", "wait": true})),
+    )
+    .await;
+    assert_eq!(receiver.deliveries().len(), 1, "the sub-account's webhook gets its number's traffic");
+
+    let unknown =
+        scoped("sa_doesnotexist").agents().create(&CreateAgentParams { name: "Stray".into(), ..Default::default() }).await.unwrap_err();
+    assert_eq!(unknown.status(), Some(404), "{unknown}");
+    let stranger =
+        Client::builder().api_key(self::key()).base_url(sandbox.url()).header("X-Sub-Account-Id", team.id.as_str()).build().unwrap();
+    assert_eq!(stranger.agents().list(&ListAgentsParams::default()).await.unwrap_err().status(), Some(404), "another key cannot borrow it");
+    assert!(parent.agents().list(&ListAgentsParams::default()).await.unwrap().data.is_empty(), "nothing landed in the parent");
 }

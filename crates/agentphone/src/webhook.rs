@@ -1,13 +1,16 @@
 //! Webhooks: verify a delivery's signature, parse its event, and build voice replies.
 //!
-//! A delivery carries `X-Webhook-Signature: sha256=<hex>` and `X-Webhook-Timestamp: <unix seconds>`;
+//! A delivery carries `X-Webhook-Signature: sha256=<hex>` and `X-Webhook-Timestamp: <unix seconds>`,
+//! with `X-Webhook-ID` (the delivery, stable across redeliveries) and `X-Webhook-Event`;
 //! the signature is HMAC-SHA256, keyed with the webhook secret exactly as given (`whsec_...`
 //! included), over `"{timestamp}.{raw body}"`. Verification is constant-time, checks freshness in
 //! both directions, takes the clock as an argument where tests need it, and accepts several
 //! secrets at once: the secret changes every time a webhook is set, so during a rotation both the
 //! old and the new one are valid.
 
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -20,6 +23,11 @@ use crate::models::{CallEndedData, MessageEventData, ReactionEventData, VoiceRep
 pub const SIGNATURE_HEADER: &str = "X-Webhook-Signature";
 /// Header with the signing time in unix seconds.
 pub const TIMESTAMP_HEADER: &str = "X-Webhook-Timestamp";
+/// Header with the delivery's id: the same on every redelivery of one event, so a receiver
+/// processes each delivery once however often it arrives.
+pub const DELIVERY_ID_HEADER: &str = "X-Webhook-ID";
+/// Header with the event's type (`agent.message`, ...).
+pub const EVENT_HEADER: &str = "X-Webhook-Event";
 /// How far the signing time may be from now, either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
@@ -151,6 +159,68 @@ impl Verifier {
         self.verify(body, signature, timestamp)?;
         WebhookEvent::parse(body)
     }
+
+    /// Verifies with headers looked up case-insensitively in `headers`, then parses the event,
+    /// with its delivery id (`X-Webhook-ID`) for [`WebhookEvent::first_delivery`].
+    pub fn construct_event_from_headers<'h>(
+        &self,
+        body: &[u8],
+        headers: impl IntoIterator<Item = (&'h str, &'h str)> + Clone,
+    ) -> Result<WebhookEvent, WebhookError> {
+        self.verify_headers(body, headers.clone())?;
+        let mut event = WebhookEvent::parse(body)?;
+        event.delivery_id = headers.into_iter().find(|(k, _)| k.eq_ignore_ascii_case(DELIVERY_ID_HEADER)).map(|(_, v)| v.to_owned());
+        Ok(event)
+    }
+}
+
+/// Where a receiver remembers the deliveries it has processed. The API redelivers an event until
+/// it is answered with a 2xx (for about 21 hours), so a receiver that timed out, or answered after
+/// acting, sees the same delivery again; claiming its id first processes each one once.
+///
+/// Implement it over a shared store when several processes receive (e.g. Redis `SET id 1 NX EX
+/// 86400`); [`MemoryDeliveryStore`] serves one process.
+pub trait DeliveryStore {
+    /// Records `delivery_id`; true when it was new (process the delivery), false when seen before.
+    fn claim(&self, delivery_id: &str) -> bool;
+}
+
+/// A [`DeliveryStore`] in this process's memory: the last `capacity` delivery ids (10,000 by
+/// default), the oldest forgotten first.
+#[derive(Debug)]
+pub struct MemoryDeliveryStore {
+    capacity: usize,
+    seen: Mutex<(HashSet<String>, VecDeque<String>)>,
+}
+
+impl MemoryDeliveryStore {
+    /// A store that remembers the last `capacity` ids (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity: capacity.max(1), seen: Mutex::default() }
+    }
+}
+
+impl Default for MemoryDeliveryStore {
+    fn default() -> Self {
+        Self::new(10_000)
+    }
+}
+
+impl DeliveryStore for MemoryDeliveryStore {
+    fn claim(&self, delivery_id: &str) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let (ids, order) = &mut *seen;
+        if !ids.insert(delivery_id.to_owned()) {
+            return false;
+        }
+        order.push_back(delivery_id.to_owned());
+        if order.len() > self.capacity
+            && let Some(oldest) = order.pop_front()
+        {
+            ids.remove(&oldest);
+        }
+        true
+    }
 }
 
 /// An event's `data`, typed by its event name.
@@ -170,6 +240,8 @@ pub struct WebhookEvent {
     pub envelope: WebhookEventEnvelope,
     pub data: EventData,
     pub raw: serde_json::Value,
+    /// The delivery's `X-Webhook-ID` (the same on each redelivery), when the headers were given.
+    pub delivery_id: Option<String>,
 }
 
 impl WebhookEvent {
@@ -184,7 +256,14 @@ impl WebhookEvent {
             WebhookEventType::AgentReaction => EventData::Reaction(Box::new(decode_data(data)?)),
             WebhookEventType::Other(_) => EventData::Other(data),
         };
-        Ok(Self { envelope, data, raw })
+        Ok(Self { envelope, data, raw, delivery_id: None })
+    }
+
+    /// True the first time `store` sees this delivery, false for a redelivery already processed.
+    /// A delivery without an id (no `X-Webhook-ID` header) counts as first: nothing tells its
+    /// redeliveries apart.
+    pub fn first_delivery(&self, store: &impl DeliveryStore) -> bool {
+        self.delivery_id.as_deref().is_none_or(|id| store.claim(id))
     }
 
     /// True for a caller's turn on a live call: answer it with a [`VoiceReply`].

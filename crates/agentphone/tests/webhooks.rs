@@ -204,3 +204,31 @@ fn voice_replies_as_json_and_ndjson() {
         assert!(parse_voice_reply(None, bad).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn each_delivery_is_processed_once_by_its_id() {
+    let body = br#"{"event":"agent.message","channel":"sms","data":{"message":"hi"}}"#;
+    let now = unix_now();
+    let signature = sign(SECRET, now, body);
+    let timestamp = now.to_string();
+    let headers = [("X-Webhook-Signature", signature.as_str()), ("x-webhook-timestamp", timestamp.as_str()), ("x-webhook-id", "dlv_1")];
+    let verifier = Verifier::new(SECRET);
+    let first = verifier.construct_event_from_headers(body, headers).unwrap();
+    let again = verifier.construct_event_from_headers(body, headers).unwrap();
+    assert_eq!(first.delivery_id.as_deref(), Some("dlv_1"));
+    let store = MemoryDeliveryStore::new(2);
+    assert_eq!((first.first_delivery(&store), again.first_delivery(&store)), (true, false));
+    // Past its capacity the store forgets the oldest id.
+    assert!(store.claim("dlv_2") && store.claim("dlv_3"));
+    assert!(first.first_delivery(&store));
+    // Without the header there is nothing to tell redeliveries apart: each counts as first.
+    let unnamed = verifier.construct_event_from_headers(body, headers[..2].iter().copied()).unwrap();
+    assert_eq!(
+        (unnamed.delivery_id.as_deref(), unnamed.first_delivery(&store), WebhookEvent::parse(body).unwrap().first_delivery(&store)),
+        (None, true, true)
+    );
+    // A forged delivery never reaches the store.
+    let forged = [("x-webhook-signature", "sha256=00"), ("x-webhook-timestamp", timestamp.as_str()), ("x-webhook-id", "dlv_9")];
+    assert!(verifier.construct_event_from_headers(body, forged).is_err());
+    assert!(store.claim("dlv_9"));
+}

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from .._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "Volume", "SipTransfers", "TransferCallerId"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -28,6 +28,7 @@ RegistrationType = Literal["sole_proprietor", "standard_brand", "high_volume"]
 OrganizationType = Literal["sole_proprietor", "private_corporation", "public_corporation", "llc", "partnership", "non_profit", "co_op", "government"]
 ContactTitle = Literal["ceo", "cfo", "cto", "coo", "vp", "gm", "director", "other"]
 UseCase = Literal["account_notification", "customer_care", "delivery_notification", "fraud_alert", "higher_education", "marketing", "polling_voting", "public_service_announcement", "security_alert", "two_factor_authentication"]
+CampaignInclude = Literal["links", "phone_numbers", "age_gated", "direct_lending"]
 Volume = Literal["low", "high"]
 SipTransfers = Literal["all", "sip", "none"]
 TransferCallerId = Literal["transferee", "transferor"]
@@ -465,12 +466,22 @@ class TranscriptTurn(Model):
     content: Optional[str]
     created_at: Optional[str]
 
+class CallEnding(Model):
+    """A hang-up under way (`status` is `ending`): the call's final state follows; get the call, or take the `agent.call_ended` webhook."""
+
+    __slots__ = ()
+
+    id: str
+    status: Optional[str]
+
 class CallTranscriptResponse(Model):
     """A call's transcript. Servers answer in one of two shapes; `data` holds turn pairs, `transcript` role-tagged lines."""
 
     __slots__ = ()
 
     call_id: Optional[str]
+    status: Optional[str]
+    """The call's status: a transcript of a call in progress is still growing."""
     data: Optional[List[CallTranscript]]
     transcript: Optional[List[TranscriptTurn]]
 
@@ -1062,7 +1073,8 @@ CallList._fields = {"data": ("data", Call), "has_more": ("hasMore", None), "tota
 WebCall._fields = {"id": ("id", None), "access_token": ("accessToken", None), "agent_id": ("agentId", None), "expires_at": ("expiresAt", None)}
 WebCall._secrets = frozenset({"access_token"})
 TranscriptTurn._fields = {"role": ("role", None), "content": ("content", None), "created_at": ("createdAt", None)}
-CallTranscriptResponse._fields = {"call_id": ("callId", None), "data": ("data", CallTranscript), "transcript": ("transcript", TranscriptTurn)}
+CallEnding._fields = {"id": ("id", None), "status": ("status", None)}
+CallTranscriptResponse._fields = {"call_id": ("callId", None), "status": ("status", None), "data": ("data", CallTranscript), "transcript": ("transcript", TranscriptTurn)}
 TranscriptEvent._fields = {"event": ("event", None), "data": ("data", None)}
 SendMessageResponse._fields = {"id": ("id", None), "status": ("status", None), "channel": ("channel", None), "from_number": ("from_number", None), "to_number": ("to_number", None), "conversation_id": ("conversation_id", None), "media_urls": ("media_urls", None), "reply_to_message_id": ("reply_to_message_id", None), "reply_parent_unresolved": ("reply_parent_unresolved", None)}
 Reaction._fields = {"id": ("id", None), "reaction_type": ("reaction_type", None), "message_id": ("message_id", None), "channel": ("channel", None)}

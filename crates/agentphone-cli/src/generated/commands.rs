@@ -1255,7 +1255,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                     ArgSpec {
                         name: "limit",
                         flag: "limit",
-                        help: "Page size. [server default: 50]",
+                        help: "Page size (at most 200). [server default: 50]",
                         kind: ArgKind::Int,
                         required: false,
                         positional: false,
@@ -1687,7 +1687,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
             CommandSpec {
                 operation: &END_CALL,
                 name: "end",
-                about: "Hang up a call in progress.",
+                about: "Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.",
                 binary: false,
                 stream: false,
                 args: &[ArgSpec {
@@ -2205,7 +2205,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                     ArgSpec {
                         name: "hours",
                         flag: "hours",
-                        help: "Only the last this many hours.",
+                        help: "Only the last this many hours (1 to 168: a week).",
                         kind: ArgKind::Int,
                         required: false,
                         positional: false,
@@ -2355,9 +2355,9 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                     ArgSpec {
                         name: "period",
                         flag: "period",
-                        help: "Window. [week, month, year] [server default: \"month\"]",
+                        help: "Window: week, month or year (the API requires it). [week, month, year]",
                         kind: ArgKind::Text,
-                        required: false,
+                        required: true,
                         positional: false,
                         values: &["week", "month", "year"],
                     },
@@ -2658,7 +2658,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                     ArgSpec {
                         name: "includes",
                         flag: "includes",
-                        help: "links, phone_numbers, age_gated, direct_lending.",
+                        help: "What the messages contain (the API's default: none). [links, phone_numbers, age_gated, direct_lending]",
                         kind: ArgKind::List,
                         required: false,
                         positional: false,
@@ -2817,7 +2817,7 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
                     ArgSpec {
                         name: "includes",
                         flag: "includes",
-                        help: "links, phone_numbers, age_gated, direct_lending.",
+                        help: "What the messages contain. [links, phone_numbers, age_gated, direct_lending]",
                         kind: ArgKind::List,
                         required: false,
                         positional: false,

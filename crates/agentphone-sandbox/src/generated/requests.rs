@@ -497,7 +497,7 @@ pub(crate) struct DeleteContactCardParams {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListContactsParams {
-    #[doc = "Page size. Server default: `50`."]
+    #[doc = "Page size (at most 200). Server default: `50`."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) limit: Option<i64>,
     #[doc = "Items to skip. Server default: `0`."]
@@ -669,7 +669,7 @@ pub(crate) struct GetCallParams {
     pub(crate) call_id: String,
 }
 
-#[doc = "Parameters of `calls.end`: Hang up a call in progress."]
+#[doc = "Parameters of `calls.end`: Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows."]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EndCallParams {
@@ -883,7 +883,7 @@ pub(crate) struct ListWebhookDeliveriesParams {
     #[doc = "Items to skip. Server default: `0`."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) offset: Option<i64>,
-    #[doc = "Only the last this many hours."]
+    #[doc = "Only the last this many hours (1 to 168: a week)."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) hours: Option<i64>,
 }
@@ -955,9 +955,8 @@ pub(crate) struct GetUsageByNumberParams {}
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GetUsageByAgentParams {
-    #[doc = "Window. Server default: `\"month\"`."]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) period: Option<UsagePeriod>,
+    #[doc = "Window: week, month or year (the API requires it). Required."]
+    pub(crate) period: UsagePeriod,
     #[doc = "IANA time zone for the window's boundaries."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) tz: Option<String>,
@@ -1050,9 +1049,9 @@ pub(crate) struct RegisterA2pParams {
     #[doc = "Screenshot of the opt-in. Required."]
     #[serde(alias = "optInImageUrl")]
     pub(crate) opt_in_image_url: String,
-    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[doc = "What the messages contain (the API's default: none)."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) includes: Option<Vec<String>>,
+    pub(crate) includes: Option<Vec<CampaignInclude>>,
     #[doc = "A sample link the messages contain."]
     #[serde(alias = "linkSample", default, skip_serializing_if = "Option::is_none")]
     pub(crate) link_sample: Option<String>,
@@ -1112,9 +1111,9 @@ pub(crate) struct UpdateRegistrationParams {
     #[doc = "Screenshot of the opt-in."]
     #[serde(alias = "optInImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub(crate) opt_in_image_url: Option<String>,
-    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[doc = "What the messages contain."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) includes: Option<Vec<String>>,
+    pub(crate) includes: Option<Vec<CampaignInclude>>,
     #[doc = "A sample link."]
     #[serde(alias = "linkSample", default, skip_serializing_if = "Option::is_none")]
     pub(crate) link_sample: Option<String>,

@@ -43,6 +43,9 @@ pub(crate) fn list_calls(cx: &mut Cx<'_>, p: ListCallsParams) -> Result<Reply, F
     Ok(call_page(cx.project(), keep, p.limit, p.offset))
 }
 
+/// Calls a project may have in progress at once (the sandbox plan's `concurrentCalls`).
+pub(crate) const CONCURRENT_CALLS: usize = 5;
+
 pub(crate) fn create_call(cx: &mut Cx<'_>, p: CreateCallParams) -> Result<Reply, Failure> {
     let to = normalize_e164("to_number", &p.to_number).map_err(|e| Failure::invalid("body", "toNumber", &e.problem))?;
     let project = cx.project();
@@ -64,6 +67,15 @@ pub(crate) fn create_call(cx: &mut Cx<'_>, p: CreateCallParams) -> Result<Reply,
     if p.model_tier.is_some() && p.system_prompt.is_none() {
         return Err(Failure::bad_request("model_tier applies to hosted calls: give system_prompt too"));
     }
+    let live = project.calls.values().filter(|c| c.call.status == Some(CallStatus::InProgress)).count();
+    if live >= CONCURRENT_CALLS {
+        // Refused before anything happened (nothing charged, nobody dialled): a 429 with
+        // `Retry-After`, which clients may retry even for a call.
+        let mut failure =
+            Failure::coded(429, "CONCURRENT_CALL_LIMIT", format!("Your plan allows {CONCURRENT_CALLS} calls at once; wait for one to end"));
+        failure.retry_after = Some("5".into());
+        return Err(failure);
+    }
     charge(project, CALL_CENTS)?;
     let call = call_simulation::place(
         cx,
@@ -76,6 +88,7 @@ pub(crate) fn create_call(cx: &mut Cx<'_>, p: CreateCallParams) -> Result<Reply,
             script: None,
             system_prompt: p.system_prompt,
             greeting: p.initial_greeting,
+            disable_recording: p.disable_recording.unwrap_or(false),
         },
     );
     cx.state.stats.calls_placed += 1;
@@ -98,6 +111,7 @@ pub(crate) fn create_web_call(cx: &mut Cx<'_>, p: CreateWebCallParams) -> Result
             script: None,
             system_prompt: None,
             greeting: None,
+            disable_recording: false,
         },
     );
     Ok(Reply::json(WebCall {
@@ -110,17 +124,20 @@ pub(crate) fn create_web_call(cx: &mut Cx<'_>, p: CreateWebCallParams) -> Result
 }
 
 pub(crate) fn get_call(cx: &mut Cx<'_>, p: GetCallParams) -> Result<Reply, Failure> {
-    Ok(Reply::json(call_simulation::view(find(cx.project(), &p.call_id)?)))
+    Ok(Reply::Json(200, call_simulation::view_json(find(cx.project(), &p.call_id)?)))
 }
 
+/// Answers at once with the hang-up under way; the simulation ends the call at its next step.
 pub(crate) fn end_call(cx: &mut Cx<'_>, p: EndCallParams) -> Result<Reply, Failure> {
     let record = cx.project().calls.get_mut(&p.call_id).ok_or_else(|| Failure::not_found("Call"))?;
-    if record.call.status == Some(CallStatus::InProgress) {
-        record.end_requested = true;
+    if record.call.status != Some(CallStatus::InProgress) || record.end_requested {
+        let state =
+            if record.end_requested { "ending".into() } else { record.call.status.as_ref().map_or_else(String::new, |s| s.to_string()) };
+        return Err(Failure::coded(409, "CALL_NOT_IN_PROGRESS", format!("the call is {state}; only a call in progress can be ended")));
     }
-    let view = call_simulation::view(record);
+    record.end_requested = true;
     cx.world.clock.moved.notify_waiters();
-    Ok(Reply::json(view))
+    Ok(Reply::json(CallEnding { id: p.call_id, status: Some("ending".into()), ..Default::default() }))
 }
 
 pub(crate) fn get_call_recording(cx: &mut Cx<'_>, p: GetCallRecordingParams) -> Result<Reply, Failure> {
@@ -135,9 +152,9 @@ pub(crate) fn get_call_recording(cx: &mut Cx<'_>, p: GetCallRecordingParams) -> 
 pub(crate) fn get_call_transcript(cx: &mut Cx<'_>, p: GetCallTranscriptParams) -> Result<Reply, Failure> {
     let record = find(cx.project(), &p.call_id)?;
     // Both documented shapes at once: turn pairs under `data`, role-tagged lines under `transcript`.
-    let view = call_simulation::view(record);
+    let view = call_simulation::view_json(record);
     let lines: Vec<_> = record.lines.iter().map(|l| json!({"role": l.role, "content": l.content, "createdAt": iso(l.at)})).collect();
-    Ok(Reply::Json(200, json!({"callId": p.call_id, "data": view.transcripts.unwrap_or_default(), "transcript": lines})))
+    Ok(Reply::Json(200, json!({"callId": p.call_id, "status": record.call.status, "data": view["transcripts"], "transcript": lines})))
 }
 
 pub(crate) fn stream_call_transcript(cx: &mut Cx<'_>, p: StreamCallTranscriptParams) -> Result<Reply, Failure> {

@@ -64,8 +64,9 @@ pub(crate) fn buy_number(cx: &mut Cx<'_>, p: BuyNumberParams) -> Result<Reply, F
         }
         let used = project.numbers.values().filter(|n| active(n)).count() as i64;
         if used >= limit {
+            // A conflict with what the project holds, as the REST reference answers it.
             return Err(Failure::coded(
-                400,
+                409,
                 "VALIDATION_ERROR_NUMBER_LIMIT",
                 format!("Your plan allows {limit} phone numbers; release one to buy another"),
             ));
@@ -73,7 +74,7 @@ pub(crate) fn buy_number(cx: &mut Cx<'_>, p: BuyNumberParams) -> Result<Reply, F
     }
     // Found before it is paid for: a purchase that cannot be made costs nothing.
     let phone = fresh_number(cx, &country, p.area_code.as_deref())
-        .ok_or_else(|| Failure::coded(400, "PHONE_NUMBER_NOT_FOUND", "no number is available in that area code"))?;
+        .ok_or_else(|| Failure::coded(409, "PHONE_NUMBER_NOT_FOUND", "no number is available in that area code; try a nearby one"))?;
     charge(cx.project(), NUMBER_CENTS)?;
     let number = PhoneNumber {
         id: new_id("num"),

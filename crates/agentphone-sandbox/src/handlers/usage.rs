@@ -73,7 +73,7 @@ pub(crate) fn get_usage(cx: &mut Cx<'_>, _p: GetUsageParams) -> Result<Reply, Fa
                 messages_per_month: Some(10_000),
                 voice_minutes_per_month: Some(1_000),
                 max_call_duration_minutes: Some(60),
-                concurrent_calls: Some(5),
+                concurrent_calls: Some(super::calls::CONCURRENT_CALLS as i64),
                 ..Default::default()
             }),
             ..Default::default()
@@ -170,7 +170,7 @@ pub(crate) fn get_usage_by_number(cx: &mut Cx<'_>, _p: GetUsageByNumberParams) -
 }
 
 pub(crate) fn get_usage_by_agent(cx: &mut Cx<'_>, p: GetUsageByAgentParams) -> Result<Reply, Failure> {
-    let period = p.period.unwrap_or(UsagePeriod::Month);
+    let period = p.period;
     let days = match period {
         UsagePeriod::Week => 7,
         UsagePeriod::Year => 365,

@@ -119,6 +119,11 @@ UseCase { AccountNotification = "account_notification", CustomerCare = "customer
 }
 
 crate::open_enum! {
+#[doc = "What a campaign's messages contain (A2P registration). The server accepts only the listed values."]
+CampaignInclude { Links = "links", PhoneNumbers = "phone_numbers", AgeGated = "age_gated", DirectLending = "direct_lending" }
+}
+
+crate::open_enum! {
 #[doc = "Expected message volume. The server accepts only the listed values."]
 Volume { Low = "low", High = "high" }
 }
@@ -859,11 +864,26 @@ pub struct TranscriptTurn {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[doc = "A hang-up under way (`status` is `ending`): the call's final state follows; get the call, or take the `agent.call_ended` webhook."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallEnding {
+    #[serde(rename = "id")]
+    pub id: String,
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 #[doc = "A call's transcript. Servers answer in one of two shapes; `data` holds turn pairs, `transcript` role-tagged lines."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallTranscriptResponse {
     #[serde(rename = "callId", default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
+    #[doc = "The call's status: a transcript of a call in progress is still growing."]
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CallStatus>,
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<CallTranscript>>,
     #[serde(rename = "transcript", default, skip_serializing_if = "Option::is_none")]

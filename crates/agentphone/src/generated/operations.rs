@@ -1968,7 +1968,7 @@ pub static LIST_CONTACTS: Operation = Operation {
             required: false,
             nullable: false,
             min: Some(1.0),
-            max: Some(100.0),
+            max: Some(200.0),
             min_len: None,
             max_len: None,
             aliases: &[],
@@ -2646,7 +2646,7 @@ pub static GET_CALL: Operation = Operation {
     doc: "Get a call with its transcript so far.",
 };
 
-#[doc = "`calls.end`: Hang up a call in progress."]
+#[doc = "`calls.end`: Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows."]
 pub static END_CALL: Operation = Operation {
     id: "end_call",
     index: 37,
@@ -2672,9 +2672,9 @@ pub static END_CALL: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
-    shape: Some(&Shape::Model(&shapes::CALL)),
+    shape: Some(&Shape::Model(&shapes::CALL_ENDING)),
     page: None,
-    doc: "Hang up a call in progress.",
+    doc: "Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.",
 };
 
 #[doc = "`calls.get_recording`: Download a call's recording (WAV)."]
@@ -3479,7 +3479,7 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
             required: false,
             nullable: false,
             min: Some(1.0),
-            max: None,
+            max: Some(168.0),
             min_len: None,
             max_len: None,
             aliases: &[],
@@ -3744,7 +3744,7 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
             wire: "period",
             location: ParamLocation::Query,
             ty: ValueType::Enum { known: UsagePeriod::KNOWN, strict: true },
-            required: false,
+            required: true,
             nullable: false,
             min: None,
             max: None,
@@ -4166,7 +4166,7 @@ pub static REGISTER_A2P: Operation = Operation {
             name: "includes",
             wire: "includes",
             location: ParamLocation::Body,
-            ty: ValueType::List(&ValueType::String),
+            ty: ValueType::List(&ValueType::Enum { known: CampaignInclude::KNOWN, strict: true }),
             required: false,
             nullable: false,
             min: None,
@@ -4418,7 +4418,7 @@ pub static UPDATE_REGISTRATION: Operation = Operation {
             name: "includes",
             wire: "includes",
             location: ParamLocation::Body,
-            ty: ValueType::List(&ValueType::String),
+            ty: ValueType::List(&ValueType::Enum { known: CampaignInclude::KNOWN, strict: true }),
             required: false,
             nullable: false,
             min: None,

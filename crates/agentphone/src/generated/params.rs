@@ -1032,7 +1032,7 @@ impl Endpoint for DeleteContactCardParams {
 #[doc = "Parameters of `contacts.list`: List contacts, optionally filtered by name or phone."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListContactsParams {
-    #[doc = "Page size. Server default: `50`."]
+    #[doc = "Page size (at most 200). Server default: `50`."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[doc = "Items to skip. Server default: `0`."]
@@ -1395,7 +1395,7 @@ impl Endpoint for GetCallParams {
     }
 }
 
-#[doc = "Parameters of `calls.end`: Hang up a call in progress."]
+#[doc = "Parameters of `calls.end`: Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EndCallParams {
     #[doc = "The id of the call. Required."]
@@ -1413,7 +1413,7 @@ impl Request for EndCallParams {
 }
 
 impl Endpoint for EndCallParams {
-    type Output = Call;
+    type Output = CallEnding;
 
     fn decode(response: RawResponse) -> Result<Self::Output> {
         response.json()
@@ -1892,7 +1892,7 @@ pub struct ListWebhookDeliveriesParams {
     #[doc = "Items to skip. Server default: `0`."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[doc = "Only the last this many hours."]
+    #[doc = "Only the last this many hours (1 to 168: a week)."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<i64>,
 }
@@ -2111,11 +2111,10 @@ impl Endpoint for GetUsageByNumberParams {
 }
 
 #[doc = "Parameters of `usage.get_by_agent`: Activity per agent over a week, month or year."]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetUsageByAgentParams {
-    #[doc = "Window. Server default: `\"month\"`."]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<UsagePeriod>,
+    #[doc = "Window: week, month or year (the API requires it). Required."]
+    pub period: UsagePeriod,
     #[doc = "IANA time zone for the window's boundaries."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
@@ -2215,9 +2214,9 @@ pub struct RegisterA2pParams {
     pub terms_of_service_url: Option<String>,
     #[doc = "Screenshot of the opt-in. Required."]
     pub opt_in_image_url: String,
-    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[doc = "What the messages contain (the API's default: none)."]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub includes: Option<Vec<String>>,
+    pub includes: Option<Vec<CampaignInclude>>,
     #[doc = "A sample link the messages contain."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_sample: Option<String>,
@@ -2328,9 +2327,9 @@ pub struct UpdateRegistrationParams {
     #[doc = "Screenshot of the opt-in."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_in_image_url: Option<String>,
-    #[doc = "links, phone_numbers, age_gated, direct_lending."]
+    #[doc = "What the messages contain."]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub includes: Option<Vec<String>>,
+    pub includes: Option<Vec<CampaignInclude>>,
     #[doc = "A sample link."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_sample: Option<String>,

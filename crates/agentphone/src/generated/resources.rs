@@ -292,8 +292,8 @@ impl CallsResource<'_> {
         self.client.send(&GetCallParams { call_id: call_id.to_owned() }).await
     }
 
-    #[doc = "Hang up a call in progress."]
-    pub async fn end(&self, call_id: &str) -> Result<Call> {
+    #[doc = "Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows."]
+    pub async fn end(&self, call_id: &str) -> Result<CallEnding> {
         self.client.send(&EndCallParams { call_id: call_id.to_owned() }).await
     }
 

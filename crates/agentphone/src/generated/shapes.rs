@@ -421,10 +421,19 @@ pub static TRANSCRIPT_TURN: ModelShape = ModelShape {
     ],
 };
 
+pub static CALL_ENDING: ModelShape = ModelShape {
+    name: "CallEnding",
+    fields: &[
+        FieldShape { wire: "id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
+    ],
+};
+
 pub static CALL_TRANSCRIPT_RESPONSE: ModelShape = ModelShape {
     name: "CallTranscriptResponse",
     fields: &[
         FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "status", aliases: &[], shape: Shape::String, required: false, secret: false },
         FieldShape { wire: "data", aliases: &[], shape: Shape::List(&Shape::Model(&CALL_TRANSCRIPT)), required: false, secret: false },
         FieldShape {
             wire: "transcript",

@@ -96,15 +96,15 @@ class CallsResource:
         """
         return self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
 
-    def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Hang up a call in progress.
+    def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallEnding:
+        """Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
-        return self._client._request("end_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
+        return self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers)
 
     def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Recording:
         """Download a call's recording (WAV).
@@ -220,15 +220,15 @@ class AsyncCallsResource:
         """
         return await self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
 
-    async def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Hang up a call in progress.
+    async def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallEnding:
+        """Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
-        return await self._client._request("end_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
+        return await self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers)
 
     async def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Recording:
         """Download a call's recording (WAV).

@@ -25,7 +25,7 @@ class ContactsResource:
         """List contacts, optionally filtered by name or phone.
 
         Args:
-            limit: Page size. (1 to 100)
+            limit: Page size (at most 200). (1 to 200)
             offset: Items to skip.
             search: Case-insensitive match on name or phone.
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
@@ -38,7 +38,7 @@ class ContactsResource:
         """List contacts, optionally filtered by name or phone. Every item, fetching pages as they are consumed.
 
         Args:
-            limit: Page size. (1 to 100)
+            limit: Page size (at most 200). (1 to 200)
             offset: Items to skip.
             search: Case-insensitive match on name or phone.
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
@@ -117,7 +117,7 @@ class AsyncContactsResource:
         """List contacts, optionally filtered by name or phone.
 
         Args:
-            limit: Page size. (1 to 100)
+            limit: Page size (at most 200). (1 to 200)
             offset: Items to skip.
             search: Case-insensitive match on name or phone.
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
@@ -130,7 +130,7 @@ class AsyncContactsResource:
         """List contacts, optionally filtered by name or phone. Every item, fetching pages as they are consumed.
 
         Args:
-            limit: Page size. (1 to 100)
+            limit: Page size (at most 200). (1 to 200)
             offset: Items to skip.
             search: Case-insensitive match on name or phone.
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).

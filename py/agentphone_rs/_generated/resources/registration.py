@@ -21,7 +21,7 @@ class RegistrationResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[str]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
+    def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
         """Submit an A2P 10DLC brand and campaign registration (billed).
 
         Args:
@@ -54,7 +54,7 @@ class RegistrationResource:
             privacy_policy_url: Privacy policy.
             terms_of_service_url: Terms of service.
             opt_in_image_url: Screenshot of the opt-in.
-            includes: links, phone_numbers, age_gated, direct_lending.
+            includes: What the messages contain (the API's default: none).
             link_sample: A sample link the messages contain.
             create_sub_account: Register under a new sub-account.
             timeout: Seconds for this call (overrides the client's).
@@ -79,7 +79,7 @@ class RegistrationResource:
         """
         return self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers)
 
-    def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[str]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
         """Correct a registration; only the fields given change.
 
         Args:
@@ -94,7 +94,7 @@ class RegistrationResource:
             privacy_policy_url: Privacy policy.
             terms_of_service_url: Terms of service.
             opt_in_image_url: Screenshot of the opt-in.
-            includes: links, phone_numbers, age_gated, direct_lending.
+            includes: What the messages contain.
             link_sample: A sample link.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
@@ -110,7 +110,7 @@ class AsyncRegistrationResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[str]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
+    async def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
         """Submit an A2P 10DLC brand and campaign registration (billed).
 
         Args:
@@ -143,7 +143,7 @@ class AsyncRegistrationResource:
             privacy_policy_url: Privacy policy.
             terms_of_service_url: Terms of service.
             opt_in_image_url: Screenshot of the opt-in.
-            includes: links, phone_numbers, age_gated, direct_lending.
+            includes: What the messages contain (the API's default: none).
             link_sample: A sample link the messages contain.
             create_sub_account: Register under a new sub-account.
             timeout: Seconds for this call (overrides the client's).
@@ -168,7 +168,7 @@ class AsyncRegistrationResource:
         """
         return await self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers)
 
-    async def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[str]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
         """Correct a registration; only the fields given change.
 
         Args:
@@ -183,7 +183,7 @@ class AsyncRegistrationResource:
             privacy_policy_url: Privacy policy.
             terms_of_service_url: Terms of service.
             opt_in_image_url: Screenshot of the opt-in.
-            includes: links, phone_numbers, age_gated, direct_lending.
+            includes: What the messages contain.
             link_sample: A sample link.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.

@@ -55,11 +55,11 @@ class UsageResource:
         """
         return self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers)
 
-    def get_by_agent(self, *, period: UsagePeriod = "month", tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
+    def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
         """Activity per agent over a week, month or year.
 
         Args:
-            period: Window. One of: week, month, year.
+            period: Window: week, month or year (the API requires it). One of: week, month, year.
             tz: IANA time zone for the window's boundaries.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
@@ -109,11 +109,11 @@ class AsyncUsageResource:
         """
         return await self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers)
 
-    async def get_by_agent(self, *, period: UsagePeriod = "month", tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
+    async def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
         """Activity per agent over a week, month or year.
 
         Args:
-            period: Window. One of: week, month, year.
+            period: Window: week, month or year (the API requires it). One of: week, month, year.
             tz: IANA time zone for the window's boundaries.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.

@@ -57,7 +57,7 @@ class WebhooksResource:
         Args:
             limit: Page size. (1 to 100)
             offset: Items to skip.
-            hours: Only the last this many hours.
+            hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
@@ -69,7 +69,7 @@ class WebhooksResource:
         Args:
             limit: Page size. (1 to 100)
             offset: Items to skip.
-            hours: Only the last this many hours.
+            hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
@@ -151,7 +151,7 @@ class AsyncWebhooksResource:
         Args:
             limit: Page size. (1 to 100)
             offset: Items to skip.
-            hours: Only the last this many hours.
+            hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
@@ -163,7 +163,7 @@ class AsyncWebhooksResource:
         Args:
             limit: Page size. (1 to 100)
             offset: Items to skip.
-            hours: Only the last this many hours.
+            hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
