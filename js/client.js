@@ -110,7 +110,7 @@ export class AgentPhone {
     const { timeout, ...rest } = options;
     const settings = clean({
       ...rest,
-      apiKey: rest.apiKey ?? env.AGENTPHONE_API_KEY,
+      apiKey: rest.anonymous ? undefined : (rest.apiKey ?? env.AGENTPHONE_API_KEY),
       baseUrl: rest.baseUrl ?? (env.AGENTPHONE_BASE_URL || undefined),
       timeout: timeout == null ? undefined : timeout / 1000,
     });
@@ -124,6 +124,16 @@ export class AgentPhone {
     Object.defineProperty(this, NATIVE, { value: client });
     this.baseUrl = client.baseUrl;
     attachResources(this);
+  }
+
+  /**
+   * A client without an API key, for the sign-up flow: `client.signup.start({ humanEmail })`
+   * emails the human a code, `client.signup.verify(...)` answers the new account's `api_key`,
+   * which makes the real client. Any other call throws ConfigurationError.
+   * @param {object} [options] `baseUrl`, `timeout`, `maxRetries`, `defaultHeaders`.
+   */
+  static forSignUp(options = {}) {
+    return new AgentPhone({ ...options, apiKey: undefined, anonymous: true });
   }
 
   async _request(operation, params, options = {}) {

@@ -47,6 +47,11 @@ export interface AgentPhone extends Resources {}
 export declare class AgentPhone {
   constructor(options?: ClientOptions);
   readonly baseUrl: string;
+  /**
+   * A client without an API key, for the sign-up flow (`signup.start`, then `signup.verify`,
+   * whose `api_key` makes the real client); any other call throws ConfigurationError.
+   */
+  static forSignUp(options?: Omit<ClientOptions, 'apiKey'>): AgentPhone;
 }
 
 export * from './generated/errors.js';

@@ -29,15 +29,19 @@ rm -rf dist && mkdir -p dist/python dist/npm
 
 step "Python: the abi3 wheel (manylinux2014 through zig) and the sdist"
 (cd py && maturin build --release --locked --zig --compatibility manylinux2014 --target x86_64-unknown-linux-gnu --out ../dist/python 2>&1 |
-  { grep -E '^(📦 Built|⚠️|error)' || true; })
-(cd py && maturin sdist --out ../dist/python 2>&1 | { grep -E '^(📦 Built|error)' || true; })
+  { grep -E '^(📦 Built|💥|⚠️|error)' || true; })
+# (maturin sdist first looks for a Cargo.toml beside pyproject.toml and says so; the manifest path
+# in pyproject.toml is what it packs.)
+(cd py && maturin sdist --out ../dist/python 2>&1 | { grep -E '^(📦 Built|💥)' || true; })
 wheel=$(ls dist/python/*x86_64.whl)
 auditwheel show "$wheel"
 
 step "npm: the addon for linux-x64-gnu (glibc 2.17 through zig), the wasm build, and the packages"
-cargo zigbuild -q --release --locked -p agentphone-node --target x86_64-unknown-linux-gnu.2.17
+# Its own target directory: maturin's zig settings differ from cargo-zigbuild's, and sharing one
+# would rebuild everything on each switch.
+cargo zigbuild -q --release --locked -p agentphone-node --target x86_64-unknown-linux-gnu.2.17 --target-dir target/dist-node
 [ -f js/wasm/agentphone_wasm_bg.wasm ] || bash scripts/wasm-build.sh
-addons=(linux-x64-gnu=target/x86_64-unknown-linux-gnu/release/libagentphone_node.so)
+addons=(linux-x64-gnu=target/dist-node/x86_64-unknown-linux-gnu/release/libagentphone_node.so)
 
 if $cross; then
   step "Linux arm64 (glibc 2.17): Debian's rustc-web with build-std, zig as the linker"
@@ -45,7 +49,7 @@ if $cross; then
   arm64() { PATH="$PWD/.venv/bin:/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
     CARGO=/usr/bin/cargo CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_TARGET_DIR="$PWD/target/cross" "$@"; }
   (cd py && arm64 maturin build --release --locked --zig --compatibility manylinux2014 --target aarch64-unknown-linux-gnu --out ../dist/python 2>&1 |
-    { grep -E '^(📦 Built|error)' || true; })
+    { grep -E '^(📦 Built|💥|error)' || true; })
   auditwheel show dist/python/*aarch64.whl
   arm64 cargo-zigbuild zigbuild -q --release --locked -p agentphone-node --target aarch64-unknown-linux-gnu.2.17
   addons+=(linux-arm64-gnu=target/cross/aarch64-unknown-linux-gnu/release/libagentphone_node.so)

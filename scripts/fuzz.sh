@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the core with cargo-fuzz (libFuzzer): response decoding for every operation, error
-# bodies, webhook verification and parsing, voice replies, E.164. Each target runs for SECONDS
+# bodies, webhook verification and parsing, voice replies, E.164, arguments, SSE, and the
+# sandbox's router under requests of any shape. Each target runs for SECONDS
 # (default 600) and the script prints each one's runs and what it found; a crash leaves its
 # input under crates/agentphone/fuzz/artifacts/<target>/ and fails the script.
 #

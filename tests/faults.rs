@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentphone::table::Method;
+use agentphone::table::{Method, Operation};
 use agentphone::{OPERATIONS, RequestOptions};
 use agentphone_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -78,6 +78,18 @@ async fn project(run: &Scenario, key: &str) -> (BTreeMap<String, i64>, BTreeMap<
     // A malformed key has no project: nothing to count.
     let read = |v: &Value| v.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_i64().unwrap())).collect();
     (read(&stats["project"]["counts"]), read(&stats["project"]["requests"]))
+}
+
+/// [`project`], with the requests of a keyless operation read from the sandbox's own count (its
+/// replays run alone, so that count is theirs).
+async fn requests_of(run: &Scenario, key: &str, keyless: bool) -> (BTreeMap<String, i64>, BTreeMap<String, i64>) {
+    let (counts, requests) = project(run, key).await;
+    if !keyless {
+        return (counts, requests);
+    }
+    let stats = run.control_unkeyed("GET /sandbox/stats", None).await;
+    let read = stats["by_operation"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_i64().unwrap())).collect();
+    (counts, read)
 }
 
 fn delta(before: &BTreeMap<String, i64>, after: &BTreeMap<String, i64>) -> BTreeMap<String, i64> {
@@ -155,20 +167,33 @@ async fn replay_in(
     let operation = step["call"].as_str().unwrap().to_owned();
     let op = OPERATIONS.iter().find(|op| op.id == operation).unwrap();
     let key = run.step_key(&step);
-    let (counts_before, requests_before) = project(run, &key).await;
+    let keyless = keyless(op);
+    let (counts_before, requests_before) = requests_of(run, &key, keyless).await;
 
     let mut body = fault.body.clone();
     body["operation"] = json!(operation);
-    body["api_key"] = json!(key);
-    run.control_as(&key, "POST /sandbox/faults", Some(body)).await;
+    // The sign-up flow carries no key: its fault is for everyone (its replays run alone).
+    if !keyless {
+        body["api_key"] = json!(key);
+    }
+    if keyless {
+        run.control_unkeyed("POST /sandbox/faults", Some(body)).await;
+    } else {
+        run.control_as(&key, "POST /sandbox/faults", Some(body)).await;
+    }
     let (calls_before, started) = (run.sdk_calls, Instant::now());
     // Each attempt gets STEP_TIMEOUT, the call as a whole room for a retry after one of them.
     let options = RequestOptions { attempt_timeout: Some(STEP_TIMEOUT), timeout: Some(STEP_TIMEOUT * 4), ..Default::default() };
     let outcome = run.perform(&step, &options).await;
     let elapsed = started.elapsed();
-    let unused = run.control_as(&key, "DELETE /sandbox/faults", None).await["unused"].as_u64().unwrap();
+    let cleared = if keyless {
+        run.control_unkeyed("DELETE /sandbox/faults", None).await
+    } else {
+        run.control_as(&key, "DELETE /sandbox/faults", None).await
+    };
+    let unused = cleared["unused"].as_u64().unwrap();
 
-    let (counts_after, requests_after) = project(run, &key).await;
+    let (counts_after, requests_after) = requests_of(run, &key, keyless).await;
     let sent = requests_after.get(&operation).copied().unwrap_or(0) - requests_before.get(&operation).copied().unwrap_or(0);
     let sdk_calls = (run.sdk_calls - calls_before) as i64;
     let moved = delta(&counts_before, &counts_after);
@@ -265,8 +290,11 @@ async fn every_route_under_every_fault() {
         steps.flat_map(move |(index, _)| faults.iter().map(move |fault| (expected.clone(), doc.clone(), index, fault)))
     });
     // The sandbox clock is shared: replays after a step that moves it run alone, at the end.
+    // So do the replays of keyless operations, whose faults are everyone's.
     let (alone, together): (Vec<_>, Vec<_>) = jobs.partition(|(_, doc, index, _)| {
-        doc.steps[..*index].iter().any(|s| s.get("control").and_then(Value::as_str).is_some_and(|c| c.contains("/clock")))
+        let op = doc.steps[*index]["call"].as_str().and_then(|id| OPERATIONS.iter().find(|op| op.id == id));
+        op.is_some_and(|op| keyless(op))
+            || doc.steps[..*index].iter().any(|s| s.get("control").and_then(Value::as_str).is_some_and(|c| c.contains("/clock")))
     });
     // Bounded, so that a faulted step's time limit measures the fault and not the queue.
     let parallel = Arc::new(Semaphore::new(64));
@@ -306,4 +334,10 @@ async fn every_route_under_every_fault() {
     assert!(missing.is_empty(), "routes and faults that never met a request: {missing:?}");
     assert!(tally.failures.is_empty(), "{} failing:\n{}", tally.failures.len(), tally.failures.join("\n"));
     assert_eq!(tally.duplicates, 0);
+}
+
+/// An operation made without a key and for no account (the sign-up flow): the sandbox cannot tell
+/// whose request it is.
+fn keyless(op: &Operation) -> bool {
+    !op.auth && !op.path.contains('{')
 }

@@ -993,6 +993,29 @@ export interface CampaignStatus {
   [field: string]: unknown;
 }
 
+/** A sign-up waiting for its code. */
+export interface SignUpStarted {
+  verification_id: string;
+  human_email?: string | null;
+  /** When the code stops working (10 minutes). */
+  expires_at?: string | null;
+  message?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A new account: its agent, its first number and its API key (shown once: store it now). */
+export interface SignUpVerified {
+  account_id?: string | null;
+  agent_id?: string | null;
+  number_id?: string | null;
+  phone_number?: string | null;
+  /** The account's API key (`sk_live_...`); shown once. */
+  api_key?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
 /** A sub-account: a separate project under this one (select it with X-Sub-Account-Id). */
 export interface SubAccount {
   id: string;
@@ -1799,6 +1822,22 @@ export interface WhatsappDeleteTemplateParams {
   hsmId?: string;
 }
 
+/** Parameters of `signup.start`. */
+export interface SignUpParams {
+  /** The email address of the human who owns the account (6 to 200 characters; disposable domains are refused). */
+  humanEmail: string;
+  /** The agent's name (the API keeps 100 characters; made up when omitted). */
+  agentName?: string;
+}
+
+/** Parameters of `signup.verify`. */
+export interface VerifySignUpParams {
+  /** From `start`. */
+  verificationId: string;
+  /** The 6-digit code from the email. */
+  otpCode: string;
+}
+
 /** AI agents: their settings, numbers, calls, conversations and per-agent webhooks. */
 export interface AgentsResource {
   /** List agents. */
@@ -1837,6 +1876,14 @@ export interface AgentsResource {
   listWebhookDeliveries(agentId: string, params?: ListAgentWebhookDeliveriesParams, options?: RequestOptions): Promise<WebhookDelivery[]>;
   /** Send a synthetic event to an agent's webhook. */
   testWebhook(agentId: string, options?: RequestOptions): Promise<WebhookTestResult>;
+}
+
+/** Sign-up: an agent opens an account, its human confirms with a one-time code, and the account's first API key comes back. The only calls made without a key (a client made for the sign-up flow). */
+export interface SignupResource {
+  /** Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account. */
+  start(params: SignUpParams, options?: RequestOptions): Promise<SignUpStarted>;
+  /** Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one). */
+  verify(params: VerifySignUpParams, options?: RequestOptions): Promise<SignUpVerified>;
 }
 
 /** Phone numbers: buy, list, release, inbox, calls and iMessage contact cards. */
@@ -2060,6 +2107,7 @@ export interface WhatsappResource {
 /** The resources of a client. */
 export interface Resources {
   readonly agents: AgentsResource;
+  readonly signup: SignupResource;
   readonly numbers: NumbersResource;
   readonly contacts: ContactsResource;
   readonly calls: CallsResource;

@@ -99,6 +99,24 @@ class AgentsResource {
 
 }
 
+/** Sign-up: an agent opens an account, its human confirms with a one-time code, and the account's first API key comes back. The only calls made without a key (a client made for the sign-up flow). */
+class SignupResource {
+  constructor(client) {
+    this._client = client;
+  }
+
+  /** Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account. */
+  start(params, options) {
+    return this._client._request('sign_up', params, options);
+  }
+
+  /** Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one). */
+  verify(params, options) {
+    return this._client._request('verify_sign_up', params, options);
+  }
+
+}
+
 /** Phone numbers: buy, list, release, inbox, calls and iMessage contact cards. */
 class NumbersResource {
   constructor(client) {
@@ -619,6 +637,7 @@ class WhatsappResource {
 /** Attaches every resource to a client. */
 export function attachResources(client) {
   client.agents = new AgentsResource(client);
+  client.signup = new SignupResource(client);
   client.numbers = new NumbersResource(client);
   client.contacts = new ContactsResource(client);
   client.calls = new CallsResource(client);

@@ -11,4 +11,5 @@ export const SECRETS = {
   create_sip_trunk: [["credentials", "*", "password"]],
   get_sip_trunk: [["credentials", "*", "password"]],
   update_sip_trunk: [["credentials", "*", "password"]],
+  verify_sign_up: [["api_key"]],
 };

@@ -73,5 +73,6 @@ export function sample(schema) {
   if (schema.type === 'array') return Array(schema.minItems ?? 1).fill(sample(schema.items ?? { type: 'string' }));
   if (schema.format === 'uri') return 'https://example.com/hook';
   if (/phone number/i.test(schema.description ?? '')) return '+14155550100';
+  if (/email address/i.test(schema.description ?? '')) return `tools+${randomBytes(4).toString('hex')}@example.com`;
   return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
 }

@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError } from 'agentphone-rs';
+import { inspect } from 'node:util';
+import { AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError, BadRequestError, ConfigurationError, ConflictError } from 'agentphone-rs';
 import { startSandbox, SandboxError } from 'agentphone-rs/testing';
 
 const bin = fileURLToPath(new URL('../bin/agentphone.js', import.meta.url));
@@ -60,6 +61,19 @@ test('a closed sandbox refuses connections', async () => {
   await own.close();
   await assert.rejects(client.agents.list(), APIConnectionError);
   await assert.rejects(own.now(), /closed/);
+});
+
+test('the sign-up flow needs no key', async () => {
+  const signup = AgentPhone.forSignUp({ baseUrl: sandbox.baseUrl });
+  const started = await signup.signup.start({ humanEmail: 'owner@example.net', agentName: 'Ava' });
+  await assert.rejects(signup.signup.verify({ verificationId: started.verification_id, otpCode: '000000' }), BadRequestError);
+  const account = await signup.signup.verify({ verificationId: started.verification_id, otpCode: '123456' });
+  assert.match(account.api_key, /^sk_test_/);
+  assert.doesNotMatch(inspect(account), new RegExp(account.api_key));
+  const client = new AgentPhone({ apiKey: account.api_key, baseUrl: sandbox.baseUrl });
+  assert.equal((await client.agents.get(account.agent_id)).name, 'Ava');
+  await assert.rejects(signup.agents.list(), (error) => error instanceof ConfigurationError && /list_agents needs an API key/.test(error.message));
+  await assert.rejects(signup.signup.start({ humanEmail: 'owner@example.net' }), ConflictError);
 });
 
 test('the agentphone command runs from the package', () => {

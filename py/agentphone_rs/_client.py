@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type
     from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
 
     T = TypeVar("T")
+    C = TypeVar("C", bound="_Client")
 
 __all__ = ["AgentPhone", "AsyncAgentPhone"]
 
@@ -70,6 +71,16 @@ class _Client:
         """
         self._native: Optional[_native.NativeClient] = _native.NativeClient(api_key, base_url, timeout, max_retries, _headers(default_headers))
         self._base_url = self._native.base_url
+
+    @classmethod
+    def for_sign_up(cls: Type[C], *, base_url: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> C:
+        """A client without an API key, for the sign-up flow: ``client.signup.start(human_email=...)``
+        emails the human a code, ``client.signup.verify(...)`` answers the new account's
+        ``api_key``, which makes the real client. Any other call raises ``ConfigurationError``."""
+        client = cls.__new__(cls)
+        client._native = _native.NativeClient(None, base_url, timeout, max_retries, None, anonymous=True)
+        client._base_url = client._native.base_url
+        return client
 
     @property
     def base_url(self) -> str:

@@ -15,6 +15,7 @@ class NativeClient:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         headers: Optional[Dict[str, str]] = None,
+        anonymous: bool = False,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

@@ -87,3 +87,22 @@ def test_the_command_runs_from_the_package() -> None:
         )
     assert listed.returncode == 0, listed.stderr
     assert '"data": []' in listed.stdout
+
+
+def test_the_sign_up_flow_needs_no_key(agentphone_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A key in the environment is not sent: the sign-up client has none.
+    monkeypatch.setenv("AGENTPHONE_API_KEY", "sk_test_not_mine")
+    signup = agentphone_rs.AgentPhone.for_sign_up(base_url=agentphone_sandbox.base_url)
+    started = signup.signup.start(human_email="owner@example.org", agent_name="Ava")
+    assert started.expires_at is not None and started.human_email == "owner@example.org"
+    with pytest.raises(agentphone_rs.BadRequestError, match="wrong"):
+        signup.signup.verify(verification_id=started.verification_id, otp_code="000000")
+    account = signup.signup.verify(verification_id=started.verification_id, otp_code="123456")
+    assert account.api_key is not None and account.api_key not in repr(account)
+    with agentphone_rs.AgentPhone(account.api_key, base_url=agentphone_sandbox.base_url) as client:
+        assert client.agents.get(account.agent_id or "").name == "Ava"
+        assert [n.phone_number for n in client.numbers.list_all()] == [account.phone_number]
+    with pytest.raises(agentphone_rs.ConfigurationError, match="list_agents needs an API key"):
+        signup.agents.list()
+    with pytest.raises(agentphone_rs.ConflictError):
+        signup.signup.start(human_email="owner@example.org")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from typing import Any
 
 import pytest
@@ -97,6 +98,8 @@ def sample(schema: dict[str, Any]) -> Any:
         return "https://example.com/hook"
     if "phone number" in schema.get("description", "").lower():
         return "+14155550100"
+    if "email address" in schema.get("description", "").lower():
+        return f"tools+{secrets.token_hex(4)}@example.com"
     return "x" * max(1, schema.get("minLength", 1))
 
 

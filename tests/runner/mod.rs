@@ -174,8 +174,22 @@ impl Scenario {
 
     /// A request to the sandbox's control endpoints (`"POST /sandbox/faults"`) as `key`.
     pub async fn control_as(&self, key: &str, target: &str, body: Option<Value>) -> Value {
+        self.control_with(Some(key), target, body).await
+    }
+
+    /// A control request with no key: what the sandbox does for everyone (e.g. a fault on the
+    /// sign-up flow, whose requests carry no key).
+    #[allow(dead_code)]
+    pub async fn control_unkeyed(&self, target: &str, body: Option<Value>) -> Value {
+        self.control_with(None, target, body).await
+    }
+
+    async fn control_with(&self, key: Option<&str>, target: &str, body: Option<Value>) -> Value {
         let (method, path) = target.split_once(' ').unwrap();
-        let mut request = CONTROL.request(method.parse().unwrap(), format!("{}{path}", self.base)).bearer_auth(key);
+        let mut request = CONTROL.request(method.parse().unwrap(), format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
         if let Some(body) = body {
             request = request.header("content-type", "application/json").body(body.to_string());
         }

@@ -66,7 +66,7 @@ impl NativeClient {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None))]
+    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None, anonymous = false))]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -74,8 +74,9 @@ impl NativeClient {
         timeout: Option<f64>,
         max_retries: Option<i64>,
         headers: Option<&Bound<'_, PyDict>>,
+        anonymous: bool,
     ) -> PyResult<Self> {
-        let settings = ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)? };
+        let settings = ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)?, anonymous };
         // Built now so that a missing key or a bad URL fails at construction, not at the first call.
         let client = settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
         Ok(Self { settings, client: Mutex::new(Some((std::process::id(), client))) })

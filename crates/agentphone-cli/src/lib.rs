@@ -113,8 +113,9 @@ fn cli() -> Command {
     )
 }
 
-fn client(matches: &ArgMatches) -> agentphone::Result<Client> {
-    let mut builder = Client::builder();
+/// The client of the command line's settings; `signup` commands run without an API key.
+fn client(matches: &ArgMatches, anonymous: bool) -> agentphone::Result<Client> {
+    let mut builder = if anonymous { Client::builder().anonymous() } else { Client::builder() };
     if let Some(key) = matches.get_one::<String>("api_key") {
         builder = builder.api_key(key);
     }
@@ -235,7 +236,7 @@ async fn command(matches: ArgMatches) -> u8 {
         }
         _ => {}
     }
-    let client = match client(&matches) {
+    let client = match client(&matches, name == "signup") {
         Ok(client) => client,
         Err(e) => return fail(&e),
     };

@@ -34,10 +34,15 @@ fn json(output: &Output) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_of_the_table_is_a_command() {
     let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let table: toml::Table = include_str!("../../../spec/operations.toml").parse().unwrap();
+    let doc = |id: &str| {
+        let ops = table["operation"].as_array().unwrap();
+        ops.iter().find(|op| op["id"].as_str() == Some(id)).and_then(|op| op["doc"].as_str()).unwrap().to_owned()
+    };
     for op in OPERATIONS {
         let output = agentphone(&sandbox, "sk_test_cli", &[&kebab(op.resource), &kebab(op.name), "--help"]);
         assert!(output.status.success(), "{}.{}: {}", op.resource, op.name, String::from_utf8_lossy(&output.stderr));
-        assert!(stdout(&output).contains(op.doc), "{}: the help shows the table's doc", op.id);
+        assert!(stdout(&output).contains(&doc(op.id)), "{}: the help shows the table's doc", op.id);
     }
 }
 

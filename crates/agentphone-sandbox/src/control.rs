@@ -200,7 +200,7 @@ async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Res
             media_urls: body.media_urls.clone(),
             reply_to: None,
         };
-        let (message_id, conversation_id) = messages::record(project, now_ms, message);
+        let (message_id, conversation_id) = messages::record(project, now_ms, config.message_capacity, message);
         let outgoing = project.webhook_for(number.agent_id.as_deref()).map(|(webhook, own)| {
             let contact = project.contacts.values().find(|c| c.phone_number.as_deref() == Some(&from));
             let limit = webhook.context_limit.unwrap_or(10);

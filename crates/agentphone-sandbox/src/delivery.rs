@@ -108,6 +108,9 @@ pub(crate) async fn post(world: &World, webhook: &Webhook, delivery_id: &str, ev
     let timestamp = unix_now();
     let timeout = Duration::from_secs(webhook.timeout.unwrap_or(30).clamp(1, 120) as u64);
     let started = Instant::now();
+    if world.config.loopback_webhooks_only && !loopback(&webhook.url) {
+        return Answer { error: Some("refused: this sandbox delivers to loopback hosts only".into()), ..Answer::default() };
+    }
     let sent = world
         .http
         .post(&webhook.url)
@@ -138,6 +141,12 @@ pub(crate) async fn post(world: &World, webhook: &Webhook, delivery_id: &str, ev
     }
     answer.millis = started.elapsed().as_millis() as u64;
     answer
+}
+
+fn loopback(url: &str) -> bool {
+    url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)).is_some_and(|host| {
+        host == "localhost" || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 /// Opens a delivery record; returns its id.

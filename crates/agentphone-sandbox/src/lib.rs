@@ -69,9 +69,15 @@ pub struct SandboxConfig {
     pub heartbeat: Duration,
     /// Webhook deliveries a project's log keeps (the oldest go first; usage counts what it keeps).
     pub delivery_log_capacity: usize,
+    /// Messages a project keeps (the oldest go first, from their conversations too; usage counts
+    /// what it keeps).
+    pub message_capacity: usize,
     /// Deliveries each `/sandbox/sink/{name}` keeps (the oldest go first); bodies are kept up to
     /// 64 KiB each.
     pub sink_capacity: usize,
+    /// Deliver webhooks only to loopback hosts; any other is a failed attempt that never
+    /// connects (for fuzzing, where the URLs are made up).
+    pub loopback_webhooks_only: bool,
 }
 
 impl Default for SandboxConfig {
@@ -85,7 +91,9 @@ impl Default for SandboxConfig {
             webhook_max_attempts: 6,
             heartbeat: Duration::from_secs(15),
             delivery_log_capacity: 1_000,
+            message_capacity: 10_000,
             sink_capacity: 100,
+            loopback_webhooks_only: false,
         }
     }
 }
@@ -189,34 +197,48 @@ impl Sandbox {
     /// packages' test helpers drive the `/sandbox/*` controls. `api_key` picks the project, as the
     /// `Authorization` header does. Answers the status and the JSON body (`null` when empty).
     pub async fn request(&self, method: &str, path: &str, api_key: Option<&str>, body: Option<&Value>) -> Result<(u16, Value), String> {
-        let method = Method::from_bytes(method.as_bytes()).map_err(|_| format!("`method`: {method:?} is not an HTTP method"))?;
-        if !path.starts_with('/') {
-            return Err(format!("`path`: {path:?} must start with `/`"));
-        }
-        let mut request = Request::builder().method(method).uri(path);
+        let mut headers = Vec::new();
         if let Some(key) = api_key {
-            request = request.header("authorization", format!("Bearer {key}"));
+            headers.push(("authorization".to_owned(), format!("Bearer {key}")));
         }
-        let body = match body {
-            Some(body) => {
-                request = request.header("content-type", "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        let request = request.body(body).map_err(|e| format!("`path`: {e}"))?;
-        let response = match self.app.clone().oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        };
-        let status = response.status().as_u16();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| format!("reading the answer: {e}"))?;
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let (status, bytes) = self.request_bytes(method, path, &headers, body).await?;
         let value = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
         Ok((status, value))
+    }
+
+    /// One request of any shape, in-process: the method, path (with its query), headers and body
+    /// bytes as given. What the router fuzz target drives.
+    pub async fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+    ) -> Result<(u16, Vec<u8>), String> {
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| format!("`method`: {method:?} is not an HTTP method"))?;
+        if !path.starts_with('/') {
+            return Err(format!("`path`: {path:?} must start with `/`"));
+        }
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(Body::from(body)).map_err(|e| format!("the request: {e}"))?;
+        let response = match self.app.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| format!("reading the answer: {e}"))?;
+        Ok((status, bytes.to_vec()))
     }
 
     /// `http://127.0.0.1:<port>`: the base URL for clients.

@@ -54,7 +54,9 @@ where
         let mut state = world.lock();
         state.stats.requests += 1;
         *state.stats.by_operation.entry(op.id.to_owned()).or_default() += 1;
-        if let Some(key) = project_key.as_deref() {
+        // A request counts for the project it acts on; one made before any project exists (the
+        // sign-up flow), for the key it carried, if any.
+        if let Some(key) = project_key.as_deref().filter(|key| !key.is_empty()).or(key.as_deref()) {
             *state.project(key, &world.config).requests.entry(op.id).or_default() += 1;
         }
         // Faults follow the API key, whichever sub-account a request is scoped to.
@@ -158,10 +160,13 @@ where
     Ok(into_response(world, reply))
 }
 
-/// The one public operation names a call: it belongs to (counts for, and meets the faults of)
-/// whoever placed it.
+/// The project a public operation acts for: the recording route names a call, which belongs to
+/// (counts for, and meets the faults of) whoever placed it; the sign-up flow has no project yet
+/// (the empty key, which no project has).
 fn public_owner(world: &World, op: &Operation, path: &str) -> Option<String> {
-    let (_, call_id) = wire::match_path(op, path)?.into_iter().next()?;
+    let params = wire::match_path(op, path)?;
+    // No call named: an operation made before there is any account (the sign-up flow).
+    let Some((_, call_id)) = params.into_iter().next() else { return Some(String::new()) };
     let call_id = percent_decode_str(call_id).decode_utf8_lossy();
     world.lock().call_owner.get(call_id.as_ref()).cloned()
 }

@@ -36,6 +36,18 @@ pub(crate) struct State {
     /// Deliveries received by `/sandbox/sink/{name}`: the last `sink_capacity` of each, in at most
     /// `MAX_SINKS` sinks (the oldest sink goes first).
     pub sinks: IndexMap<String, std::collections::VecDeque<serde_json::Value>>,
+    /// Sign-ups waiting for their code, by verification id.
+    pub sign_ups: HashMap<String, PendingSignUp>,
+    /// Which key each signed-up email got.
+    pub sign_up_accounts: HashMap<String, String>,
+}
+
+/// A sign-up waiting for its code.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingSignUp {
+    pub email: String,
+    pub agent_name: String,
+    pub expires_at: i64,
 }
 
 /// What happened, for tests that check nothing was duplicated.

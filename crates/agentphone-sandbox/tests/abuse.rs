@@ -79,10 +79,11 @@ async fn a_purchase_that_fails_charges_nothing() {
 }
 
 /// What the sandbox records is bounded: sinks keep their last deliveries with bodies up to 64 KiB,
-/// and a project's deliveries log its last `delivery_log_capacity` records.
+/// a project's deliveries log its last `delivery_log_capacity` records and its last
+/// `message_capacity` messages.
 #[tokio::test]
 async fn what_the_sandbox_records_stays_bounded() {
-    let config = SandboxConfig { sink_capacity: 10, delivery_log_capacity: 5, ..SandboxConfig::fast() };
+    let config = SandboxConfig { sink_capacity: 10, delivery_log_capacity: 5, message_capacity: 6, ..SandboxConfig::fast() };
     let sandbox = Sandbox::start(config).await.unwrap();
     let big = "x".repeat(1_500_000);
     let http = reqwest::Client::new();
@@ -110,7 +111,27 @@ async fn what_the_sandbox_records_stays_bounded() {
     }
     let deliveries = client.webhooks().list_deliveries(&ListWebhookDeliveriesParams::default()).await.unwrap();
     assert_eq!(deliveries.items.len(), 5, "the log keeps its last five: {deliveries:?}");
-    let _ = agent;
+    // Eight inbound messages and two sent: the project keeps its last six, oldest gone from the
+    // conversation too.
+    for body in ["s1", "s2"] {
+        client
+            .messages()
+            .send(&SendMessageParams {
+                agent_id: Some(agent.id.clone()),
+                to_number: Some("+14155550177".into()),
+                body: Some(body.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let (_, stats) = raw(&sandbox, Some(&key), "GET", "/sandbox/stats", None).await;
+    assert_eq!(stats["project"]["counts"]["messages"], 6);
+    let conversation = &client.conversations().list(&ListConversationsParams::default()).await.unwrap().data[0];
+    let params = ListConversationMessagesParams { conversation_id: conversation.id.clone(), ..Default::default() };
+    let kept: Vec<_> =
+        client.conversations().get_messages(&params).await.unwrap().data.into_iter().map(|m| m.body.unwrap_or_default()).collect();
+    assert_eq!(kept, ["s2", "s1", "m7", "m6", "m5", "m4"], "newest first");
 }
 
 /// Bad requests of any shape, on every route: invalid JSON or UTF-8, nesting past any parser's

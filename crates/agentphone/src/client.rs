@@ -68,6 +68,7 @@ impl Client {
         let op = parts.operation;
         // A header nobody could send is the caller's mistake: say so before anything goes out.
         transport::call_headers(&options.headers)?;
+        transport::has_key_for(&self.inner, op)?;
         let policy = match options.max_retries {
             Some(max_retries) => RetryPolicy { max_retries, ..self.inner.retry.clone() },
             None => self.inner.retry.clone(),

@@ -55,9 +55,18 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
     user_agent_suffix: Option<String>,
+    anonymous: bool,
 }
 
 impl ClientBuilder {
+    /// A client for the sign-up flow, which has no API key yet: it sends none (an API key given
+    /// or in the environment is ignored) and calls only the operations that need none
+    /// (`client.signup()`); any other call fails before sending, naming the missing key.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
     /// The API key; without one, `AGENTPHONE_API_KEY` is read.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key));
@@ -117,10 +126,11 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let api_key = match self.api_key {
+            _ if self.anonymous => ApiKey::new(String::new()),
             Some(key) => key,
             None => ApiKey::new(std::env::var(API_KEY_ENV).unwrap_or_default()),
         };
-        if api_key.is_empty() {
+        if api_key.is_empty() && !self.anonymous {
             return Err(Error::Config(format!("no API key: pass one to the client or set {API_KEY_ENV}")));
         }
         let raw_base = match self.base_url {

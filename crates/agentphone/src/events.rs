@@ -234,6 +234,7 @@ pub fn events<P: Request>(client: Client, params: P) -> impl Stream<Item = Resul
 pub fn events_with<P: Request>(client: Client, params: P, options: RequestOptions) -> impl Stream<Item = Result<SseEvent>> {
     let parts = params.to_request().map_err(Error::Validation).and_then(|parts| {
         transport::call_headers(&options.headers)?;
+        transport::has_key_for(client.inner(), parts.operation)?;
         Ok(parts)
     });
     let state = parts.map(|parts| State {

@@ -167,8 +167,8 @@ pub struct Operation {
     pub shape: Option<&'static Shape>,
     /// For list operations: where a page keeps its items.
     pub page: Option<PageShape>,
-    /// One-line description.
-    pub doc: &'static str,
+    // The description stays in the rustdoc of each `static` (spec/operations.toml has it): as
+    // data, every build would carry it, the wasm one included, and nothing reads it at run time.
 }
 
 impl Operation {

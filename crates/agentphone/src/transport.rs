@@ -11,7 +11,7 @@ use crate::request::{RequestOptions, RequestParts};
 use crate::response::RawResponse;
 use crate::retry::{Attempt, RetryPolicy};
 use crate::secret::ApiKey;
-use crate::table::{Method, ResponseKind};
+use crate::table::{Method, Operation, ResponseKind};
 
 /// What a client sends with: built once by `ClientBuilder`, shared by the clones of a client.
 pub(crate) struct ClientInner {
@@ -72,6 +72,18 @@ pub(crate) fn http_client(user_agent: &str, _connect_timeout: Duration) -> Resul
         headers.insert("x-agentphone-user-agent", value);
     }
     reqwest::Client::builder().default_headers(headers).build().map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))
+}
+
+/// Refuses, before anything is sent, an operation that needs an API key on a client made without
+/// one (for the sign-up flow).
+pub(crate) fn has_key_for(inner: &ClientInner, operation: &Operation) -> Result<()> {
+    if operation.auth && inner.api_key.is_empty() {
+        return Err(Error::Config(format!(
+            "{} needs an API key, and this client was made without one (for the sign-up flow): build a client with the key that verify_sign_up answered",
+            operation.id
+        )));
+    }
+    Ok(())
 }
 
 /// Checks user-supplied headers once, at construction.

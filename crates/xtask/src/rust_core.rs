@@ -211,7 +211,7 @@ pub fn operations(spec: &Spec) -> String {
         let (shape, page) = answer_shape(op, spec);
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, index: {index}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page}, doc: {:?} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, index: {index}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -225,7 +225,6 @@ pub fn operations(spec: &Spec) -> String {
             op.status,
             params.join(", "),
             one_of.join(", "),
-            op.doc
         );
     }
     let mut by_id: Vec<(&str, usize)> = spec.operations.iter().enumerate().map(|(i, op)| (op.id.as_str(), i)).collect();

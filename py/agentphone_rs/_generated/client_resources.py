@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .resources.agents import AsyncAgentsResource, AgentsResource
+    from .resources.signup import AsyncSignupResource, SignupResource
     from .resources.numbers import AsyncNumbersResource, NumbersResource
     from .resources.contacts import AsyncContactsResource, ContactsResource
     from .resources.calls import AsyncCallsResource, CallsResource
@@ -51,6 +52,7 @@ class Resources:
 
     if TYPE_CHECKING:
         agents: AgentsResource
+        signup: SignupResource
         numbers: NumbersResource
         contacts: ContactsResource
         calls: CallsResource
@@ -67,6 +69,7 @@ class Resources:
         whatsapp: WhatsappResource
     else:
         agents = _Lazy("agents", "AgentsResource")
+        signup = _Lazy("signup", "SignupResource")
         numbers = _Lazy("numbers", "NumbersResource")
         contacts = _Lazy("contacts", "ContactsResource")
         calls = _Lazy("calls", "CallsResource")
@@ -88,6 +91,7 @@ class AsyncResources:
 
     if TYPE_CHECKING:
         agents: AsyncAgentsResource
+        signup: AsyncSignupResource
         numbers: AsyncNumbersResource
         contacts: AsyncContactsResource
         calls: AsyncCallsResource
@@ -104,6 +108,7 @@ class AsyncResources:
         whatsapp: AsyncWhatsappResource
     else:
         agents = _Lazy("agents", "AsyncAgentsResource")
+        signup = _Lazy("signup", "AsyncSignupResource")
         numbers = _Lazy("numbers", "AsyncNumbersResource")
         contacts = _Lazy("contacts", "AsyncContactsResource")
         calls = _Lazy("calls", "AsyncCallsResource")

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from .._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -942,6 +942,29 @@ class CampaignStatus(Model):
     message: Optional[str]
     stage: Optional[str]
 
+class SignUpStarted(Model):
+    """A sign-up waiting for its code."""
+
+    __slots__ = ()
+
+    verification_id: str
+    human_email: Optional[str]
+    expires_at: Optional[str]
+    """When the code stops working (10 minutes)."""
+    message: Optional[str]
+
+class SignUpVerified(Model):
+    """A new account: its agent, its first number and its API key (shown once: store it now)."""
+
+    __slots__ = ()
+
+    account_id: Optional[str]
+    agent_id: Optional[str]
+    number_id: Optional[str]
+    phone_number: Optional[str]
+    api_key: Optional[str]
+    """The account's API key (`sk_live_...`); shown once."""
+
 class SubAccount(Model):
     """A sub-account: a separate project under this one (select it with X-Sub-Account-Id)."""
 
@@ -1112,6 +1135,9 @@ VoiceReply._fields = {"text": ("text", None), "hangup": ("hangup", None), "actio
 JsonObject._fields = {}
 RegistrationResponse._fields = {"ok": ("ok", None), "message": ("message", None), "campaign_status": ("campaign_status", None), "sub_account_id": ("sub_account_id", None), "fee_cents": ("fee_cents", None)}
 CampaignStatus._fields = {"campaign_status": ("campaign_status", None), "message": ("message", None), "stage": ("stage", None)}
+SignUpStarted._fields = {"verification_id": ("verification_id", None), "human_email": ("human_email", None), "expires_at": ("expires_at", None), "message": ("message", None)}
+SignUpVerified._fields = {"account_id": ("account_id", None), "agent_id": ("agent_id", None), "number_id": ("number_id", None), "phone_number": ("phone_number", None), "api_key": ("api_key", None)}
+SignUpVerified._secrets = frozenset({"api_key"})
 SubAccount._fields = {"id": ("id", None), "name": ("name", None), "created_at": ("createdAt", None)}
 SubAccountList._fields = {"data": ("data", SubAccount), "total": ("total", None)}
 Location._fields = {"phone_number": ("phoneNumber", None), "latitude": ("latitude", None), "longitude": ("longitude", None), "status": ("status", None), "last_updated": ("lastUpdated", None)}

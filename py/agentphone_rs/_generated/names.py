@@ -76,6 +76,8 @@ MODELS = (
     "JsonObject",
     "RegistrationResponse",
     "CampaignStatus",
+    "SignUpStarted",
+    "SignUpVerified",
     "SubAccount",
     "SubAccountList",
     "Location",

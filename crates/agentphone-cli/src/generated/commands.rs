@@ -794,6 +794,66 @@ pub(crate) static RESOURCES: &[ResourceSpec] = &[
         ],
     },
     ResourceSpec {
+        name: "signup",
+        about: "Sign-up: an agent opens an account, its human confirms with a one-time code, and the account's first API key comes back. The only calls made without a key (a client made for the sign-up flow).",
+        commands: &[
+            CommandSpec {
+                operation: &SIGN_UP,
+                name: "start",
+                about: "Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account.",
+                binary: false,
+                stream: false,
+                args: &[
+                    ArgSpec {
+                        name: "human_email",
+                        flag: "human-email",
+                        help: "The email address of the human who owns the account (6 to 200 characters; disposable domains are refused).",
+                        kind: ArgKind::Text,
+                        required: true,
+                        positional: false,
+                        values: &[],
+                    },
+                    ArgSpec {
+                        name: "agent_name",
+                        flag: "agent-name",
+                        help: "The agent's name (the API keeps 100 characters; made up when omitted).",
+                        kind: ArgKind::Text,
+                        required: false,
+                        positional: false,
+                        values: &[],
+                    },
+                ],
+            },
+            CommandSpec {
+                operation: &VERIFY_SIGN_UP,
+                name: "verify",
+                about: "Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one).",
+                binary: false,
+                stream: false,
+                args: &[
+                    ArgSpec {
+                        name: "verification_id",
+                        flag: "verification-id",
+                        help: "From `start`.",
+                        kind: ArgKind::Text,
+                        required: true,
+                        positional: false,
+                        values: &[],
+                    },
+                    ArgSpec {
+                        name: "otp_code",
+                        flag: "otp-code",
+                        help: "The 6-digit code from the email.",
+                        kind: ArgKind::Text,
+                        required: true,
+                        positional: false,
+                        values: &[],
+                    },
+                ],
+            },
+        ],
+    },
+    ResourceSpec {
         name: "numbers",
         about: "Phone numbers: buy, list, release, inbox, calls and iMessage contact cards.",
         commands: &[

@@ -1384,3 +1384,27 @@ pub(crate) struct WhatsappDisconnectParams {
     #[serde(alias = "connectionId")]
     pub(crate) connection_id: String,
 }
+
+#[doc = "Parameters of `signup.start`: Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account."]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignUpParams {
+    #[doc = "The email address of the human who owns the account (6 to 200 characters; disposable domains are refused). Required."]
+    #[serde(alias = "humanEmail")]
+    pub(crate) human_email: String,
+    #[doc = "The agent's name (the API keeps 100 characters; made up when omitted)."]
+    #[serde(alias = "agentName", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) agent_name: Option<String>,
+}
+
+#[doc = "Parameters of `signup.verify`: Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one)."]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerifySignUpParams {
+    #[doc = "From `start`. Required."]
+    #[serde(alias = "verificationId")]
+    pub(crate) verification_id: String,
+    #[doc = "The 6-digit code from the email. Required."]
+    #[serde(alias = "otpCode")]
+    pub(crate) otp_code: String,
+}

@@ -203,4 +203,6 @@ pub(crate) fn api_routes() -> axum::Router<Arc<World>> {
             "/integrations/whatsapp/{connection_id}",
             axum::routing::delete(endpoint(&WHATSAPP_DISCONNECT, handlers::whatsapp::whatsapp_disconnect)),
         )
+        .route("/v0/agent/sign-up", axum::routing::post(endpoint(&SIGN_UP, handlers::signup::sign_up)))
+        .route("/v0/agent/verify", axum::routing::post(endpoint(&VERIFY_SIGN_UP, handlers::signup::verify_sign_up)))
 }

@@ -26,8 +26,10 @@ pub(crate) struct NewMessage<'a> {
     pub reply_to: Option<String>,
 }
 
-/// Records a message; returns its id and its conversation's id.
-pub(crate) fn record(project: &mut Project, now_ms: i64, message: NewMessage<'_>) -> (String, String) {
+/// Records a message; returns its id and its conversation's id. A project keeps its last
+/// `capacity` messages (`SandboxConfig::message_capacity`): the oldest goes first, from its
+/// conversation too, so a sandbox that runs for days stays in bounded memory.
+pub(crate) fn record(project: &mut Project, now_ms: i64, capacity: usize, message: NewMessage<'_>) -> (String, String) {
     let at_ms = now_ms.max(project.last_message_ms + 1);
     project.last_message_ms = at_ms;
     let conversation_id = conversations::touch(project, message.number, message.participant, &message.channel, &message.body, at_ms);
@@ -52,6 +54,15 @@ pub(crate) fn record(project: &mut Project, now_ms: i64, message: NewMessage<'_>
             reactions: Vec::new(),
         },
     );
+    while project.messages.len() > capacity.max(1) {
+        let Some((_, oldest)) = project.messages.shift_remove_index(0) else { break };
+        // Messages are filed in time order, so the oldest of all is its conversation's oldest.
+        if let Some(ids) = project.by_conversation.get_mut(&oldest.conversation_id)
+            && ids.first() == Some(&oldest.id)
+        {
+            ids.remove(0);
+        }
+    }
     (id, conversation_id)
 }
 
@@ -157,6 +168,7 @@ fn sender<'p>(project: &'p Project, p: &SendMessageParams) -> Result<&'p PhoneNu
 
 pub(crate) fn send_message(cx: &mut Cx<'_>, p: SendMessageParams) -> Result<Reply, Failure> {
     let now_ms = cx.world.clock.now_ms();
+    let capacity = cx.world.config.message_capacity;
     let project = cx.project();
     let number = sender(project, &p)?.clone();
     let mut media_urls = p.media_urls.clone().unwrap_or_default();
@@ -211,7 +223,7 @@ pub(crate) fn send_message(cx: &mut Cx<'_>, p: SendMessageParams) -> Result<Repl
         media_urls: media_urls.clone(),
         reply_to: p.reply_to_message_id.clone(),
     };
-    let (id, conversation_id) = record(project, now_ms, message);
+    let (id, conversation_id) = record(project, now_ms, capacity, message);
     cx.state.stats.messages_sent += 1;
     // Sandbox convention: a recipient ending in 0409 never confirms delivery.
     if to.ends_with("0409") {

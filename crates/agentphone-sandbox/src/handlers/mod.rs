@@ -11,6 +11,7 @@ pub(crate) mod location;
 pub(crate) mod messages;
 pub(crate) mod numbers;
 pub(crate) mod registration;
+pub(crate) mod signup;
 pub(crate) mod sip_trunks;
 pub(crate) mod sub_accounts;
 pub(crate) mod usage;

@@ -31,6 +31,9 @@ pub struct ClientSettings {
     pub max_retries: Option<i64>,
     #[serde(default, alias = "defaultHeaders")]
     pub headers: BTreeMap<String, String>,
+    /// A client for the sign-up flow, without an API key.
+    #[serde(default)]
+    pub anonymous: bool,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -56,6 +59,9 @@ impl ClientSettings {
     /// A builder with these settings; `runtime` goes into the user agent (`node/0.1.0`).
     pub fn builder(&self, runtime: &str) -> Result<ClientBuilder, Error> {
         let mut builder = ClientBuilder::default().user_agent_suffix(runtime);
+        if self.anonymous {
+            builder = builder.anonymous();
+        }
         if let Some(key) = &self.api_key {
             builder = builder.api_key(key);
         }

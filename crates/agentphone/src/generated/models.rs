@@ -1641,6 +1641,55 @@ pub struct CampaignStatus {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[doc = "A sign-up waiting for its code."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignUpStarted {
+    #[serde(rename = "verification_id")]
+    pub verification_id: String,
+    #[serde(rename = "human_email", default, skip_serializing_if = "Option::is_none")]
+    pub human_email: Option<String>,
+    #[doc = "When the code stops working (10 minutes)."]
+    #[serde(rename = "expires_at", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A new account: its agent, its first number and its API key (shown once: store it now)."]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignUpVerified {
+    #[serde(rename = "account_id", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(rename = "agent_id", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(rename = "number_id", default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<String>,
+    #[serde(rename = "phone_number", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[doc = "The account's API key (`sk_live_...`); shown once."]
+    #[serde(rename = "api_key", default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for SignUpVerified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUpVerified")
+            .field("account_id", &self.account_id)
+            .field("agent_id", &self.agent_id)
+            .field("number_id", &self.number_id)
+            .field("phone_number", &self.phone_number)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
 #[doc = "A sub-account: a separate project under this one (select it with X-Sub-Account-Id)."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubAccount {

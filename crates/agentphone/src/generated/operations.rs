@@ -61,7 +61,6 @@ pub static LIST_AGENTS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AGENT_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List agents.",
 };
 
 #[doc = "`agents.create`: Create an agent."]
@@ -367,7 +366,6 @@ pub static CREATE_AGENT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
-    doc: "Create an agent.",
 };
 
 #[doc = "`agents.get`: Get an agent with its numbers."]
@@ -413,7 +411,6 @@ pub static GET_AGENT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
-    doc: "Get an agent with its numbers.",
 };
 
 #[doc = "`agents.update`: Update an agent; only the fields given change."]
@@ -732,7 +729,6 @@ pub static UPDATE_AGENT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
-    doc: "Update an agent; only the fields given change.",
 };
 
 #[doc = "`agents.delete`: Delete an agent; its numbers, calls and conversations are unassigned."]
@@ -778,7 +774,6 @@ pub static DELETE_AGENT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::DELETE_AGENT_RESPONSE)),
     page: None,
-    doc: "Delete an agent; its numbers, calls and conversations are unassigned.",
 };
 
 #[doc = "`agents.attach_number`: Attach one of the project's numbers to an agent."]
@@ -824,7 +819,6 @@ pub static ATTACH_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::ATTACH_NUMBER_RESPONSE)),
     page: None,
-    doc: "Attach one of the project's numbers to an agent.",
 };
 
 #[doc = "`agents.detach_number`: Detach a number from an agent; the number stays active."]
@@ -870,7 +864,6 @@ pub static DETACH_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
-    doc: "Detach a number from an agent; the number stays active.",
 };
 
 #[doc = "`agents.list_calls`: List an agent's calls."]
@@ -929,7 +922,6 @@ pub static LIST_AGENT_CALLS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List an agent's calls.",
 };
 
 #[doc = "`agents.list_conversations`: List an agent's conversations."]
@@ -988,7 +980,6 @@ pub static LIST_AGENT_CONVERSATIONS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List an agent's conversations.",
 };
 
 #[doc = "`agents.list_voices`: List the voices agents can use."]
@@ -1007,7 +998,6 @@ pub static LIST_VOICES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::VOICE_LIST)),
     page: None,
-    doc: "List the voices agents can use.",
 };
 
 #[doc = "`agents.get_webhook`: Get an agent's own webhook, or null when it uses the project webhook."]
@@ -1038,7 +1028,6 @@ pub static GET_AGENT_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
-    doc: "Get an agent's own webhook, or null when it uses the project webhook.",
 };
 
 #[doc = "`agents.set_webhook`: Create or replace an agent's webhook; a new signing secret is returned every time."]
@@ -1110,7 +1099,6 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
-    doc: "Create or replace an agent's webhook; a new signing secret is returned every time.",
 };
 
 #[doc = "`agents.delete_webhook`: Remove an agent's webhook; its events go to the project webhook again."]
@@ -1141,7 +1129,6 @@ pub static DELETE_AGENT_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
-    doc: "Remove an agent's webhook; its events go to the project webhook again.",
 };
 
 #[doc = "`agents.list_webhook_deliveries`: List recent deliveries to an agent's webhook."]
@@ -1187,7 +1174,6 @@ pub static LIST_AGENT_WEBHOOK_DELIVERIES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::List(&Shape::Model(&shapes::WEBHOOK_DELIVERY))),
     page: None,
-    doc: "List recent deliveries to an agent's webhook.",
 };
 
 #[doc = "`agents.test_webhook`: Send a synthetic event to an agent's webhook."]
@@ -1218,7 +1204,6 @@ pub static TEST_AGENT_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
     page: None,
-    doc: "Send a synthetic event to an agent's webhook.",
 };
 
 #[doc = "`numbers.list`: List active phone numbers (released ones are left out)."]
@@ -1277,7 +1262,6 @@ pub static LIST_NUMBERS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List active phone numbers (released ones are left out).",
 };
 
 #[doc = "`numbers.buy`: Buy a phone number (billed)."]
@@ -1401,7 +1385,6 @@ pub static BUY_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
-    doc: "Buy a phone number (billed).",
 };
 
 #[doc = "`numbers.get`: Get a phone number, released ones included."]
@@ -1432,7 +1415,6 @@ pub static GET_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
-    doc: "Get a phone number, released ones included.",
 };
 
 #[doc = "`numbers.update`: Update a number's external id or expiry."]
@@ -1491,7 +1473,6 @@ pub static UPDATE_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
-    doc: "Update a number's external id or expiry.",
 };
 
 #[doc = "`numbers.release`: Release a phone number. Irreversible."]
@@ -1537,7 +1518,6 @@ pub static RELEASE_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::RELEASE_NUMBER_RESPONSE)),
     page: None,
-    doc: "Release a phone number. Irreversible.",
 };
 
 #[doc = "`numbers.available`: Search numbers available to buy."]
@@ -1635,7 +1615,6 @@ pub static SEARCH_AVAILABLE_NUMBERS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AVAILABLE_NUMBER_LIST)),
     page: None,
-    doc: "Search numbers available to buy.",
 };
 
 #[doc = "`numbers.lookup`: Look up carrier facts for up to 25 phone numbers."]
@@ -1666,7 +1645,6 @@ pub static LOOKUP_NUMBERS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::NUMBER_LOOKUP_LIST)),
     page: None,
-    doc: "Look up carrier facts for up to 25 phone numbers.",
 };
 
 #[doc = "`numbers.get_messages`: List messages received and sent by a number, newest first."]
@@ -1738,7 +1716,6 @@ pub static LIST_NUMBER_MESSAGES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::MESSAGE_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: Some("receivedAt") }),
-    doc: "List messages received and sent by a number, newest first.",
 };
 
 #[doc = "`numbers.list_calls`: List calls on a number."]
@@ -1797,7 +1774,6 @@ pub static LIST_NUMBER_CALLS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List calls on a number.",
 };
 
 #[doc = "`numbers.get_contact_card`: Get the iMessage contact card a number shares."]
@@ -1828,7 +1804,6 @@ pub static GET_CONTACT_CARD: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
     page: None,
-    doc: "Get the iMessage contact card a number shares.",
 };
 
 #[doc = "`numbers.set_contact_card`: Create or replace the iMessage contact card a number shares."]
@@ -1913,7 +1888,6 @@ pub static SET_CONTACT_CARD: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
     page: None,
-    doc: "Create or replace the iMessage contact card a number shares.",
 };
 
 #[doc = "`numbers.delete_contact_card`: Remove a number's contact card."]
@@ -1944,7 +1918,6 @@ pub static DELETE_CONTACT_CARD: Operation = Operation {
     one_of: &[],
     shape: None,
     page: None,
-    doc: "Remove a number's contact card.",
 };
 
 #[doc = "`contacts.list`: List contacts, optionally filtered by name or phone."]
@@ -2016,7 +1989,6 @@ pub static LIST_CONTACTS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List contacts, optionally filtered by name or phone.",
 };
 
 #[doc = "`contacts.create`: Create a contact; a phone number can be saved once."]
@@ -2088,7 +2060,6 @@ pub static CREATE_CONTACT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
-    doc: "Create a contact; a phone number can be saved once.",
 };
 
 #[doc = "`contacts.get_capabilities`: Check live whether a number can get iMessage or SMS."]
@@ -2119,7 +2090,6 @@ pub static GET_CONTACT_CAPABILITIES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CAPABILITIES)),
     page: None,
-    doc: "Check live whether a number can get iMessage or SMS.",
 };
 
 #[doc = "`contacts.get`: Get a contact."]
@@ -2150,7 +2120,6 @@ pub static GET_CONTACT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
-    doc: "Get a contact.",
 };
 
 #[doc = "`contacts.update`: Update a contact; only the fields given change."]
@@ -2235,7 +2204,6 @@ pub static UPDATE_CONTACT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
-    doc: "Update a contact; only the fields given change.",
 };
 
 #[doc = "`contacts.delete`: Delete a contact."]
@@ -2266,7 +2234,6 @@ pub static DELETE_CONTACT: Operation = Operation {
     one_of: &[],
     shape: None,
     page: None,
-    doc: "Delete a contact.",
 };
 
 #[doc = "`calls.list`: List calls, newest first."]
@@ -2377,7 +2344,6 @@ pub static LIST_CALLS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List calls, newest first.",
 };
 
 #[doc = "`calls.make`: Place an outbound call (billed; dials a real phone)."]
@@ -2553,7 +2519,6 @@ pub static CREATE_CALL: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL)),
     page: None,
-    doc: "Place an outbound call (billed; dials a real phone).",
 };
 
 #[doc = "`calls.create_web_call`: Start a browser call; returns a short-lived access token for the web SDK."]
@@ -2612,7 +2577,6 @@ pub static CREATE_WEB_CALL: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEB_CALL)),
     page: None,
-    doc: "Start a browser call; returns a short-lived access token for the web SDK.",
 };
 
 #[doc = "`calls.get`: Get a call with its transcript so far."]
@@ -2643,7 +2607,6 @@ pub static GET_CALL: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL)),
     page: None,
-    doc: "Get a call with its transcript so far.",
 };
 
 #[doc = "`calls.end`: Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows."]
@@ -2674,7 +2637,6 @@ pub static END_CALL: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL_ENDING)),
     page: None,
-    doc: "Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.",
 };
 
 #[doc = "`calls.get_recording`: Download a call's recording (WAV)."]
@@ -2705,7 +2667,6 @@ pub static GET_CALL_RECORDING: Operation = Operation {
     one_of: &[],
     shape: None,
     page: None,
-    doc: "Download a call's recording (WAV).",
 };
 
 #[doc = "`calls.get_transcript`: Get a call's transcript."]
@@ -2736,7 +2697,6 @@ pub static GET_CALL_TRANSCRIPT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CALL_TRANSCRIPT_RESPONSE)),
     page: None,
-    doc: "Get a call's transcript.",
 };
 
 #[doc = "`calls.stream_transcript`: Follow a call's transcript live (server-sent events; past turns first)."]
@@ -2767,7 +2727,6 @@ pub static STREAM_CALL_TRANSCRIPT: Operation = Operation {
     one_of: &[],
     shape: None,
     page: None,
-    doc: "Follow a call's transcript live (server-sent events; past turns first).",
 };
 
 #[doc = "`messages.send`: Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out."]
@@ -2917,7 +2876,6 @@ pub static SEND_MESSAGE: Operation = Operation {
     one_of: &["to_number", "recipients"],
     shape: Some(&Shape::Model(&shapes::SEND_MESSAGE_RESPONSE)),
     page: None,
-    doc: "Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.",
 };
 
 #[doc = "`messages.react`: React to an iMessage (tapback or emoji)."]
@@ -2963,7 +2921,6 @@ pub static SEND_REACTION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::REACTION)),
     page: None,
-    doc: "React to an iMessage (tapback or emoji).",
 };
 
 #[doc = "`conversations.list`: List conversations, most recent activity first."]
@@ -3022,7 +2979,6 @@ pub static LIST_CONVERSATIONS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
-    doc: "List conversations, most recent activity first.",
 };
 
 #[doc = "`conversations.get`: Get a conversation with its recent messages."]
@@ -3068,7 +3024,6 @@ pub static GET_CONVERSATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION)),
     page: None,
-    doc: "Get a conversation with its recent messages.",
 };
 
 #[doc = "`conversations.update`: Replace a conversation's metadata (null clears it) or rename its group."]
@@ -3127,7 +3082,6 @@ pub static UPDATE_CONVERSATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION)),
     page: None,
-    doc: "Replace a conversation's metadata (null clears it) or rename its group.",
 };
 
 #[doc = "`conversations.get_messages`: List a conversation's messages, newest first."]
@@ -3199,7 +3153,6 @@ pub static LIST_CONVERSATION_MESSAGES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_MESSAGE_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: None, cursor: Some("receivedAt") }),
-    doc: "List a conversation's messages, newest first.",
 };
 
 #[doc = "`conversations.send_typing`: Show a typing indicator (iMessage; best effort, expires by itself)."]
@@ -3230,7 +3183,6 @@ pub static SEND_TYPING_INDICATOR: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::TYPING_INDICATOR)),
     page: None,
-    doc: "Show a typing indicator (iMessage; best effort, expires by itself).",
 };
 
 #[doc = "`conversations.set_background`: Set an iMessage chat background (idempotent)."]
@@ -3276,7 +3228,6 @@ pub static SET_CHAT_BACKGROUND: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CHAT_BACKGROUND)),
     page: None,
-    doc: "Set an iMessage chat background (idempotent).",
 };
 
 #[doc = "`conversations.delete_background`: Remove an iMessage chat background (idempotent)."]
@@ -3307,7 +3258,6 @@ pub static REMOVE_CHAT_BACKGROUND: Operation = Operation {
     one_of: &[],
     shape: None,
     page: None,
-    doc: "Remove an iMessage chat background (idempotent).",
 };
 
 #[doc = "`webhooks.get`: Get the project webhook, or null when none is set."]
@@ -3338,7 +3288,6 @@ pub static GET_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
-    doc: "Get the project webhook, or null when none is set.",
 };
 
 #[doc = "`webhooks.set`: Create or replace the project webhook; a new signing secret is returned every time."]
@@ -3410,7 +3359,6 @@ pub static SET_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
-    doc: "Create or replace the project webhook; a new signing secret is returned every time.",
 };
 
 #[doc = "`webhooks.delete`: Remove the project webhook (agent webhooks are unaffected)."]
@@ -3429,7 +3377,6 @@ pub static DELETE_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
-    doc: "Remove the project webhook (agent webhooks are unaffected).",
 };
 
 #[doc = "`webhooks.list_deliveries`: List deliveries to the project webhook."]
@@ -3488,7 +3435,6 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_PAGE)),
     page: Some(PageShape { items: "items", has_more: None, total: Some("total"), cursor: None }),
-    doc: "List deliveries to the project webhook.",
 };
 
 #[doc = "`webhooks.get_delivery_stats`: Delivery counts over the last hours."]
@@ -3519,7 +3465,6 @@ pub static GET_WEBHOOK_DELIVERY_STATS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_STATS)),
     page: None,
-    doc: "Delivery counts over the last hours.",
 };
 
 #[doc = "`webhooks.get_all_time_stats`: Delivery counts since the beginning."]
@@ -3538,7 +3483,6 @@ pub static GET_WEBHOOK_ALL_TIME_STATS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_ALL_TIME_STATS)),
     page: None,
-    doc: "Delivery counts since the beginning.",
 };
 
 #[doc = "`webhooks.test`: Send a synthetic `agent.message` event (marked test) to the webhook."]
@@ -3623,7 +3567,6 @@ pub static TEST_WEBHOOK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
     page: None,
-    doc: "Send a synthetic `agent.message` event (marked test) to the webhook.",
 };
 
 #[doc = "`usage.get`: Plan, limits and activity counters."]
@@ -3642,7 +3585,6 @@ pub static GET_USAGE: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::USAGE)),
     page: None,
-    doc: "Plan, limits and activity counters.",
 };
 
 #[doc = "`usage.get_daily`: Activity per day."]
@@ -3673,7 +3615,6 @@ pub static GET_DAILY_USAGE: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::DAILY_USAGE)),
     page: None,
-    doc: "Activity per day.",
 };
 
 #[doc = "`usage.get_monthly`: Activity per month."]
@@ -3704,7 +3645,6 @@ pub static GET_MONTHLY_USAGE: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::MONTHLY_USAGE)),
     page: None,
-    doc: "Activity per month.",
 };
 
 #[doc = "`usage.get_by_number`: Activity per phone number."]
@@ -3723,7 +3663,6 @@ pub static GET_USAGE_BY_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::NUMBER_USAGE)),
     page: None,
-    doc: "Activity per phone number.",
 };
 
 #[doc = "`usage.get_by_agent`: Activity per agent over a week, month or year."]
@@ -3769,7 +3708,6 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::AGENT_USAGE)),
     page: None,
-    doc: "Activity per agent over a week, month or year.",
 };
 
 #[doc = "`registration.register`: Submit an A2P 10DLC brand and campaign registration (billed)."]
@@ -4205,7 +4143,6 @@ pub static REGISTER_A2P: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::REGISTRATION_RESPONSE)),
     page: None,
-    doc: "Submit an A2P 10DLC brand and campaign registration (billed).",
 };
 
 #[doc = "`registration.get_status`: Where the registration stands."]
@@ -4236,7 +4173,6 @@ pub static GET_REGISTRATION_STATUS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::CAMPAIGN_STATUS)),
     page: None,
-    doc: "Where the registration stands.",
 };
 
 #[doc = "`registration.get`: The registration with its brand and campaign."]
@@ -4255,7 +4191,6 @@ pub static GET_REGISTRATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "The registration with its brand and campaign.",
 };
 
 #[doc = "`registration.update`: Correct a registration; only the fields given change."]
@@ -4444,7 +4379,6 @@ pub static UPDATE_REGISTRATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Correct a registration; only the fields given change.",
 };
 
 #[doc = "`sub_accounts.list`: List sub-accounts."]
@@ -4490,7 +4424,6 @@ pub static LIST_SUB_ACCOUNTS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT_LIST)),
     page: None,
-    doc: "List sub-accounts.",
 };
 
 #[doc = "`sub_accounts.create`: Create a sub-account."]
@@ -4521,7 +4454,6 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
     page: None,
-    doc: "Create a sub-account.",
 };
 
 #[doc = "`sub_accounts.update`: Rename a sub-account."]
@@ -4567,7 +4499,6 @@ pub static UPDATE_SUB_ACCOUNT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
     page: None,
-    doc: "Rename a sub-account.",
 };
 
 #[doc = "`sub_accounts.delete`: Delete a sub-account."]
@@ -4598,7 +4529,6 @@ pub static DELETE_SUB_ACCOUNT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
-    doc: "Delete a sub-account.",
 };
 
 #[doc = "`location.get`: The last known location of a number's device."]
@@ -4629,7 +4559,6 @@ pub static GET_LOCATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::LOCATION)),
     page: None,
-    doc: "The last known location of a number's device.",
 };
 
 #[doc = "`location.refresh`: Ask devices for fresh locations; poll get after the given seconds."]
@@ -4648,7 +4577,6 @@ pub static REFRESH_LOCATIONS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::LOCATION_REFRESH)),
     page: None,
-    doc: "Ask devices for fresh locations; poll get after the given seconds.",
 };
 
 #[doc = "`sip_trunks.list`: List SIP trunks."]
@@ -4667,7 +4595,6 @@ pub static LIST_SIP_TRUNKS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK_LIST)),
     page: None,
-    doc: "List SIP trunks.",
 };
 
 #[doc = "`sip_trunks.create`: Create a SIP trunk; its password is shown only in this answer."]
@@ -4686,7 +4613,6 @@ pub static CREATE_SIP_TRUNK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
-    doc: "Create a SIP trunk; its password is shown only in this answer.",
 };
 
 #[doc = "`sip_trunks.get`: Get a SIP trunk."]
@@ -4717,7 +4643,6 @@ pub static GET_SIP_TRUNK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
-    doc: "Get a SIP trunk.",
 };
 
 #[doc = "`sip_trunks.update`: Update a SIP trunk; with no fields, rotate its credentials."]
@@ -4802,7 +4727,6 @@ pub static UPDATE_SIP_TRUNK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
-    doc: "Update a SIP trunk; with no fields, rotate its credentials.",
 };
 
 #[doc = "`sip_trunks.delete`: Delete a SIP trunk."]
@@ -4833,7 +4757,6 @@ pub static DELETE_SIP_TRUNK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
-    doc: "Delete a SIP trunk.",
 };
 
 #[doc = "`verification.send_verification`: Text a one-time code to a phone number."]
@@ -4864,7 +4787,6 @@ pub static SEND_VERIFICATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Text a one-time code to a phone number.",
 };
 
 #[doc = "`verification.check_verification`: Check a one-time code."]
@@ -4910,7 +4832,6 @@ pub static CHECK_VERIFICATION: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Check a one-time code.",
 };
 
 #[doc = "`feedback.submit`: Send feedback to the AgentPhone team."]
@@ -4995,7 +4916,6 @@ pub static SUBMIT_FEEDBACK: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Send feedback to the AgentPhone team.",
 };
 
 #[doc = "`whatsapp.whatsapp_connect`: Connect a WhatsApp Business account (from Meta's embedded signup)."]
@@ -5080,7 +5000,6 @@ pub static WHATSAPP_CONNECT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Connect a WhatsApp Business account (from Meta's embedded signup).",
 };
 
 #[doc = "`whatsapp.whatsapp_available_numbers`: Numbers of a connection that can be attached."]
@@ -5111,7 +5030,6 @@ pub static WHATSAPP_AVAILABLE_NUMBERS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Numbers of a connection that can be attached.",
 };
 
 #[doc = "`whatsapp.whatsapp_connect_number`: Attach a WhatsApp number to an agent."]
@@ -5170,7 +5088,6 @@ pub static WHATSAPP_CONNECT_NUMBER: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Attach a WhatsApp number to an agent.",
 };
 
 #[doc = "`whatsapp.whatsapp_list_templates`: List message templates."]
@@ -5255,7 +5172,6 @@ pub static WHATSAPP_LIST_TEMPLATES: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "List message templates.",
 };
 
 #[doc = "`whatsapp.whatsapp_create_template`: Create a message template (Meta reviews it)."]
@@ -5392,7 +5308,6 @@ pub static WHATSAPP_CREATE_TEMPLATE: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Create a message template (Meta reviews it).",
 };
 
 #[doc = "`whatsapp.whatsapp_delete_template`: Delete a message template."]
@@ -5451,7 +5366,6 @@ pub static WHATSAPP_DELETE_TEMPLATE: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Delete a message template.",
 };
 
 #[doc = "`whatsapp.whatsapp_status`: WhatsApp connections of the project."]
@@ -5470,7 +5384,6 @@ pub static WHATSAPP_STATUS: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "WhatsApp connections of the project.",
 };
 
 #[doc = "`whatsapp.whatsapp_disconnect`: Disconnect a WhatsApp Business account."]
@@ -5501,7 +5414,96 @@ pub static WHATSAPP_DISCONNECT: Operation = Operation {
     one_of: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
-    doc: "Disconnect a WhatsApp Business account.",
+};
+
+#[doc = "`signup.start`: Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account."]
+pub static SIGN_UP: Operation = Operation {
+    id: "sign_up",
+    index: 88,
+    resource: "signup",
+    name: "start",
+    method: Method::Post,
+    path: "/v0/agent/sign-up",
+    acts: true,
+    auth: false,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "human_email",
+            wire: "human_email",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(6),
+            max_len: Some(200),
+            aliases: &["humanEmail"],
+        },
+        ParamInfo {
+            name: "agent_name",
+            wire: "agent_name",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: false,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: None,
+            max_len: None,
+            aliases: &["agentName"],
+        },
+    ],
+    one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIGN_UP_STARTED)),
+    page: None,
+};
+
+#[doc = "`signup.verify`: Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one)."]
+pub static VERIFY_SIGN_UP: Operation = Operation {
+    id: "verify_sign_up",
+    index: 89,
+    resource: "signup",
+    name: "verify",
+    method: Method::Post,
+    path: "/v0/agent/verify",
+    acts: true,
+    auth: false,
+    response: ResponseKind::Json,
+    status: 200,
+    params: &[
+        ParamInfo {
+            name: "verification_id",
+            wire: "verification_id",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(1),
+            max_len: None,
+            aliases: &["verificationId"],
+        },
+        ParamInfo {
+            name: "otp_code",
+            wire: "otp_code",
+            location: ParamLocation::Body,
+            ty: ValueType::String,
+            required: true,
+            nullable: false,
+            min: None,
+            max: None,
+            min_len: Some(6),
+            max_len: Some(6),
+            aliases: &["otpCode"],
+        },
+    ],
+    one_of: &[],
+    shape: Some(&Shape::Model(&shapes::SIGN_UP_VERIFIED)),
+    page: None,
 };
 
 /// Every operation's id with its place in [`OPERATIONS`], sorted by id (for a binary search).
@@ -5575,6 +5577,7 @@ pub static BY_ID: &[(&str, usize)] = &[
     ("set_chat_background", 48),
     ("set_contact_card", 25),
     ("set_webhook", 51),
+    ("sign_up", 88),
     ("stream_call_transcript", 40),
     ("submit_feedback", 79),
     ("test_agent_webhook", 14),
@@ -5586,6 +5589,7 @@ pub static BY_ID: &[(&str, usize)] = &[
     ("update_registration", 65),
     ("update_sip_trunk", 75),
     ("update_sub_account", 68),
+    ("verify_sign_up", 89),
     ("whatsapp_available_numbers", 81),
     ("whatsapp_connect", 80),
     ("whatsapp_connect_number", 82),
@@ -5686,4 +5690,6 @@ pub static OPERATIONS: &[&Operation] = &[
     &WHATSAPP_DELETE_TEMPLATE,
     &WHATSAPP_STATUS,
     &WHATSAPP_DISCONNECT,
+    &SIGN_UP,
+    &VERIFY_SIGN_UP,
 ];

@@ -2977,3 +2977,58 @@ impl Endpoint for WhatsappDisconnectParams {
         response.json()
     }
 }
+
+#[doc = "Parameters of `signup.start`: Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SignUpParams {
+    #[doc = "The email address of the human who owns the account (6 to 200 characters; disposable domains are refused). Required."]
+    pub human_email: String,
+    #[doc = "The agent's name (the API keeps 100 characters; made up when omitted)."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+}
+
+impl Request for SignUpParams {
+    fn operation(&self) -> &'static Operation {
+        &SIGN_UP
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        crate::arguments::build_params(self)
+    }
+}
+
+impl Endpoint for SignUpParams {
+    type Output = SignUpStarted;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}
+
+#[doc = "Parameters of `signup.verify`: Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one)."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VerifySignUpParams {
+    #[doc = "From `start`. Required."]
+    pub verification_id: String,
+    #[doc = "The 6-digit code from the email. Required."]
+    pub otp_code: String,
+}
+
+impl Request for VerifySignUpParams {
+    fn operation(&self) -> &'static Operation {
+        &VERIFY_SIGN_UP
+    }
+
+    fn to_request(&self) -> Result<RequestParts, ValidationError> {
+        crate::arguments::build_params(self)
+    }
+}
+
+impl Endpoint for VerifySignUpParams {
+    type Output = SignUpVerified;
+
+    fn decode(response: RawResponse) -> Result<Self::Output> {
+        response.json()
+    }
+}

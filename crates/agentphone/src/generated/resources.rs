@@ -113,6 +113,31 @@ impl AgentsResource<'_> {
     }
 }
 
+#[doc = "Sign-up: an agent opens an account, its human confirms with a one-time code, and the account's first API key comes back. The only calls made without a key (a client made for the sign-up flow)."]
+#[derive(Debug, Clone, Copy)]
+pub struct SignupResource<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    #[doc = "Sign-up: an agent opens an account, its human confirms with a one-time code, and the account's first API key comes back. The only calls made without a key (a client made for the sign-up flow)."]
+    pub fn signup(&self) -> SignupResource<'_> {
+        SignupResource { client: self }
+    }
+}
+
+impl SignupResource<'_> {
+    #[doc = "Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account."]
+    pub async fn start(&self, params: &SignUpParams) -> Result<SignUpStarted> {
+        self.client.send(params).await
+    }
+
+    #[doc = "Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one)."]
+    pub async fn verify(&self, params: &VerifySignUpParams) -> Result<SignUpVerified> {
+        self.client.send(params).await
+    }
+}
+
 #[doc = "Phone numbers: buy, list, release, inbox, calls and iMessage contact cards."]
 #[derive(Debug, Clone, Copy)]
 pub struct NumbersResource<'a> {

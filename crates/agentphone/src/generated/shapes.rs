@@ -920,6 +920,27 @@ pub static CAMPAIGN_STATUS: ModelShape = ModelShape {
     ],
 };
 
+pub static SIGN_UP_STARTED: ModelShape = ModelShape {
+    name: "SignUpStarted",
+    fields: &[
+        FieldShape { wire: "verification_id", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "human_email", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "expires_at", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "message", aliases: &[], shape: Shape::String, required: false, secret: false },
+    ],
+};
+
+pub static SIGN_UP_VERIFIED: ModelShape = ModelShape {
+    name: "SignUpVerified",
+    fields: &[
+        FieldShape { wire: "account_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "agent_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "number_id", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phone_number", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "api_key", aliases: &[], shape: Shape::String, required: false, secret: true },
+    ],
+};
+
 pub static SUB_ACCOUNT: ModelShape = ModelShape {
     name: "SubAccount",
     fields: &[

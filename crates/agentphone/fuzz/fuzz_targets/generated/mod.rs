@@ -104,6 +104,8 @@ pub fn decode_typed(id: &str, response: RawResponse) -> Option<Result<serde_json
         "whatsapp_delete_template" => json::<WhatsappDeleteTemplateParams>(response),
         "whatsapp_status" => json::<WhatsappStatusParams>(response),
         "whatsapp_disconnect" => json::<WhatsappDisconnectParams>(response),
+        "sign_up" => json::<SignUpParams>(response),
+        "verify_sign_up" => json::<VerifySignUpParams>(response),
         _ => return None,
     })
 }
