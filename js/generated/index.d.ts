@@ -42,6 +42,9 @@ export type Channel = 'sms' | 'mms' | 'imessage' | 'whatsapp' | 'rcs' | 'voice';
 /** iMessage tapback; newer lines also accept any single emoji. */
 export type ReactionType = 'love' | 'like' | 'dislike' | 'laugh' | 'emphasize' | 'question';
 
+/** A channel a message can be sent on by choice (the number's own channel otherwise). */
+export type SendChannel = 'whatsapp';
+
 /** iMessage send effect. */
 export type SendStyle = 'celebration' | 'fireworks' | 'lasers' | 'love' | 'confetti' | 'balloons' | 'spotlight' | 'echo' | 'invisible' | 'gentle' | 'loud' | 'slam';
 
@@ -993,6 +996,23 @@ export interface CampaignStatus {
   [field: string]: unknown;
 }
 
+/** A WhatsApp call-to-action button: a label of at most 20 characters that opens an HTTPS link. */
+export interface WhatsAppCta {
+  display_text: string;
+  url: string;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** An approved WhatsApp template to send: its name, its language (the API's default `en_US`) and the values of its variables. */
+export interface WhatsAppTemplate {
+  name: string;
+  language?: string | null;
+  variables?: unknown | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
 /** A sign-up waiting for its code. */
 export interface SignUpStarted {
   verification_id: string;
@@ -1466,7 +1486,7 @@ export interface SendMessageParams {
   toNumber?: string;
   /** Start a new iMessage group with these (instead of to_number). */
   recipients?: string[];
-  /** Text (may be empty for a media carousel). */
+  /** Text; always sent, empty when not given (the API requires it: send media or a template with no text). */
   body?: string;
   /** One attachment (deprecated: use media_urls). */
   mediaUrl?: string;
@@ -1480,6 +1500,16 @@ export interface SendMessageParams {
   sendStyle?: SendStyle;
   /** Reply in thread to this message. */
   replyToMessageId?: string;
+  /** `whatsapp` sends over WhatsApp (the project's WhatsApp connection must be set up); otherwise the number's own channel. */
+  channel?: SendChannel;
+  /** WhatsApp only: 1 to 3 quick-reply buttons of at most 20 characters (media_urls become the header). Excludes list, cta and template. */
+  buttons?: string[];
+  /** WhatsApp only: a list message of at most 10 rows. Excludes buttons, cta and template; no media. */
+  list?: Record<string, unknown>;
+  /** WhatsApp only: a call-to-action button. Excludes buttons, list and template; no media. */
+  cta?: WhatsAppCta;
+  /** WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media. */
+  template?: WhatsAppTemplate;
 }
 
 /** Parameters of `messages.react`. */
@@ -1962,9 +1992,9 @@ export interface CallsResource {
 
 /** Send SMS, MMS and iMessage; react to messages. */
 export interface MessagesResource {
-  /** Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out. */
+  /** Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out. */
   send(params?: SendMessageParams, options?: RequestOptions): Promise<SendMessageResponse>;
-  /** React to an iMessage (tapback or emoji). */
+  /** React to an iMessage or WhatsApp message (tapback or emoji). */
   react(messageId: string, params: SendReactionParams, options?: RequestOptions): Promise<Reaction>;
 }
 

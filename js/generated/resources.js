@@ -302,12 +302,12 @@ class MessagesResource {
     this._client = client;
   }
 
-  /** Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out. */
+  /** Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out. */
   send(params, options) {
     return this._client._request('send_message', params, options);
   }
 
-  /** React to an iMessage (tapback or emoji). */
+  /** React to an iMessage or WhatsApp message (tapback or emoji). */
   react(messageId, params, options) {
     return this._client._request('send_reaction', { ...params, messageId }, options);
   }

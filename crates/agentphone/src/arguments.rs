@@ -39,6 +39,7 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts,
     let mut path = operation.path.to_owned();
     let mut request = RequestParts::new(operation, String::new());
     for (param, value) in operation.params.iter().zip(checked) {
+        let value = if value.is_none() && param.always { Some(Value::String(String::new())) } else { value };
         let Some(value) = value else { continue };
         match param.location {
             ParamLocation::Path => path = path.replace(&format!("{{{}}}", param.name), &query_text(&value)),
@@ -261,6 +262,23 @@ mod tests {
         }
         let (field, text) = problem(&UPDATE_CONVERSATION, json!({"conversation_id": "c", "metadata": deep}));
         assert_eq!((field.as_str(), text.as_str()), ("metadata", "nested deeper than 64 levels"));
+    }
+
+    /// The API requires `body` on a send, empty for media or a template alone: it always goes out.
+    #[test]
+    fn a_send_always_carries_its_body() {
+        let media = json!({"agent_id": "a", "to_number": "+14155550100", "media_urls": ["https://a.example/x.jpg"]});
+        let sent = build(&SEND_MESSAGE, media).unwrap().body.unwrap();
+        assert_eq!(sent["body"], "");
+        let text = build(&SEND_MESSAGE, json!({"agent_id": "a", "to_number": "+14155550100", "body": "Hi"})).unwrap().body.unwrap();
+        assert_eq!(text["body"], "Hi");
+        use crate::request::Request;
+        let typed = crate::SendMessageParams {
+            to_number: Some("+14155550100".into()),
+            template: Some(crate::WhatsAppTemplate { name: "order_ready".into(), ..Default::default() }),
+            ..Default::default()
+        };
+        assert_eq!(typed.to_request().unwrap().body.unwrap()["body"], "");
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub struct ParamInfo {
     pub required: bool,
     /// `null` is sent as such (it clears the field) instead of meaning "not given".
     pub nullable: bool,
+    /// Sent empty when not given: a string field the API requires that may be empty.
+    pub always: bool,
     /// Bounds of a number.
     pub min: Option<f64>,
     pub max: Option<f64>,

@@ -128,6 +128,14 @@ fn usage_keeps_the_plan() {
     assert_eq!(usage.numbers.unwrap().remaining, Some(8));
 }
 
+/// The REST reference's summary has no `plan` block (the OpenAPI export requires one): both read.
+#[test]
+fn usage_reads_without_a_plan() {
+    let usage: Usage = payload("usage.reference.json");
+    assert_eq!(usage.plan, None);
+    assert_eq!(usage.stats.unwrap().sms_segments_last30d, Some(14));
+}
+
 #[test]
 fn snake_case_responses_and_conversations() {
     let sent: SendMessageResponse = payload("send-message.official.json");

@@ -192,13 +192,14 @@ pub fn operations(spec: &Spec) -> String {
                 let aliases: Vec<String> =
                     std::iter::once(camel).filter(|c| *c != p.name).chain(p.aliases.iter().cloned()).map(|a| format!("{a:?}")).collect();
                 format!(
-                    "ParamInfo {{ name: {:?}, wire: {:?}, location: ParamLocation::{:?}, ty: {}, required: {}, nullable: {}, min: {}, max: {}, min_len: {}, max_len: {}, aliases: &[{}] }}",
+                    "ParamInfo {{ name: {:?}, wire: {:?}, location: ParamLocation::{:?}, ty: {}, required: {}, nullable: {}, always: {}, min: {}, max: {}, min_len: {}, max_len: {}, aliases: &[{}] }}",
                     p.name,
                     p.wire,
                     p.location,
                     value_type(&p.ty, spec),
                     p.required,
                     p.nullable,
+                    p.always,
                     opt_lit(p.min),
                     opt_lit(p.max),
                     opt_lit(p.min_len.map(|n| n as usize)),

@@ -108,6 +108,8 @@ pub struct Param {
     pub min_len: Option<u64>,
     pub max_len: Option<u64>,
     pub nullable: bool,
+    /// Sent empty when not given.
+    pub always: bool,
     pub aliases: Vec<String>,
     pub doc: String,
 }
@@ -257,6 +259,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 min_len: Some(1),
                 max_len: None,
                 nullable: false,
+                always: false,
                 aliases: Vec::new(),
             });
         }
@@ -276,6 +279,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                     min_len: p.min_len,
                     max_len: p.max_len,
                     nullable: p.nullable,
+                    always: p.always,
                     aliases: p.aliases.clone(),
                     doc: p.doc.clone(),
                 });
@@ -294,6 +298,7 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 min_len: Some(1),
                 max_len: None,
                 nullable: false,
+                always: false,
                 aliases: Vec::new(),
                 doc: "Act for this sub-account (X-Sub-Account-Id).".into(),
             });

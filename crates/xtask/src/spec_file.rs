@@ -105,6 +105,9 @@ pub(crate) struct RawParam {
     pub(crate) max_len: Option<u64>,
     #[serde(default)]
     pub(crate) nullable: bool,
+    /// Sent empty when not given (a field the API requires that may be empty).
+    #[serde(default)]
+    pub(crate) always: bool,
     #[serde(default)]
     pub(crate) aliases: Vec<String>,
     pub(crate) doc: String,

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from .._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "WhatsAppCta", "WhatsAppTemplate", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendChannel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -21,6 +21,7 @@ CallStatus = Literal["in-progress", "completed", "failed"]
 CallDirection = Literal["inbound", "outbound", "web"]
 CallType = Literal["pstn", "web"]
 Channel = Literal["sms", "mms", "imessage", "whatsapp", "rcs", "voice"]
+SendChannel = Literal["whatsapp"]
 SendStyle = Literal["celebration", "fireworks", "lasers", "love", "confetti", "balloons", "spotlight", "echo", "invisible", "gentle", "loud", "slam"]
 NumberType = Literal["sms", "imessage"]
 UsagePeriod = Literal["week", "month", "year"]
@@ -942,6 +943,23 @@ class CampaignStatus(Model):
     message: Optional[str]
     stage: Optional[str]
 
+class WhatsAppCta(Model):
+    """A WhatsApp call-to-action button: a label of at most 20 characters that opens an HTTPS link."""
+
+    __slots__ = ()
+
+    display_text: str
+    url: str
+
+class WhatsAppTemplate(Model):
+    """An approved WhatsApp template to send: its name, its language (the API's default `en_US`) and the values of its variables."""
+
+    __slots__ = ()
+
+    name: str
+    language: Optional[str]
+    variables: Optional[Any]
+
 class SignUpStarted(Model):
     """A sign-up waiting for its code."""
 
@@ -1135,6 +1153,8 @@ VoiceReply._fields = {"text": ("text", None), "hangup": ("hangup", None), "actio
 JsonObject._fields = {}
 RegistrationResponse._fields = {"ok": ("ok", None), "message": ("message", None), "campaign_status": ("campaign_status", None), "sub_account_id": ("sub_account_id", None), "fee_cents": ("fee_cents", None)}
 CampaignStatus._fields = {"campaign_status": ("campaign_status", None), "message": ("message", None), "stage": ("stage", None)}
+WhatsAppCta._fields = {"display_text": ("display_text", None), "url": ("url", None)}
+WhatsAppTemplate._fields = {"name": ("name", None), "language": ("language", None), "variables": ("variables", None)}
 SignUpStarted._fields = {"verification_id": ("verification_id", None), "human_email": ("human_email", None), "expires_at": ("expires_at", None), "message": ("message", None)}
 SignUpVerified._fields = {"account_id": ("account_id", None), "agent_id": ("agent_id", None), "number_id": ("number_id", None), "phone_number": ("phone_number", None), "api_key": ("api_key", None)}
 SignUpVerified._secrets = frozenset({"api_key"})

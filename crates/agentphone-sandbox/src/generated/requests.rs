@@ -705,7 +705,7 @@ pub(crate) struct StreamCallTranscriptParams {
     pub(crate) call_id: String,
 }
 
-#[doc = "Parameters of `messages.send`: Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out."]
+#[doc = "Parameters of `messages.send`: Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out."]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SendMessageParams {
@@ -718,7 +718,7 @@ pub(crate) struct SendMessageParams {
     #[doc = "Start a new iMessage group with these (instead of to_number)."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) recipients: Option<Vec<String>>,
-    #[doc = "Text (may be empty for a media carousel)."]
+    #[doc = "Text; always sent, empty when not given (the API requires it: send media or a template with no text)."]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) body: Option<String>,
     #[doc = "One attachment (deprecated: use media_urls)."]
@@ -739,9 +739,24 @@ pub(crate) struct SendMessageParams {
     #[doc = "Reply in thread to this message."]
     #[serde(alias = "replyToMessageId", default, skip_serializing_if = "Option::is_none")]
     pub(crate) reply_to_message_id: Option<String>,
+    #[doc = "`whatsapp` sends over WhatsApp (the project's WhatsApp connection must be set up); otherwise the number's own channel."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) channel: Option<SendChannel>,
+    #[doc = "WhatsApp only: 1 to 3 quick-reply buttons of at most 20 characters (media_urls become the header). Excludes list, cta and template."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) buttons: Option<Vec<String>>,
+    #[doc = "WhatsApp only: a list message of at most 10 rows. Excludes buttons, cta and template; no media."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) list: Option<serde_json::Map<String, serde_json::Value>>,
+    #[doc = "WhatsApp only: a call-to-action button. Excludes buttons, list and template; no media."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cta: Option<WhatsAppCta>,
+    #[doc = "WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media."]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) template: Option<WhatsAppTemplate>,
 }
 
-#[doc = "Parameters of `messages.react`: React to an iMessage (tapback or emoji)."]
+#[doc = "Parameters of `messages.react`: React to an iMessage or WhatsApp message (tapback or emoji)."]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SendReactionParams {

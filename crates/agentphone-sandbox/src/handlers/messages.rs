@@ -166,6 +166,62 @@ fn sender<'p>(project: &'p Project, p: &SendMessageParams) -> Result<&'p PhoneNu
     Ok(number)
 }
 
+/// The WhatsApp rules of the REST reference: the rich forms (buttons, list, cta, template) are
+/// WhatsApp-only and exclude each other, only buttons may carry media (as their header), their
+/// limits hold, and sending over WhatsApp needs the project's WhatsApp connection (a template,
+/// one of its templates).
+fn check_whatsapp(project: &Project, p: &SendMessageParams, whatsapp: bool, media: bool) -> Result<(), Failure> {
+    let rich: Vec<&str> =
+        [("buttons", p.buttons.is_some()), ("list", p.list.is_some()), ("cta", p.cta.is_some()), ("template", p.template.is_some())]
+            .into_iter()
+            .filter_map(|(name, given)| given.then_some(name))
+            .collect();
+    if let Some(first) = rich.first() {
+        if !whatsapp {
+            return Err(Failure::invalid("body", first, "is WhatsApp-only: send it with channel `whatsapp`"));
+        }
+        if rich.len() > 1 {
+            return Err(Failure::invalid("body", rich[1], &format!("{} exclude each other; give one", rich.join(", "))));
+        }
+        if media && *first != "buttons" {
+            return Err(Failure::invalid("body", "media_urls", &format!("a {first} message carries no media")));
+        }
+    }
+    if let Some(long) = p.buttons.iter().flatten().find(|label| label.chars().count() > 20) {
+        return Err(Failure::invalid("body", "buttons", &format!("{long:?} is longer than 20 characters")));
+    }
+    if let Some(cta) = &p.cta {
+        if cta.display_text.chars().count() > 20 {
+            return Err(Failure::invalid("body", "cta.display_text", "at most 20 characters"));
+        }
+        if !cta.url.starts_with("https://") {
+            return Err(Failure::invalid("body", "cta.url", "must be an https URL"));
+        }
+    }
+    if let Some(list) = &p.list {
+        let rows = |value: &serde_json::Value| value["rows"].as_array().map_or(0, Vec::len);
+        let sections = list.get("sections").and_then(|s| s.as_array()).map_or(0, |s| s.iter().map(rows).sum::<usize>());
+        let total = list.get("rows").and_then(|r| r.as_array()).map_or(0, Vec::len) + sections;
+        if total > 10 {
+            return Err(Failure::invalid("body", "list", &format!("{total} rows; a list holds at most 10")));
+        }
+    }
+    if whatsapp {
+        let connected: Vec<&serde_json::Value> = project.whatsapp.values().filter(|c| c["status"] == "connected").collect();
+        if connected.is_empty() {
+            return Err(Failure::coded(403, "WHATSAPP_NOT_CONNECTED", "WhatsApp is not set up for this account: connect it first"));
+        }
+        if let Some(template) = &p.template {
+            let known =
+                connected.iter().flat_map(|c| c["templates"].as_array().into_iter().flatten()).any(|t| t["name"] == template.name.as_str());
+            if !known {
+                return Err(Failure::not_found("WhatsApp template"));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn send_message(cx: &mut Cx<'_>, p: SendMessageParams) -> Result<Reply, Failure> {
     let now_ms = cx.world.clock.now_ms();
     let capacity = cx.world.config.message_capacity;
@@ -173,16 +229,19 @@ pub(crate) fn send_message(cx: &mut Cx<'_>, p: SendMessageParams) -> Result<Repl
     let number = sender(project, &p)?.clone();
     let mut media_urls = p.media_urls.clone().unwrap_or_default();
     media_urls.extend(p.media_url.clone());
+    let whatsapp = p.channel == Some(SendChannel::Whatsapp);
     let channel = match (number.r#type.as_ref(), media_urls.is_empty()) {
+        _ if whatsapp => Channel::Whatsapp,
         (Some(NumberType::Imessage), _) => Channel::Imessage,
         (_, false) => Channel::Mms,
         (_, true) => Channel::Sms,
     };
+    check_whatsapp(project, &p, whatsapp, !media_urls.is_empty())?;
     if p.send_style.is_some() && channel != Channel::Imessage {
         return Err(Failure::bad_request("send_style is an iMessage effect; this number sends SMS"));
     }
-    if p.body.as_deref().unwrap_or("").is_empty() && media_urls.is_empty() {
-        return Err(Failure::invalid("body", "body", "a message needs a body or media"));
+    if p.body.as_deref().unwrap_or("").is_empty() && media_urls.is_empty() && p.template.is_none() {
+        return Err(Failure::invalid("body", "body", "a message needs a body, media or a template"));
     }
     let (to, participant) = match (&p.to_number, &p.recipients) {
         (_, Some(recipients)) => {
@@ -251,9 +310,10 @@ pub(crate) fn send_reaction(cx: &mut Cx<'_>, p: SendReactionParams) -> Result<Re
     let now_ms = cx.world.clock.now_ms();
     let project = cx.project();
     let message = project.messages.get_mut(&p.message_id).ok_or_else(|| Failure::not_found("Message"))?;
-    if message.channel != Channel::Imessage {
-        return Err(Failure::bad_request("reactions are iMessage only"));
+    if message.channel != Channel::Imessage && message.channel != Channel::Whatsapp {
+        return Err(Failure::bad_request("reactions are for iMessage and WhatsApp messages"));
     }
+    let channel = message.channel.clone();
     let known = ReactionType::from(p.reaction.as_str()).is_known();
     if !known && p.reaction.chars().count() > 2 {
         return Err(Failure::bad_request(format!(
@@ -275,7 +335,7 @@ pub(crate) fn send_reaction(cx: &mut Cx<'_>, p: SendReactionParams) -> Result<Re
         id: reaction.id.unwrap_or_default(),
         reaction_type: Some(p.reaction),
         message_id: Some(p.message_id),
-        channel: Some(Channel::Imessage),
+        channel: Some(channel),
         ..Default::default()
     }))
 }

@@ -69,6 +69,11 @@ ReactionType { Love = "love", Like = "like", Dislike = "dislike", Laugh = "laugh
 }
 
 crate::open_enum! {
+#[doc = "A channel a message can be sent on by choice (the number's own channel otherwise). The server accepts only the listed values."]
+SendChannel { Whatsapp = "whatsapp" }
+}
+
+crate::open_enum! {
 #[doc = "iMessage send effect. The server accepts only the listed values."]
 SendStyle { Celebration = "celebration", Fireworks = "fireworks", Lasers = "lasers", Love = "love", Confetti = "confetti", Balloons = "balloons", Spotlight = "spotlight", Echo = "echo", Invisible = "invisible", Gentle = "gentle", Loud = "loud", Slam = "slam" }
 }
@@ -1636,6 +1641,32 @@ pub struct CampaignStatus {
     pub message: Option<String>,
     #[serde(rename = "stage", default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A WhatsApp call-to-action button: a label of at most 20 characters that opens an HTTPS link."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WhatsAppCta {
+    #[serde(rename = "display_text")]
+    pub display_text: String,
+    #[serde(rename = "url")]
+    pub url: String,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "An approved WhatsApp template to send: its name, its language (the API's default `en_US`) and the values of its variables."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WhatsAppTemplate {
+    #[serde(rename = "name")]
+    pub name: String,
+    #[serde(rename = "language", default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(rename = "variables", default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<serde_json::Value>,
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

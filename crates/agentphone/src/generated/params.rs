@@ -1487,7 +1487,7 @@ impl Request for StreamCallTranscriptParams {
     }
 }
 
-#[doc = "Parameters of `messages.send`: Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out."]
+#[doc = "Parameters of `messages.send`: Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SendMessageParams {
     #[doc = "Agent sending the message."]
@@ -1499,7 +1499,7 @@ pub struct SendMessageParams {
     #[doc = "Start a new iMessage group with these (instead of to_number)."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
-    #[doc = "Text (may be empty for a media carousel)."]
+    #[doc = "Text; always sent, empty when not given (the API requires it: send media or a template with no text)."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[doc = "One attachment (deprecated: use media_urls)."]
@@ -1520,6 +1520,21 @@ pub struct SendMessageParams {
     #[doc = "Reply in thread to this message."]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_message_id: Option<String>,
+    #[doc = "`whatsapp` sends over WhatsApp (the project's WhatsApp connection must be set up); otherwise the number's own channel."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<SendChannel>,
+    #[doc = "WhatsApp only: 1 to 3 quick-reply buttons of at most 20 characters (media_urls become the header). Excludes list, cta and template."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buttons: Option<Vec<String>>,
+    #[doc = "WhatsApp only: a list message of at most 10 rows. Excludes buttons, cta and template; no media."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<serde_json::Map<String, serde_json::Value>>,
+    #[doc = "WhatsApp only: a call-to-action button. Excludes buttons, list and template; no media."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cta: Option<WhatsAppCta>,
+    #[doc = "WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media."]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<WhatsAppTemplate>,
 }
 
 impl Request for SendMessageParams {
@@ -1540,7 +1555,7 @@ impl Endpoint for SendMessageParams {
     }
 }
 
-#[doc = "Parameters of `messages.react`: React to an iMessage (tapback or emoji)."]
+#[doc = "Parameters of `messages.react`: React to an iMessage or WhatsApp message (tapback or emoji)."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SendReactionParams {
     #[doc = "The id of the message. Required."]

@@ -355,12 +355,12 @@ impl Client {
 }
 
 impl MessagesResource<'_> {
-    #[doc = "Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out."]
+    #[doc = "Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out."]
     pub async fn send(&self, params: &SendMessageParams) -> Result<SendMessageResponse> {
         self.client.send(params).await
     }
 
-    #[doc = "React to an iMessage (tapback or emoji)."]
+    #[doc = "React to an iMessage or WhatsApp message (tapback or emoji)."]
     pub async fn react(&self, params: &SendReactionParams) -> Result<Reaction> {
         self.client.send(params).await
     }

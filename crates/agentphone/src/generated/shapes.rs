@@ -920,6 +920,23 @@ pub static CAMPAIGN_STATUS: ModelShape = ModelShape {
     ],
 };
 
+pub static WHATS_APP_CTA: ModelShape = ModelShape {
+    name: "WhatsAppCta",
+    fields: &[
+        FieldShape { wire: "display_text", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "url", aliases: &[], shape: Shape::String, required: true, secret: false },
+    ],
+};
+
+pub static WHATS_APP_TEMPLATE: ModelShape = ModelShape {
+    name: "WhatsAppTemplate",
+    fields: &[
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: true, secret: false },
+        FieldShape { wire: "language", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "variables", aliases: &[], shape: Shape::Json, required: false, secret: false },
+    ],
+};
+
 pub static SIGN_UP_STARTED: ModelShape = ModelShape {
     name: "SignUpStarted",
     fields: &[

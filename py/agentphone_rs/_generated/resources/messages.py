@@ -21,27 +21,32 @@ class MessagesResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
-        """Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.
+    def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
+        """Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out.
 
         Args:
             agent_id: Agent sending the message.
             to_number: Recipient: phone number, short code, email (iMessage) or `grp_` group id.
             recipients: Start a new iMessage group with these (instead of to_number).
-            body: Text (may be empty for a media carousel).
+            body: Text; always sent, empty when not given (the API requires it: send media or a template with no text).
             media_url: One attachment (deprecated: use media_urls).
             media_urls: Attachments; 2-20 images make an iMessage carousel.
             number_id: Send from this number.
             from_number: Send from this number (E.164).
             send_style: iMessage effect. One of: celebration, fireworks, lasers, love, confetti, balloons, spotlight, echo, invisible, gentle, loud, slam.
             reply_to_message_id: Reply in thread to this message.
+            channel: `whatsapp` sends over WhatsApp (the project's WhatsApp connection must be set up); otherwise the number's own channel. One of: whatsapp.
+            buttons: WhatsApp only: 1 to 3 quick-reply buttons of at most 20 characters (media_urls become the header). Excludes list, cta and template.
+            list: WhatsApp only: a list message of at most 10 rows. Excludes buttons, cta and template; no media.
+            cta: WhatsApp only: a call-to-action button. Excludes buttons, list and template; no media.
+            template: WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
-        return self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id}), SendMessageResponse, timeout, extra_headers)
+        return self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers)
 
     def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Reaction:
-        """React to an iMessage (tapback or emoji).
+        """React to an iMessage or WhatsApp message (tapback or emoji).
 
         Args:
             message_id: The id of the message.
@@ -60,27 +65,32 @@ class AsyncMessagesResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
-        """Send an SMS, MMS or iMessage. Never retried once sent: a 409 means it may have gone out.
+    async def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
+        """Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out.
 
         Args:
             agent_id: Agent sending the message.
             to_number: Recipient: phone number, short code, email (iMessage) or `grp_` group id.
             recipients: Start a new iMessage group with these (instead of to_number).
-            body: Text (may be empty for a media carousel).
+            body: Text; always sent, empty when not given (the API requires it: send media or a template with no text).
             media_url: One attachment (deprecated: use media_urls).
             media_urls: Attachments; 2-20 images make an iMessage carousel.
             number_id: Send from this number.
             from_number: Send from this number (E.164).
             send_style: iMessage effect. One of: celebration, fireworks, lasers, love, confetti, balloons, spotlight, echo, invisible, gentle, loud, slam.
             reply_to_message_id: Reply in thread to this message.
+            channel: `whatsapp` sends over WhatsApp (the project's WhatsApp connection must be set up); otherwise the number's own channel. One of: whatsapp.
+            buttons: WhatsApp only: 1 to 3 quick-reply buttons of at most 20 characters (media_urls become the header). Excludes list, cta and template.
+            list: WhatsApp only: a list message of at most 10 rows. Excludes buttons, cta and template; no media.
+            cta: WhatsApp only: a call-to-action button. Excludes buttons, list and template; no media.
+            template: WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
         """
-        return await self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id}), SendMessageResponse, timeout, extra_headers)
+        return await self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers)
 
     async def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Reaction:
-        """React to an iMessage (tapback or emoji).
+        """React to an iMessage or WhatsApp message (tapback or emoji).
 
         Args:
             message_id: The id of the message.
