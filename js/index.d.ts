@@ -3,7 +3,7 @@
 // webhook helpers are declared here.
 
 import type { Readable } from 'node:stream';
-import type { Resources, CallEndedData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated/index.js';
+import type { Resources, CallEndedData, ContactSharedEventData, MessageEventData, ReactionEventData, HistoryItem, VoiceReply } from './generated/index.js';
 
 export * from './generated/index.js';
 
@@ -98,10 +98,11 @@ export type WebhookEvent =
   | (WebhookEventBase & { kind: 'message'; data: MessageEventData })
   | (WebhookEventBase & { kind: 'call_ended'; data: CallEndedData })
   | (WebhookEventBase & { kind: 'reaction'; data: ReactionEventData })
+  | (WebhookEventBase & { kind: 'contact_shared'; data: ContactSharedEventData })
   | (WebhookEventBase & { kind: 'other'; data: unknown });
 
 export interface WebhookEventBase {
-  event: 'agent.message' | 'agent.call_ended' | 'agent.reaction' | (string & {});
+  event: 'agent.message' | 'agent.call_ended' | 'agent.reaction' | 'agent.contact_shared' | (string & {});
   channel: string | null;
   timestamp: string | null;
   agentId: string | null;

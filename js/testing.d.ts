@@ -54,6 +54,8 @@ export interface InboundMessage {
   body?: string;
   channel?: 'sms' | 'mms' | 'imessage' | 'whatsapp';
   mediaUrls?: string[];
+  /** A contact card shared with the number: the webhook gets `agent.contact_shared`. */
+  sharedContact?: { name?: string; phoneNumbers?: string[]; emails?: string[]; organization?: string };
   /** Answer after the webhook delivery (and its redeliveries) finished. */
   wait?: boolean;
 }

@@ -93,9 +93,12 @@ export class Sandbox extends Project {
     return new Project(this, await this.#newKey());
   }
 
-  /** Someone texts `to` (a number of any project); the agent's webhook gets a signed `agent.message`. */
-  injectMessage({ to, from, body = '', channel, mediaUrls, wait = false }) {
-    return this.control('POST', '/sandbox/inbound/message', undefined, snakeCase({ to, from, body, channel, mediaUrls, wait }));
+  /**
+   * Someone texts `to` (a number of any project); the agent's webhook gets a signed `agent.message`
+   * (`agent.contact_shared` with `sharedContact`, a card such as `{ name, phoneNumbers }`).
+   */
+  injectMessage({ to, from, body = '', channel, mediaUrls, sharedContact, wait = false }) {
+    return this.control('POST', '/sandbox/inbound/message', undefined, snakeCase({ to, from, body, channel, mediaUrls, sharedContact, wait }));
   }
 
   /** Someone calls `to`; `script` is what the caller says, turn by turn. */

@@ -58,7 +58,7 @@ export type UsagePeriod = 'week' | 'month' | 'year';
 export type TranscriptRole = 'user' | 'agent';
 
 /** What a webhook delivery reports. */
-export type WebhookEventType = 'agent.message' | 'agent.call_ended' | 'agent.reaction';
+export type WebhookEventType = 'agent.message' | 'agent.call_ended' | 'agent.reaction' | 'agent.contact_shared';
 
 /** What the call does after a voice reply is spoken. */
 export type VoiceAction = 'transfer' | 'hangup';
@@ -916,6 +916,32 @@ export interface CallEndedData {
   summary?: string | null;
   userSentiment?: string | null;
   callSuccessful?: boolean | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** `agent.contact_shared`: someone shared a contact card with one of your numbers. The REST reference names the event, not its fields: the SDK reads those of `agent.message`, with the card in `shared_contact`; anything else is kept in `extra`. */
+export interface ContactSharedEventData {
+  messageId?: string | null;
+  conversationId?: string | null;
+  numberId?: string | null;
+  from?: string | null;
+  to?: string | null;
+  /** The sender, when they are in your contacts. */
+  contact?: EventContact | null;
+  /** The card that was shared. */
+  sharedContact?: SharedContact | null;
+  receivedAt?: string | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  [field: string]: unknown;
+}
+
+/** A contact card shared in a conversation. */
+export interface SharedContact {
+  name?: string | null;
+  phoneNumbers?: string[] | null;
+  emails?: string[] | null;
+  organization?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }

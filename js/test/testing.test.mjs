@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError, BadRequestError, ConfigurationError, ConflictError } from 'agentphone-rs';
+import { constructEvent, AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError, BadRequestError, ConfigurationError, ConflictError } from 'agentphone-rs';
 import { startSandbox, SandboxError } from 'agentphone-rs/testing';
 
 const bin = fileURLToPath(new URL('../bin/agentphone.js', import.meta.url));
@@ -74,6 +74,24 @@ test('the sign-up flow needs no key', async () => {
   assert.equal((await client.agents.get(account.agent_id)).name, 'Ava');
   await assert.rejects(signup.agents.list(), (error) => error instanceof ConfigurationError && /list_agents needs an API key/.test(error.message));
   await assert.rejects(signup.signup.start({ humanEmail: 'owner@example.net' }), ConflictError);
+});
+
+test('a shared contact card arrives as a typed event', async () => {
+  const project = await sandbox.project();
+  const client = project.client();
+  const agent = await client.agents.create({ name: 'Ava' });
+  const number = await client.numbers.buy({ agentId: agent.id });
+  const sink = `cards-${agent.id}`;
+  const hook = await client.webhooks.set({ url: sandbox.sinkUrl(sink) });
+  await sandbox.injectMessage({ to: number.phoneNumber, from: '+14155550100', sharedContact: { name: 'Jo', phoneNumbers: ['+14155550101'] }, wait: true });
+  const [received] = await sandbox.sink(sink);
+  const headers = { 'x-webhook-signature': received.signature, 'x-webhook-timestamp': received.timestamp, 'x-webhook-id': received.deliveryId };
+  const event = constructEvent(received.body, headers, { secret: hook.secret });
+  assert.equal(event.kind, 'contact_shared');
+  if (event.kind !== 'contact_shared') return;
+  assert.deepEqual(event.data.sharedContact.phoneNumbers, ['+14155550101']);
+  assert.equal(event.data.from, '+14155550100');
+  assert.equal(event.deliveryId, received.deliveryId);
 });
 
 test('the agentphone command runs from the package', () => {

@@ -159,16 +159,17 @@ class Sandbox(Project):
         body: str = "",
         channel: Optional[Literal["sms", "mms", "imessage", "whatsapp"]] = None,
         media_urls: Optional[List[str]] = None,
+        shared_contact: Optional[Dict[str, Any]] = None,
         wait: bool = False,
     ) -> Dict[str, Any]:
         """Someone texts ``to`` (a number of any project): the message is recorded and the agent's
-        webhook gets a signed ``agent.message``. ``wait`` answers after the delivery (and its
-        redeliveries) finished."""
+        webhook gets a signed ``agent.message`` (``agent.contact_shared`` with ``shared_contact``,
+        a card such as ``{"name": ..., "phoneNumbers": [...]}``). ``wait`` answers after the
+        delivery (and its redeliveries) finished."""
         message: Dict[str, Any] = {"to": to, "from": from_, "body": body, "wait": wait}
-        if channel is not None:
-            message["channel"] = channel
-        if media_urls is not None:
-            message["media_urls"] = media_urls
+        for name, value in (("channel", channel), ("media_urls", media_urls), ("shared_contact", shared_contact)):
+            if value is not None:
+                message[name] = value
         return dict(self._control("POST", "/sandbox/inbound/message", None, message))
 
     def inject_call(self, *, to: str, from_: str, script: Optional[List[str]] = None) -> Dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, 
 
 from . import _native
 from ._generated.errors import WebhookVerificationError
-from ._generated.models import CallEndedData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
+from ._generated.models import CallEndedData, ContactSharedEventData, HistoryItem, MessageEventData, ReactionEventData, VoiceReply
 
 __all__ = [
     "DELIVERY_ID_HEADER",
@@ -105,7 +105,7 @@ def _verification_args(
     )
 
 
-EventData = Union[MessageEventData, CallEndedData, ReactionEventData, Dict[str, Any]]
+EventData = Union[MessageEventData, CallEndedData, ReactionEventData, ContactSharedEventData, Dict[str, Any]]
 
 
 class DeliveryStore(Protocol):
@@ -140,7 +140,8 @@ _PROCESS_STORE = MemoryDeliveryStore()
 
 
 class WebhookEvent:
-    """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction`` or newer),
+    """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction``,
+    ``agent.contact_shared`` or newer),
     ``channel``, typed ``data``, and ``raw``, the payload as received."""
 
     __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "delivery_id", "_voice_turn")
@@ -158,7 +159,7 @@ class WebhookEvent:
         self.test: bool = parsed["test"]
         self.raw: Dict[str, Any] = parsed["raw"]
         self._voice_turn: bool = parsed["is_voice_turn"]
-        kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData}
+        kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData, "contact_shared": ContactSharedEventData}
         model = kinds.get(parsed["kind"])
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
 

@@ -106,3 +106,20 @@ def test_the_sign_up_flow_needs_no_key(agentphone_sandbox: Sandbox, monkeypatch:
         signup.agents.list()
     with pytest.raises(agentphone_rs.ConflictError):
         signup.signup.start(human_email="owner@example.org")
+
+
+def test_a_shared_contact_card_arrives_as_a_typed_event(agentphone_sandbox: Sandbox, agentphone_client: agentphone_rs.AgentPhone) -> None:
+    from agentphone_rs.webhooks import construct_event
+
+    agent = agentphone_client.agents.create(name="Ava")
+    number = agentphone_client.numbers.buy(agent_id=agent.id)
+    hook = agentphone_client.webhooks.set(url=agentphone_sandbox.sink_url(f"cards-{agent.id}"))
+    card = {"name": "Jo", "phoneNumbers": ["+14155550101"]}
+    agentphone_sandbox.inject_message(to=number.phone_number or "", from_="+14155550100", shared_contact=card, wait=True)
+    [received] = agentphone_sandbox.sink(f"cards-{agent.id}")
+    headers = {"x-webhook-signature": received["signature"], "x-webhook-timestamp": received["timestamp"], "x-webhook-id": received["deliveryId"]}
+    event = construct_event(received["body"], headers, secret=hook.secret or "")
+    assert (event.event, received["eventType"]) == ("agent.contact_shared", "agent.contact_shared")
+    assert isinstance(event.data, agentphone_rs.ContactSharedEventData)
+    assert event.data.shared_contact is not None and event.data.shared_contact.phone_numbers == ["+14155550101"]
+    assert event.data.from_number == "+14155550100" and event.delivery_id == received["deliveryId"]

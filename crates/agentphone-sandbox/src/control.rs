@@ -8,8 +8,9 @@
 //! - `POST /sandbox/balance {"cents"}`: set the calling project's balance.
 //! - `GET /sandbox/stats`: what the sandbox did (requests, faults, messages, calls, numbers); with a
 //!   key, also that project's requests by operation and counts of what it holds (`project`).
-//! - `POST /sandbox/inbound/message {"to", "from", "body", "channel"?, "media_urls"?, "wait"?}`:
-//!   someone texts one of your numbers; the agent's webhook gets a signed `agent.message`.
+//! - `POST /sandbox/inbound/message {"to", "from", "body", "channel"?, "media_urls"?, "wait"?,
+//!   "shared_contact"?}`: someone texts one of your numbers; the agent's webhook gets a signed
+//!   `agent.message` (`agent.contact_shared` when they shared a contact card).
 //! - `POST /sandbox/inbound/call {"to", "from", "script"?}`: someone calls one of your numbers.
 //! - `POST /sandbox/sink/{name}`: a webhook endpoint inside the sandbox, for runners that cannot
 //!   listen themselves. It records each delivery (verify it with the secret), answers 200 (or
@@ -152,6 +153,9 @@ struct InboundMessage {
     /// Answer only after the webhook delivery finished (with its redeliveries).
     #[serde(default)]
     wait: bool,
+    /// A contact card shared with the number: the webhook gets `agent.contact_shared`.
+    #[serde(default)]
+    shared_contact: Option<Value>,
 }
 
 /// The project that owns `phone`, and the number.
@@ -211,9 +215,16 @@ async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Res
                 "message": body.body, "mediaUrl": body.media_urls.first(), "mediaUrls": body.media_urls,
                 "direction": "inbound", "receivedAt": iso_ms(now_ms),
             });
+            let (event, data) = match &body.shared_contact {
+                Some(card) => ("agent.contact_shared", json!({
+                    "messageId": data["messageId"], "conversationId": data["conversationId"], "numberId": data["numberId"],
+                    "from": data["from"], "to": data["to"], "contact": data["contact"], "sharedContact": card, "receivedAt": data["receivedAt"],
+                })),
+                None => ("agent.message", data),
+            };
             let metadata = project.conversations.get(&conversation_id).and_then(|c| c.conversation.metadata.clone()).map(Value::Object);
             let envelope = Envelope {
-                event: "agent.message",
+                event,
                 channel: channel.clone(),
                 agent_id: number.agent_id.clone(),
                 data,
@@ -226,7 +237,7 @@ async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Res
                 webhook,
                 to_agent_webhook: own,
                 agent_id: number.agent_id.clone(),
-                event: "agent.message",
+                event,
                 channel: channel.clone(),
                 message_id: Some(message_id.clone()),
                 body: envelope.to_json(now),

@@ -17,7 +17,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use web_time::{SystemTime, UNIX_EPOCH};
 
-use crate::models::{CallEndedData, MessageEventData, ReactionEventData, VoiceReply, WebhookEventEnvelope, WebhookEventType};
+use crate::models::{
+    CallEndedData, ContactSharedEventData, MessageEventData, ReactionEventData, VoiceReply, WebhookEventEnvelope, WebhookEventType,
+};
 
 /// Header with the signature, `sha256=<hex>`.
 pub const SIGNATURE_HEADER: &str = "X-Webhook-Signature";
@@ -230,6 +232,8 @@ pub enum EventData {
     Message(Box<MessageEventData>),
     CallEnded(Box<CallEndedData>),
     Reaction(Box<ReactionEventData>),
+    /// `agent.contact_shared`: a contact card shared with one of your numbers.
+    ContactShared(Box<ContactSharedEventData>),
     /// An event this SDK version does not know.
     Other(serde_json::Value),
 }
@@ -254,6 +258,7 @@ impl WebhookEvent {
             WebhookEventType::AgentMessage => EventData::Message(Box::new(decode_data(data)?)),
             WebhookEventType::AgentCallEnded => EventData::CallEnded(Box::new(decode_data(data)?)),
             WebhookEventType::AgentReaction => EventData::Reaction(Box::new(decode_data(data)?)),
+            WebhookEventType::AgentContactShared => EventData::ContactShared(Box::new(decode_data(data)?)),
             WebhookEventType::Other(_) => EventData::Other(data),
         };
         Ok(Self { envelope, data, raw, delivery_id: None })

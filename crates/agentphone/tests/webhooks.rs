@@ -159,12 +159,22 @@ fn the_bindings_read_events_as_the_typed_events_do() {
     let ended = br#"{"event":"agent.call_ended","data":{"callId":"c","durationSeconds":12,"transcript":[{"role":"user","content":"Bye"}],"later":1}}"#;
     let reaction =
         br#"{"event":"agent.reaction","channel":"imessage","data":{"reactionType":"love","fromNumber":"+1","messageMediaUrls":[]}}"#;
-    for body in [BODY, &voice[..], ended, reaction, br#"{"event":"call.transferred","data":{"x":1}}"#, br#"{"event":"agent.message"}"#] {
+    let shared = br#"{"event":"agent.contact_shared","channel":"imessage","data":{"from":"+14155550100","sharedContact":{"name":"Jo","phoneNumbers":["+14155550101"]},"vcf":"BEGIN:VCARD"}}"#;
+    let EventData::ContactShared(card) = WebhookEvent::parse(shared).unwrap().data else { panic!("a typed contact_shared event") };
+    assert_eq!(
+        (card.from_number.as_deref(), card.shared_contact.unwrap().phone_numbers.unwrap()[0].as_str()),
+        (Some("+14155550100"), "+14155550101")
+    );
+    assert_eq!(card.extra["vcf"], "BEGIN:VCARD", "unknown fields are kept");
+    for body in
+        [BODY, &voice[..], ended, reaction, shared, br#"{"event":"call.transferred","data":{"x":1}}"#, br#"{"event":"agent.message"}"#]
+    {
         let typed = WebhookEvent::parse(body).unwrap();
         let data = match &typed.data {
             EventData::Message(data) => serde_json::to_value(data).unwrap(),
             EventData::CallEnded(data) => serde_json::to_value(data).unwrap(),
             EventData::Reaction(data) => serde_json::to_value(data).unwrap(),
+            EventData::ContactShared(data) => serde_json::to_value(data).unwrap(),
             EventData::Other(data) => data.clone(),
         };
         let document = event_json(body).unwrap();

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from .._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "WhatsAppCta", "WhatsAppTemplate", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendChannel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ContactSharedEventData", "SharedContact", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "WhatsAppCta", "WhatsAppTemplate", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendChannel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -867,6 +867,32 @@ class CallEndedData(Model):
     user_sentiment: Optional[str]
     call_successful: Optional[bool]
 
+class ContactSharedEventData(Model):
+    """`agent.contact_shared`: someone shared a contact card with one of your numbers. The REST reference names the event, not its fields: the SDK reads those of `agent.message`, with the card in `shared_contact`; anything else is kept in `extra`."""
+
+    __slots__ = ()
+
+    message_id: Optional[str]
+    conversation_id: Optional[str]
+    number_id: Optional[str]
+    from_number: Optional[str]
+    to_number: Optional[str]
+    contact: Optional[EventContact]
+    """The sender, when they are in your contacts."""
+    shared_contact: Optional[SharedContact]
+    """The card that was shared."""
+    received_at: Optional[str]
+
+class SharedContact(Model):
+    """A contact card shared in a conversation."""
+
+    __slots__ = ()
+
+    name: Optional[str]
+    phone_numbers: Optional[List[str]]
+    emails: Optional[List[str]]
+    organization: Optional[str]
+
 class ReactionEventData(Model):
     """`agent.reaction`: an iMessage tapback. Senders are `fromNumber` here (`from` accepted)."""
 
@@ -1147,6 +1173,8 @@ HistoryItem._fields = {"message_id": ("messageId", None), "content": ("content",
 EventGroup._fields = {"is_group": ("isGroup", None), "group_id": ("groupId", None), "group_name": ("groupName", None), "group_icon_url": ("groupIconUrl", None), "participants": ("participants", GroupParticipant)}
 MessageEventData._fields = {"message_id": ("messageId", None), "conversation_id": ("conversationId", None), "number_id": ("numberId", None), "from_number": ("from", None), "to_number": ("to", None), "contact": ("contact", EventContact), "message": ("message", None), "media_url": ("mediaUrl", None), "media_urls": ("mediaUrls", None), "direction": ("direction", None), "received_at": ("receivedAt", None), "sender_identifier": ("senderIdentifier", None), "group": ("group", EventGroup), "call_id": ("callId", None), "status": ("status", None), "transcript": ("transcript", None), "confidence": ("confidence", None)}
 CallEndedData._fields = {"call_id": ("callId", None), "number_id": ("numberId", None), "from_number": ("from", None), "to_number": ("to", None), "contact": ("contact", EventContact), "direction": ("direction", None), "status": ("status", None), "started_at": ("startedAt", None), "ended_at": ("endedAt", None), "duration_seconds": ("durationSeconds", None), "disconnection_reason": ("disconnectionReason", None), "transcript": ("transcript", TranscriptTurn), "summary": ("summary", None), "user_sentiment": ("userSentiment", None), "call_successful": ("callSuccessful", None)}
+ContactSharedEventData._fields = {"message_id": ("messageId", None), "conversation_id": ("conversationId", None), "number_id": ("numberId", None), "from_number": ("from", None), "to_number": ("to", None), "contact": ("contact", EventContact), "shared_contact": ("sharedContact", SharedContact), "received_at": ("receivedAt", None)}
+SharedContact._fields = {"name": ("name", None), "phone_numbers": ("phoneNumbers", None), "emails": ("emails", None), "organization": ("organization", None)}
 ReactionEventData._fields = {"conversation_id": ("conversationId", None), "number_id": ("numberId", None), "reaction_type": ("reactionType", None), "from_number": ("fromNumber", None), "direction": ("direction", None), "message_id": ("messageId", None), "message_body": ("messageBody", None), "message_media_url": ("messageMediaUrl", None), "message_media_urls": ("messageMediaUrls", None), "created_at": ("createdAt", None)}
 WebhookEventEnvelope._fields = {"event": ("event", None), "channel": ("channel", None), "timestamp": ("timestamp", None), "agent_id": ("agentId", None), "data": ("data", None), "conversation_state": ("conversationState", None), "recent_history": ("recentHistory", HistoryItem), "test": ("test", None)}
 VoiceReply._fields = {"text": ("text", None), "hangup": ("hangup", None), "action": ("action", None), "digits": ("digits", None), "interim": ("interim", None)}

@@ -70,6 +70,8 @@ MODELS = (
     "EventGroup",
     "MessageEventData",
     "CallEndedData",
+    "ContactSharedEventData",
+    "SharedContact",
     "ReactionEventData",
     "WebhookEventEnvelope",
     "VoiceReply",

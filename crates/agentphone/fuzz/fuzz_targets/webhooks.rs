@@ -21,6 +21,7 @@ fuzz_target!(|input: &[u8]| {
                 EventData::Message(data) => serde_json::to_value(data).unwrap(),
                 EventData::CallEnded(data) => serde_json::to_value(data).unwrap(),
                 EventData::Reaction(data) => serde_json::to_value(data).unwrap(),
+                EventData::ContactShared(data) => serde_json::to_value(data).unwrap(),
                 EventData::Other(data) => data.clone(),
             };
             assert_eq!(document["envelope"], serde_json::to_value(&typed.envelope).unwrap());

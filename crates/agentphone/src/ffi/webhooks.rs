@@ -148,6 +148,7 @@ pub fn event_json(body: &[u8]) -> Result<Value, WebhookError> {
         WebhookEventType::AgentMessage => ("message", by_shape(&shapes::MESSAGE_EVENT_DATA, data, "data.")?),
         WebhookEventType::AgentCallEnded => ("call_ended", by_shape(&shapes::CALL_ENDED_DATA, data, "data.")?),
         WebhookEventType::AgentReaction => ("reaction", by_shape(&shapes::REACTION_EVENT_DATA, data, "data.")?),
+        WebhookEventType::AgentContactShared => ("contact_shared", by_shape(&shapes::CONTACT_SHARED_EVENT_DATA, data, "data.")?),
         WebhookEventType::Other(_) => ("other", envelope.get("data").cloned().unwrap_or_default()),
     };
     let is_voice_turn = webhook::voice_turn(envelope.get("channel").and_then(Value::as_str), kind == "message");

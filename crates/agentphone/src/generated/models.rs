@@ -95,7 +95,7 @@ TranscriptRole { User = "user", Agent = "agent" }
 
 crate::open_enum! {
 #[doc = "What a webhook delivery reports."]
-WebhookEventType { AgentMessage = "agent.message", AgentCallEnded = "agent.call_ended", AgentReaction = "agent.reaction" }
+WebhookEventType { AgentMessage = "agent.message", AgentCallEnded = "agent.call_ended", AgentReaction = "agent.reaction", AgentContactShared = "agent.contact_shared" }
 }
 
 crate::open_enum! {
@@ -1522,6 +1522,48 @@ pub struct CallEndedData {
     pub user_sentiment: Option<String>,
     #[serde(rename = "callSuccessful", default, skip_serializing_if = "Option::is_none")]
     pub call_successful: Option<bool>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "`agent.contact_shared`: someone shared a contact card with one of your numbers. The REST reference names the event, not its fields: the SDK reads those of `agent.message`, with the card in `shared_contact`; anything else is kept in `extra`."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactSharedEventData {
+    #[serde(rename = "messageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(rename = "numberId", default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<String>,
+    #[serde(rename = "from", alias = "fromNumber", default, skip_serializing_if = "Option::is_none")]
+    pub from_number: Option<String>,
+    #[serde(rename = "to", alias = "toNumber", default, skip_serializing_if = "Option::is_none")]
+    pub to_number: Option<String>,
+    #[doc = "The sender, when they are in your contacts."]
+    #[serde(rename = "contact", default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<EventContact>,
+    #[doc = "The card that was shared."]
+    #[serde(rename = "sharedContact", default, skip_serializing_if = "Option::is_none")]
+    pub shared_contact: Option<SharedContact>,
+    #[serde(rename = "receivedAt", default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "A contact card shared in a conversation."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SharedContact {
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "phoneNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<String>>,
+    #[serde(rename = "emails", default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+    #[serde(rename = "organization", default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

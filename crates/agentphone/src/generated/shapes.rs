@@ -851,6 +851,30 @@ pub static CALL_ENDED_DATA: ModelShape = ModelShape {
     ],
 };
 
+pub static CONTACT_SHARED_EVENT_DATA: ModelShape = ModelShape {
+    name: "ContactSharedEventData",
+    fields: &[
+        FieldShape { wire: "messageId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "conversationId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "numberId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "from", aliases: &["fromNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "to", aliases: &["toNumber"], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "contact", aliases: &[], shape: Shape::Model(&EVENT_CONTACT), required: false, secret: false },
+        FieldShape { wire: "sharedContact", aliases: &[], shape: Shape::Model(&SHARED_CONTACT), required: false, secret: false },
+        FieldShape { wire: "receivedAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+    ],
+};
+
+pub static SHARED_CONTACT: ModelShape = ModelShape {
+    name: "SharedContact",
+    fields: &[
+        FieldShape { wire: "name", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "phoneNumbers", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "emails", aliases: &[], shape: Shape::List(&Shape::String), required: false, secret: false },
+        FieldShape { wire: "organization", aliases: &[], shape: Shape::String, required: false, secret: false },
+    ],
+};
+
 pub static REACTION_EVENT_DATA: ModelShape = ModelShape {
     name: "ReactionEventData",
     fields: &[
