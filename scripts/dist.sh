@@ -46,8 +46,9 @@ addons=(linux-x64-gnu=target/dist-node/x86_64-unknown-linux-gnu/release/libagent
 if $cross; then
   step "Linux arm64 (glibc 2.17): Debian's rustc-web with build-std, zig as the linker"
   # Debian's cargo and rustc, not rustup's proxies (which have no aarch64 std); std from source.
-  arm64() { PATH="$PWD/.venv/bin:/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
-    CARGO=/usr/bin/cargo CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_TARGET_DIR="$PWD/target/cross" "$@"; }
+  root=$PWD
+  arm64() { PATH="$root/.venv/bin:/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+    CARGO=/usr/bin/cargo CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_TARGET_DIR="$root/target/cross" "$@"; }
   (cd py && arm64 maturin build --release --locked --zig --compatibility manylinux2014 --target aarch64-unknown-linux-gnu --out ../dist/python 2>&1 |
     { grep -E '^(📦 Built|💥|error)' || true; })
   auditwheel show dist/python/*aarch64.whl

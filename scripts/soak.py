@@ -4,8 +4,11 @@ that say whether it holds (not a timed test; it prints what it measured).
     .venv/bin/python scripts/soak.py [--seconds 600] [--tenants 8] [--binary target/debug/agentphone]
 
 Each tenant (its own API key) runs an agent with two numbers and a webhook into an in-sandbox sink,
-and loops: outbound messages, inbound messages (some of 64 KiB), calls, conversation and usage
-reads, contacts created and deleted. Every twentieth round it checks isolation: it sees exactly its
+and loops over fifty correspondents: outbound messages, inbound messages (some of 64 KiB), calls,
+conversation and usage reads, contacts created and deleted. The sandbox keeps its last 2,000
+messages and 200 calls per project here (`--message-capacity`, `--call-capacity`; the defaults,
+10,000 each, take longer than ten minutes of this traffic to reach), so its memory can be seen to
+level off once every bound is reached. Every twentieth round it checks isolation: it sees exactly its
 own agents and numbers, and its sink holds only its own agents' events. The sandbox runs as its
 own process (`agentphone sandbox --fast`), so its resident memory is read from /proc; it is sampled
 every 30 s and should level off. Exits non-zero on any error or isolation violation.
@@ -74,15 +77,15 @@ class Tenant(threading.Thread):
                 round_ += 1
                 phone = numbers[round_ % 2].phone_number or ""
                 steps = [
-                    ("send", lambda: client.messages.send(agent_id=agent.id, to_number=f"+1415555{random.randint(1000, 8999):04d}", body=f"round {round_}")),
+                    ("send", lambda: client.messages.send(agent_id=agent.id, to_number=f"+1415555{random.randint(1000, 1049):04d}", body=f"round {round_}")),
                     ("inbound", lambda: control(self.url, "POST", "/sandbox/inbound/message",
-                                                {"to": phone, "from": f"+1212555{random.randint(1000, 8999):04d}",
+                                                {"to": phone, "from": f"+1212555{random.randint(1000, 1049):04d}",
                                                  "body": "x" * (65536 if round_ % 25 == 0 else 1536)})),
                     ("conversations", lambda: client.conversations.list(limit=5)),
                     ("usage", lambda: client.usage.get()),
                 ]
                 if round_ % 5 == 0:
-                    steps.append(("call", lambda: client.calls.get(client.calls.make(agent_id=agent.id, to_number=f"+1415556{random.randint(1000, 8999):04d}").id)))
+                    steps.append(("call", lambda: client.calls.get(client.calls.make(agent_id=agent.id, to_number=f"+1415556{random.randint(1000, 1049):04d}").id)))
                 if round_ % 10 == 0:
                     steps.append(("contact", lambda: client.contacts.delete(client.contacts.create(name="C", phone_number=f"+1646555{random.randint(1000, 8999):04d}").id)))
                 for what, step in steps:
@@ -117,7 +120,8 @@ def main() -> int:
     parser.add_argument("--binary", default=str(ROOT / "target" / "debug" / "agentphone"))
     args = parser.parse_args()
 
-    sandbox = subprocess.Popen([args.binary, "sandbox", "--port", "0", "--fast"], stdout=subprocess.PIPE, text=True)
+    command = [args.binary, "sandbox", "--port", "0", "--fast", "--message-capacity", "2000", "--call-capacity", "200"]
+    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert sandbox.stdout is not None
     match = re.search(r"(http://127\.0\.0\.1:\d+)", sandbox.stdout.readline())
     if not match:
@@ -149,7 +153,7 @@ def main() -> int:
     print("  resident memory of the sandbox (MB): " + ", ".join(f"{s}s {mb:.1f}" for s, mb in samples))
     half = [mb for s, mb in samples if s >= samples[-1][0] / 2]
     print(f"  second half: {min(half):.1f} to {max(half):.1f} MB; start {samples[0][1]:.1f} MB, end {samples[-1][1]:.1f} MB")
-    print(f"  requests served by the sandbox: {served} ({served / max(samples[-1][0], 1):.0f}/s); made by the tenants: {sum(t.requests for t in tenants)}")
+    print(f"  API requests served by the sandbox: {served} ({served / max(samples[-1][0], 1):.0f}/s); made by the tenants: {sum(t.requests for t in tenants)}")
     print(f"  messages {stats.get('messages_sent', '?')} sent, calls {stats.get('calls_placed', '?')} placed")
     print(f"  errors: {errors}; isolation violations: {violations}")
     for tenant in tenants:

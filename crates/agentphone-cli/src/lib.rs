@@ -83,6 +83,18 @@ fn cli() -> Command {
                     .help("Active numbers a project may hold"),
             )
             .arg(
+                Arg::new("message_capacity")
+                    .long("message-capacity")
+                    .value_parser(value_parser!(usize))
+                    .help("Messages each project keeps (default 10000; the oldest go first)"),
+            )
+            .arg(
+                Arg::new("call_capacity")
+                    .long("call-capacity")
+                    .value_parser(value_parser!(usize))
+                    .help("Ended calls each project keeps (default 10000; the oldest go first)"),
+            )
+            .arg(
                 Arg::new("fast")
                     .long("fast")
                     .action(ArgAction::SetTrue)
@@ -139,6 +151,8 @@ async fn sandbox(matches: &ArgMatches) -> u8 {
         turn_delay_ms,
         balance_cents: matches.get_one::<i64>("balance_cents").copied(),
         number_limit: matches.get_one::<i64>("number_limit").copied(),
+        message_capacity: matches.get_one::<usize>("message_capacity").copied(),
+        call_capacity: matches.get_one::<usize>("call_capacity").copied(),
     }
     .config();
     let listener = match tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await {

@@ -68,7 +68,20 @@ pub(crate) fn place(cx: &mut Cx<'_>, new: NewCall<'_>) -> Call {
         system_prompt: new.system_prompt,
         greeting: new.greeting.or_else(|| new.agent.begin_message.clone()),
     };
-    cx.project().calls.insert(id.clone(), record);
+    let capacity = cx.world.config.call_capacity.max(1);
+    let project = cx.project();
+    project.calls.insert(id.clone(), record);
+    // The oldest ended calls go first; a call in progress stays whatever the count.
+    let mut forgotten = Vec::new();
+    while project.calls.len() > capacity {
+        let Some(oldest) = project.calls.values().position(|c| c.call.status != Some(CallStatus::InProgress)) else { break };
+        if let Some((old_id, _)) = project.calls.shift_remove_index(oldest) {
+            forgotten.push(old_id);
+        }
+    }
+    for old_id in forgotten {
+        cx.state.call_owner.remove(&old_id);
+    }
     cx.state.call_owner.insert(id.clone(), cx.key.clone());
     cx.state.live.insert(id.clone(), broadcast::channel(64).0);
     let (world, key) = (cx.world.clone(), cx.key.clone());

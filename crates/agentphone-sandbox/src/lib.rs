@@ -72,6 +72,9 @@ pub struct SandboxConfig {
     /// Messages a project keeps (the oldest go first, from their conversations too; usage counts
     /// what it keeps).
     pub message_capacity: usize,
+    /// Ended calls a project keeps, with their transcripts and recordings (the oldest go first;
+    /// calls in progress always stay).
+    pub call_capacity: usize,
     /// Deliveries each `/sandbox/sink/{name}` keeps (the oldest go first); bodies are kept up to
     /// 64 KiB each.
     pub sink_capacity: usize,
@@ -92,6 +95,7 @@ impl Default for SandboxConfig {
             heartbeat: Duration::from_secs(15),
             delivery_log_capacity: 1_000,
             message_capacity: 10_000,
+            call_capacity: 10_000,
             sink_capacity: 100,
             loopback_webhooks_only: false,
         }
@@ -125,6 +129,10 @@ pub struct SandboxOptions {
     pub balance_cents: Option<i64>,
     /// Active numbers a project may hold.
     pub number_limit: Option<i64>,
+    /// Messages a project keeps.
+    pub message_capacity: Option<usize>,
+    /// Ended calls a project keeps.
+    pub call_capacity: Option<usize>,
 }
 
 impl SandboxOptions {
@@ -142,6 +150,8 @@ impl SandboxOptions {
             turn_delay: self.turn_delay_ms.map_or(base.turn_delay, Duration::from_millis),
             balance_cents: self.balance_cents.unwrap_or(base.balance_cents),
             number_limit: self.number_limit.unwrap_or(base.number_limit),
+            message_capacity: self.message_capacity.unwrap_or(base.message_capacity),
+            call_capacity: self.call_capacity.unwrap_or(base.call_capacity),
             ..base
         }
     }

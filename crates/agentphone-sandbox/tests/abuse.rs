@@ -134,6 +134,34 @@ async fn what_the_sandbox_records_stays_bounded() {
     assert_eq!(kept, ["s2", "s1", "m7", "m6", "m5", "m4"], "newest first");
 }
 
+/// A project keeps its last `call_capacity` ended calls; the oldest go first, recordings with them.
+#[tokio::test]
+async fn ended_calls_are_kept_up_to_the_capacity() {
+    let sandbox = Sandbox::start(SandboxConfig { call_capacity: 2, ..SandboxConfig::fast() }).await.unwrap();
+    let client = client(&sandbox, &key());
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let call = client
+            .calls()
+            .make(&CreateCallParams { agent_id: agent.id.clone(), to_number: format!("+141555501{n:02}"), ..Default::default() })
+            .await
+            .unwrap();
+        for _ in 0..300 {
+            if client.calls().get(&call.id).await.unwrap().status != Some(CallStatus::InProgress) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        ids.push(call.id);
+    }
+    let listed = client.calls().list(&ListCallsParams::default()).await.unwrap();
+    assert_eq!(listed.total, Some(2), "{listed:?}");
+    assert_eq!(client.calls().get(&ids[0]).await.unwrap_err().status(), Some(404));
+    assert_eq!(client.calls().get_recording(&ids[1]).await.unwrap_err().status(), Some(404), "its recording went with it");
+    assert!(client.calls().get_recording(&ids[3]).await.is_ok());
+}
+
 /// Bad requests of any shape, on every route: invalid JSON or UTF-8, nesting past any parser's
 /// limit, a body over the size limit, and wrong types in every field. Each gets a 4xx in the API's
 /// error shapes, never a panic (a 500 or a dropped connection) or a hang, and the sandbox keeps
