@@ -946,7 +946,7 @@ export interface SharedContact {
   [field: string]: unknown;
 }
 
-/** `agent.reaction`: an iMessage tapback. Senders are `fromNumber` here (`from` accepted). */
+/** `agent.reaction`: an iMessage tapback or a WhatsApp reaction (the envelope's `channel` says which). Senders are `fromNumber` here (`from` accepted). */
 export interface ReactionEventData {
   conversationId?: string | null;
   numberId?: string | null;

@@ -161,6 +161,10 @@ fn the_bindings_read_events_as_the_typed_events_do() {
         br#"{"event":"agent.reaction","channel":"imessage","data":{"reactionType":"love","fromNumber":"+1","messageMediaUrls":[]}}"#;
     let shared = br#"{"event":"agent.contact_shared","channel":"imessage","data":{"from":"+14155550100","sharedContact":{"name":"Jo","phoneNumbers":["+14155550101"]},"vcf":"BEGIN:VCARD"}}"#;
     let EventData::ContactShared(card) = WebhookEvent::parse(shared).unwrap().data else { panic!("a typed contact_shared event") };
+    let whatsapp = br#"{"event":"agent.reaction","channel":"whatsapp","data":{"reactionType":"like","fromNumber":"+14155550100","messageId":"msg_1"}}"#;
+    let reacted = WebhookEvent::parse(whatsapp).unwrap();
+    assert_eq!(reacted.envelope.channel, Some(Channel::Whatsapp), "reactions arrive over WhatsApp too");
+    assert!(matches!(reacted.data, EventData::Reaction(ref r) if r.message_id.as_deref() == Some("msg_1")));
     assert_eq!(
         (card.from_number.as_deref(), card.shared_contact.unwrap().phone_numbers.unwrap()[0].as_str()),
         (Some("+14155550100"), "+14155550101")

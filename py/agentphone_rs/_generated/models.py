@@ -894,7 +894,7 @@ class SharedContact(Model):
     organization: Optional[str]
 
 class ReactionEventData(Model):
-    """`agent.reaction`: an iMessage tapback. Senders are `fromNumber` here (`from` accepted)."""
+    """`agent.reaction`: an iMessage tapback or a WhatsApp reaction (the envelope's `channel` says which). Senders are `fromNumber` here (`from` accepted)."""
 
     __slots__ = ()
 

@@ -1569,7 +1569,7 @@ pub struct SharedContact {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[doc = "`agent.reaction`: an iMessage tapback. Senders are `fromNumber` here (`from` accepted)."]
+#[doc = "`agent.reaction`: an iMessage tapback or a WhatsApp reaction (the envelope's `channel` says which). Senders are `fromNumber` here (`from` accepted)."]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReactionEventData {
     #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
