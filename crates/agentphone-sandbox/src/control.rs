@@ -12,6 +12,8 @@
 //!   "shared_contact"?}`: someone texts one of your numbers; the agent's webhook gets a signed
 //!   `agent.message` (`agent.contact_shared` when they shared a contact card).
 //! - `POST /sandbox/inbound/call {"to", "from", "script"?}`: someone calls one of your numbers.
+//! - `POST /sandbox/inbound/reaction {"message_id", "reaction", "wait"?}`: the other party reacts
+//!   to an iMessage or WhatsApp message; the webhook gets a signed `agent.reaction`.
 //! - `POST /sandbox/sink/{name}`: a webhook endpoint inside the sandbox, for runners that cannot
 //!   listen themselves. It records each delivery (verify it with the secret), answers 200 (or
 //!   `?status=N`), and answers voice turns with `{"text": "You said: ..."}`.
@@ -50,6 +52,7 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/sandbox/stats", get(stats))
         .route("/sandbox/inbound/message", post(inbound_message))
         .route("/sandbox/inbound/call", post(inbound_call))
+        .route("/sandbox/inbound/reaction", post(inbound_reaction))
         .route("/sandbox/sink/{name}", post(sink_receive).get(sink_list))
 }
 
@@ -255,6 +258,78 @@ async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Res
         }
     }
     Ok(result)
+}
+
+#[derive(Deserialize)]
+struct InboundReaction {
+    message_id: String,
+    reaction: String,
+    /// Answer only after the webhook delivery finished (with its redeliveries).
+    #[serde(default)]
+    wait: bool,
+}
+
+async fn inbound_reaction(State(world): State<Arc<World>>, Json(body): Json<InboundReaction>) -> Response {
+    let now_ms = world.clock.now_ms();
+    let now = world.now();
+    let outgoing = {
+        let mut state = world.lock();
+        let Some((key, project)) = state.projects.iter_mut().find(|(_, p)| p.messages.contains_key(&body.message_id)) else {
+            return Failure::not_found("Message").into_response();
+        };
+        let key = key.clone();
+        let Some(message) = project.messages.get_mut(&body.message_id) else { return Failure::not_found("Message").into_response() };
+        if message.channel != Channel::Imessage && message.channel != Channel::Whatsapp {
+            return Failure::bad_request("reactions are for iMessage and WhatsApp messages").into_response();
+        }
+        // The other party of the conversation reacts.
+        let from = if message.direction == MessageDirection::Inbound { message.from.clone() } else { message.to.clone() };
+        message.reactions.push(ConversationReaction {
+            id: Some(crate::ids::new_id("rxn")),
+            reaction_type: Some(body.reaction.clone()),
+            from_number: Some(from.clone()),
+            direction: Some(MessageDirection::Inbound),
+            created_at: Some(iso_ms(now_ms)),
+            ..Default::default()
+        });
+        let message = message.clone();
+        project.webhook_for(message.agent_id.as_deref()).map(|(webhook, own)| {
+            let data = json!({
+                "conversationId": message.conversation_id, "numberId": message.number_id, "reactionType": body.reaction,
+                "fromNumber": from, "direction": "inbound", "messageId": message.id, "messageBody": message.body,
+                "messageMediaUrls": message.media_urls, "createdAt": iso_ms(now_ms),
+            });
+            let envelope = Envelope {
+                event: "agent.reaction",
+                channel: message.channel.clone(),
+                agent_id: message.agent_id.clone(),
+                data,
+                conversation_state: None,
+                recent_history: None,
+                test: false,
+            };
+            Outgoing {
+                key,
+                webhook,
+                to_agent_webhook: own,
+                agent_id: message.agent_id.clone(),
+                event: "agent.reaction",
+                channel: message.channel.clone(),
+                message_id: Some(message.id.clone()),
+                body: envelope.to_json(now),
+            }
+        })
+    };
+    let mut result = json!({"messageId": body.message_id, "delivered": null});
+    if let Some(outgoing) = outgoing {
+        let delivery = delivery::deliver(world.clone(), outgoing);
+        if body.wait {
+            result["delivered"] = json!(delivery.await.ok());
+        } else {
+            tokio::spawn(delivery);
+        }
+    }
+    Json(result).into_response()
 }
 
 #[derive(Deserialize)]

@@ -580,3 +580,43 @@ async fn sub_accounts_scope_every_resource() {
     assert_eq!(stranger.agents().list(&ListAgentsParams::default()).await.unwrap_err().status(), Some(404), "another key cannot borrow it");
     assert!(parent.agents().list(&ListAgentsParams::default()).await.unwrap().data.is_empty(), "nothing landed in the parent");
 }
+
+/// The other party reacts to a WhatsApp message: the webhook gets a signed `agent.reaction` on the
+/// `whatsapp` channel, which the core reads as a typed reaction; an SMS takes no reaction.
+#[tokio::test]
+async fn reactions_arrive_over_whatsapp_too() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    let receiver = Receiver::ok().await;
+    let secret =
+        client.webhooks().set(&SetWebhookParams { url: receiver.url.clone(), ..Default::default() }).await.unwrap().secret.unwrap();
+    raw(&sandbox, Some(&key), "POST", "/integrations/whatsapp/connect", Some(json!({"code": "c", "agent_id": agent.id}))).await;
+    let send = |channel: Option<SendChannel>| SendMessageParams {
+        agent_id: Some(agent.id.clone()),
+        to_number: Some("+14155550123".into()),
+        body: Some("Table for two?".into()),
+        channel,
+        ..Default::default()
+    };
+    let sent = client.messages().send(&send(Some(SendChannel::Whatsapp))).await.unwrap();
+    let (status, _) =
+        raw(&sandbox, None, "POST", "/sandbox/inbound/reaction", Some(json!({"message_id": sent.id, "reaction": "like", "wait": true})))
+            .await;
+    assert_eq!(status, 200);
+    let delivery = receiver.deliveries().pop().unwrap();
+    let headers = delivery.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let event = Verifier::new(secret).construct_event_from_headers(&delivery.body, headers).unwrap();
+    assert_eq!(event.envelope.channel, Some(Channel::Whatsapp));
+    let EventData::Reaction(reaction) = event.data else { panic!("a typed reaction") };
+    assert_eq!(
+        (reaction.message_id.as_deref(), reaction.reaction_type.as_deref(), reaction.from_number.as_deref()),
+        (Some(sent.id.as_str()), Some("like"), Some("+14155550123"))
+    );
+
+    let sms = client.messages().send(&send(None)).await.unwrap();
+    let (status, _) =
+        raw(&sandbox, None, "POST", "/sandbox/inbound/reaction", Some(json!({"message_id": sms.id, "reaction": "like"}))).await;
+    assert_eq!(status, 400, "an SMS takes no reaction");
+}
