@@ -248,16 +248,20 @@ async fn deliver_inbound_message(world: Arc<World>, body: InboundMessage) -> Res
         });
         (message_id, conversation_id, outgoing)
     };
-    let mut result = json!({"messageId": message_id, "conversationId": conversation_id, "delivered": null});
-    if let Some(outgoing) = outgoing {
-        let delivery = delivery::deliver(world.clone(), outgoing);
-        if body.wait {
-            result["delivered"] = json!(delivery.await.ok());
-        } else {
-            tokio::spawn(delivery);
-        }
+    let delivered = send(&world, outgoing, body.wait).await;
+    Ok(json!({"messageId": message_id, "conversationId": conversation_id, "delivered": delivered}))
+}
+
+/// Starts an inbound event's delivery (with its redeliveries); with `wait`, answers whether it
+/// was delivered once they are done, else `null` at once.
+async fn send(world: &Arc<World>, outgoing: Option<Outgoing>, wait: bool) -> Value {
+    let Some(outgoing) = outgoing else { return Value::Null };
+    let delivery = delivery::deliver(world.clone(), outgoing);
+    if wait {
+        return json!(delivery.await.ok());
     }
-    Ok(result)
+    tokio::spawn(delivery);
+    Value::Null
 }
 
 #[derive(Deserialize)]
@@ -279,8 +283,8 @@ async fn inbound_reaction(State(world): State<Arc<World>>, Json(body): Json<Inbo
         };
         let key = key.clone();
         let Some(message) = project.messages.get_mut(&body.message_id) else { return Failure::not_found("Message").into_response() };
-        if message.channel != Channel::Imessage && message.channel != Channel::Whatsapp {
-            return Failure::bad_request("reactions are for iMessage and WhatsApp messages").into_response();
+        if let Err(refused) = messages::takes_reactions(&message.channel) {
+            return refused.into_response();
         }
         // The other party of the conversation reacts.
         let from = if message.direction == MessageDirection::Inbound { message.from.clone() } else { message.to.clone() };
@@ -320,16 +324,8 @@ async fn inbound_reaction(State(world): State<Arc<World>>, Json(body): Json<Inbo
             }
         })
     };
-    let mut result = json!({"messageId": body.message_id, "delivered": null});
-    if let Some(outgoing) = outgoing {
-        let delivery = delivery::deliver(world.clone(), outgoing);
-        if body.wait {
-            result["delivered"] = json!(delivery.await.ok());
-        } else {
-            tokio::spawn(delivery);
-        }
-    }
-    Json(result).into_response()
+    let delivered = send(&world, outgoing, body.wait).await;
+    Json(json!({"messageId": body.message_id, "delivered": delivered})).into_response()
 }
 
 #[derive(Deserialize)]

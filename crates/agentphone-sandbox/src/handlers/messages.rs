@@ -306,13 +306,19 @@ pub(crate) fn send_message(cx: &mut Cx<'_>, p: SendMessageParams) -> Result<Repl
     }))
 }
 
+/// Reactions exist on iMessage and WhatsApp, whoever reacts.
+pub(crate) fn takes_reactions(channel: &Channel) -> Result<(), Failure> {
+    match channel {
+        Channel::Imessage | Channel::Whatsapp => Ok(()),
+        _ => Err(Failure::bad_request("reactions are for iMessage and WhatsApp messages")),
+    }
+}
+
 pub(crate) fn send_reaction(cx: &mut Cx<'_>, p: SendReactionParams) -> Result<Reply, Failure> {
     let now_ms = cx.world.clock.now_ms();
     let project = cx.project();
     let message = project.messages.get_mut(&p.message_id).ok_or_else(|| Failure::not_found("Message"))?;
-    if message.channel != Channel::Imessage && message.channel != Channel::Whatsapp {
-        return Err(Failure::bad_request("reactions are for iMessage and WhatsApp messages"));
-    }
+    takes_reactions(&message.channel)?;
     let channel = message.channel.clone();
     let known = ReactionType::from(p.reaction.as_str()).is_known();
     if !known && p.reaction.chars().count() > 2 {
