@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentphone::table::{Method, Operation};
+use agentphone::table::Method;
 use agentphone::{OPERATIONS, RequestOptions};
 use agentphone_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -167,7 +167,7 @@ async fn replay_in(
     let operation = step["call"].as_str().unwrap().to_owned();
     let op = OPERATIONS.iter().find(|op| op.id == operation).unwrap();
     let key = run.step_key(&step);
-    let keyless = keyless(op);
+    let keyless = op.is_account_less();
     let (counts_before, requests_before) = requests_of(run, &key, keyless).await;
 
     let mut body = fault.body.clone();
@@ -293,7 +293,7 @@ async fn every_route_under_every_fault() {
     // So do the replays of keyless operations, whose faults are everyone's.
     let (alone, together): (Vec<_>, Vec<_>) = jobs.partition(|(_, doc, index, _)| {
         let op = doc.steps[*index]["call"].as_str().and_then(|id| OPERATIONS.iter().find(|op| op.id == id));
-        op.is_some_and(|op| keyless(op))
+        op.is_some_and(|op| op.is_account_less())
             || doc.steps[..*index].iter().any(|s| s.get("control").and_then(Value::as_str).is_some_and(|c| c.contains("/clock")))
     });
     // Bounded, so that a faulted step's time limit measures the fault and not the queue.
@@ -334,10 +334,4 @@ async fn every_route_under_every_fault() {
     assert!(missing.is_empty(), "routes and faults that never met a request: {missing:?}");
     assert!(tally.failures.is_empty(), "{} failing:\n{}", tally.failures.len(), tally.failures.join("\n"));
     assert_eq!(tally.duplicates, 0);
-}
-
-/// An operation made without a key and for no account (the sign-up flow): the sandbox cannot tell
-/// whose request it is.
-fn keyless(op: &Operation) -> bool {
-    !op.auth && !op.path.contains('{')
 }

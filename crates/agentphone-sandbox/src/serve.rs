@@ -164,9 +164,10 @@ where
 /// (counts for, and meets the faults of) whoever placed it; the sign-up flow has no project yet
 /// (the empty key, which no project has).
 fn public_owner(world: &World, op: &Operation, path: &str) -> Option<String> {
-    let params = wire::match_path(op, path)?;
-    // No call named: an operation made before there is any account (the sign-up flow).
-    let Some((_, call_id)) = params.into_iter().next() else { return Some(String::new()) };
+    if op.is_account_less() {
+        return Some(String::new());
+    }
+    let (_, call_id) = wire::match_path(op, path)?.into_iter().next()?;
     let call_id = percent_decode_str(call_id).decode_utf8_lossy();
     world.lock().call_owner.get(call_id.as_ref()).cloned()
 }

@@ -174,6 +174,12 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Made before there is any account (the sign-up flow): no key, and no record in the path
+    /// whose owner it could belong to.
+    pub fn is_account_less(&self) -> bool {
+        !self.auth && !self.path.contains('{')
+    }
+
     /// A list operation, whose items can be walked page by page.
     pub fn is_list(&self) -> bool {
         self.page.is_some()
