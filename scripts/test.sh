@@ -33,13 +33,13 @@ cargo build -q -p agentphone-cli --locked
 (cd py && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
 .venv/bin/mypy --strict --no-incremental py/tests/typed_example.py py/agentphone_rs/webhooks.py py/agentphone_rs/testing.py py/agentphone_rs/pytest_plugin.py
 
+step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size (before the Node tests: the package falls back to it)"
+bash scripts/wasm-build.sh
+bash scripts/wasm-size.sh
+
 step "Node package: build the addon, node --test (against the sandbox binary), tsc --strict on a typed example"
 bash scripts/node-build.sh
 (cd js && npm ci --no-audit --no-fund --loglevel=error && node --test test/*.test.mjs && npx --no-install tsc -p tsconfig.json)
-
-step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size"
-bash scripts/wasm-build.sh
-bash scripts/wasm-size.sh
 
 step "the package on wasm: in Node, in headless Chromium, in workerd, in Deno"
 (cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs test/boundary.test.mjs \

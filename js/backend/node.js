@@ -55,16 +55,28 @@ function bufferOf(payload) {
  * The wasm build, loaded synchronously: the package has no top-level await on Node, so that
  * CommonJS code can `require()` it (Node loads ES modules synchronously unless they await).
  */
-function loadWasm(require) {
-  const { initSync } = require('../wasm/agentphone_wasm.js');
+function loadWasm(require, tried) {
+  let glue;
+  try {
+    glue = require('../wasm/agentphone_wasm.js');
+  } catch (error) {
+    if (error.code !== 'MODULE_NOT_FOUND') throw error;
+    // Only a source checkout lacks it: the published package always carries the wasm build.
+    const why = tried ? `no native addon loads (${tried.join('; ')}) and ` : '';
+    throw new Error(`agentphone-rs: ${why}the wasm build is missing from ${new URL('../wasm/', import.meta.url).pathname} (in a source checkout, run scripts/wasm-build.sh)`);
+  }
+  const { initSync } = glue;
   initSync({ module: readFileSync(new URL('../wasm/agentphone_wasm_bg.wasm', import.meta.url)) });
   return require('./wasm.js');
 }
 
 function choose() {
+  let tried;
   if (forced !== 'wasm') {
     const name = platform();
-    const { addon, tried } = loadAddon(name);
+    const loaded = loadAddon(name);
+    const { addon } = loaded;
+    tried = loaded.tried;
     if (addon) {
       // The addon turns panics into errors; nothing traps.
       return { BUILD: 'native', native: addon, env: process.env, isTrap: () => false, nodeReadable: (lines) => Readable.from(lines), toBytes: bufferOf, writeFile: writeFileNode };
@@ -73,7 +85,7 @@ function choose() {
       throw new Error(`agentphone-rs: AGENTPHONE_BUILD=native, but no native addon for ${name} loads (install the optional dependency agentphone-rs-${name}):\n  ${tried.join('\n  ')}`);
     }
   }
-  return loadWasm(createRequire(import.meta.url));
+  return loadWasm(createRequire(import.meta.url), tried);
 }
 
 const backend = choose();
