@@ -4,8 +4,9 @@
 # off PATH), and runs the quickstarts against the sandbox inside the packages:
 #   Python: a fresh venv, `pip install` of the wheel (timed), the README quickstart, a pytest file
 #           using the plugin's fixtures, and the `agentphone demo` console script;
-#   Node:   a fresh project with the main and platform tarballs (native), the README quickstart
-#           and `npx agentphone`; a fresh project with the main tarball only (wasm fallback).
+#   Node:   a fresh project with the main and platform tarballs (native), the README quickstart,
+#           `npx agentphone` and the testing example under vitest and jest; a fresh project with the
+#           main tarball only (wasm fallback).
 #   scripts/package-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +73,12 @@ node quickstart.mjs | tee quickstart.out
 grep -qE '^msg_\w+ sms \+14155550100$' quickstart.out && tail -1 quickstart.out | grep -qx '404 Agent not found'
 [ "$(node -p "require('agentphone-rs').BUILD")" = native ]
 npx --no-install agentphone --version
+# The README's testing example, as written under vitest, and under jest in its ESM mode.
+npm install -q --no-audit --no-fund --loglevel=error "vitest@4.1.12" "jest@30.5.2"
+block "$root/js/README.md" "js vitest" >sandbox.vitest.test.mjs
+sed "s/from 'vitest'/from '@jest\/globals'/" sandbox.vitest.test.mjs >sandbox.jest.test.mjs
+npx --no-install vitest run sandbox.vitest.test.mjs
+NODE_OPTIONS=--experimental-vm-modules npx --no-install jest --testMatch '**/*.jest.test.mjs' 2>&1 | grep -v ExperimentalWarning
 
 echo "==> Node: the main package alone (no platform package: the wasm build)"
 mkdir "$work/node-wasm" && cd "$work/node-wasm"
