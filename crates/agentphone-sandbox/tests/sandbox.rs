@@ -582,6 +582,32 @@ async fn sub_accounts_scope_every_resource() {
 }
 
 /// The other party reacts to a WhatsApp message: the webhook gets a signed `agent.reaction` on the
+/// The SDKs refuse these before sending; the sandbox refuses them too, as the API does, for
+/// whatever else sends raw requests (the official SDKs, curl).
+#[tokio::test]
+async fn whatsapp_rich_kinds_and_labels_are_refused_on_the_wire() {
+    let sandbox = sandbox().await;
+    let key = key();
+    let client = client(&sandbox, &key);
+    let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
+    raw(&sandbox, Some(&key), "POST", "/integrations/whatsapp/connect", Some(json!({"code": "c", "agent_id": agent.id}))).await;
+    let send = |rich: Value| {
+        let mut body = json!({"agent_id": agent.id, "to_number": "+14155550123", "body": "Pick", "channel": "whatsapp"});
+        body.as_object_mut().unwrap().extend(rich.as_object().unwrap().clone());
+        raw(&sandbox, Some(&key), "POST", "/v1/messages", Some(body))
+    };
+    let cta = json!({"display_text": "Go", "url": "https://example.com"});
+    let refused = |(status, answer): (u16, Value)| {
+        assert_eq!(status, 422, "{answer}");
+        answer["detail"][0]["loc"][1].as_str().unwrap().to_owned()
+    };
+    assert_eq!(refused(send(json!({"buttons": ["Yes"], "cta": cta})).await), "buttons | cta");
+    assert_eq!(refused(send(json!({"buttons": ["Yes", "A button label far too long"]})).await), "buttons[1]");
+    let long = json!({"cta": {"display_text": "A link label far too long", "url": "https://example.com"}});
+    assert_eq!(refused(send(long).await), "cta.display_text");
+    assert_eq!(send(json!({"cta": cta})).await.0, 200);
+}
+
 /// `whatsapp` channel, which the core reads as a typed reaction; an SMS takes no reaction.
 #[tokio::test]
 async fn reactions_arrive_over_whatsapp_too() {

@@ -31,11 +31,18 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts,
             Some(value) => Some(check(param, param.name, &param.ty, value, true)?),
         });
     }
-    if !operation.one_of.is_empty() {
-        let given = |name: &str| operation.params.iter().zip(&checked).any(|(p, v)| p.name == name && v.is_some());
-        let set: Vec<bool> = operation.one_of.iter().map(|name| given(name)).collect();
-        validate::exactly_one(&set, operation.one_of)?;
+    let value_of = |name: &str| operation.params.iter().zip(&checked).find(|(p, _)| p.name == name).and_then(|(_, v)| v.as_ref());
+    for limit in operation.text_limits {
+        let head = limit.path.split(['.', '[']).next().unwrap_or_default();
+        if let Some(value) = value_of(head) {
+            within_chars(head.to_owned(), &limit.path[head.len()..], value, limit.max_chars)?;
+        }
     }
+    let given = |names: &[&str]| -> Vec<bool> { names.iter().map(|name| value_of(name).is_some()).collect() };
+    if !operation.one_of.is_empty() {
+        validate::exactly_one(&given(operation.one_of), operation.one_of)?;
+    }
+    validate::at_most_one(&given(operation.at_most_one), operation.at_most_one)?;
     let mut path = operation.path.to_owned();
     let mut request = RequestParts::new(operation, String::new());
     for (param, value) in operation.params.iter().zip(checked) {
@@ -105,6 +112,27 @@ fn name_arguments(operation: &Operation, args: Value) -> Result<Vec<Option<Value
         }
     }
     Ok(given)
+}
+
+/// Checks the characters of every string at `rest` (`.field` and `[]` steps, see [`TextLimit`])
+/// inside `value`, which `at` names; what is absent has nothing to check.
+///
+/// [`TextLimit`]: crate::table::TextLimit
+fn within_chars(at: String, rest: &str, value: &Value, max: usize) -> Result<(), ValidationError> {
+    if let Some(rest) = rest.strip_prefix("[]") {
+        for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+            within_chars(format!("{at}[{i}]"), rest, item, max)?;
+        }
+        return Ok(());
+    }
+    if let Some(rest) = rest.strip_prefix('.') {
+        let (key, rest) = rest.split_at(rest.find(['.', '[']).unwrap_or(rest.len()));
+        return match value.get(key) {
+            Some(inner) => within_chars(format!("{at}.{key}"), rest, inner, max),
+            None => Ok(()),
+        };
+    }
+    value.as_str().map_or(Ok(()), |text| validate::str_len(&at, text, None, Some(max)))
 }
 
 /// Deepest nesting an argument may have. Encoding JSON recurses, so a depth bomb is refused here,
@@ -262,6 +290,31 @@ mod tests {
         }
         let (field, text) = problem(&UPDATE_CONVERSATION, json!({"conversation_id": "c", "metadata": deep}));
         assert_eq!((field.as_str(), text.as_str()), ("metadata", "nested deeper than 64 levels"));
+    }
+
+    /// WhatsApp's rich kinds exclude each other, and their labels are at most 20 characters: both
+    /// refused before anything is sent, naming where.
+    #[test]
+    fn whatsapp_rich_messages_follow_their_limits() {
+        let send = |extra: Value| {
+            let mut args = json!({"agent_id": "a", "to_number": "+14155550100", "channel": "whatsapp"});
+            args.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            build(&SEND_MESSAGE, args)
+        };
+        let cta = json!({"display_text": "Open the menu", "url": "https://example.com/menu"});
+        let two = send(json!({"buttons": ["Yes"], "cta": cta})).unwrap_err();
+        assert_eq!(
+            (two.field.as_str(), two.problem.as_str()),
+            ("buttons | cta", "buttons and cta exclude each other: give at most one of buttons, list, cta, template")
+        );
+        let long = send(json!({"buttons": ["Yes", "A label far past twenty"]})).unwrap_err();
+        assert_eq!((long.field.as_str(), long.problem.as_str()), ("buttons[1]", "is 23 characters long; allowed length: at most 20"));
+        let label = send(json!({"cta": {"display_text": "See every dish we have", "url": "https://example.com"}})).unwrap_err();
+        assert_eq!(label.field, "cta.display_text");
+        // Twenty characters, counted as characters rather than bytes, are fine.
+        let sent = send(json!({"buttons": ["ééééééééééééééééééé!"], "body": "Pick one"})).unwrap().body.unwrap();
+        assert_eq!(sent["buttons"][0], "ééééééééééééééééééé!");
+        assert!(send(json!({"cta": cta})).is_ok());
     }
 
     /// The API requires `body` on a send, empty for media or a template alone: it always goes out.

@@ -130,6 +130,16 @@ impl ParamInfo {
     }
 }
 
+/// A bound on the characters of the strings at `path` inside an argument: `.field` steps into an
+/// object, `[]` into each item of a list (`buttons[]`, `cta.display_text`). A bound of one
+/// operation's nested values is a row here rather than a column of every parameter and model field,
+/// which every build would carry.
+#[derive(Debug, Clone, Copy)]
+pub struct TextLimit {
+    pub path: &'static str,
+    pub max_chars: usize,
+}
+
 /// Where a page of a list operation keeps its items, under their wire names.
 #[derive(Debug, Clone, Copy)]
 pub struct PageShape {
@@ -165,6 +175,10 @@ pub struct Operation {
     pub params: &'static [ParamInfo],
     /// Parameters of which exactly one must be given.
     pub one_of: &'static [&'static str],
+    /// Parameters that exclude each other: at most one may be given.
+    pub at_most_one: &'static [&'static str],
+    /// Bounds on the characters of strings inside arguments (WhatsApp's labels).
+    pub text_limits: &'static [TextLimit],
     /// The shape of a JSON answer (none for empty, binary and event-stream answers).
     pub shape: Option<&'static Shape>,
     /// For list operations: where a page keeps its items.

@@ -59,6 +59,18 @@ pub fn exactly_one(given: &[bool], names: &[&str]) -> Result<(), ValidationError
     Err(ValidationError::new(names.join(" | "), format!("give exactly one of {}; {what}", names.join(", "))))
 }
 
+/// Parameters that exclude each other: at most one of them may be given.
+pub fn at_most_one(given: &[bool], names: &[&str]) -> Result<(), ValidationError> {
+    let chosen: Vec<&str> = names.iter().zip(given).filter(|(_, given)| **given).map(|(name, _)| *name).collect();
+    if chosen.len() <= 1 {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        chosen.join(" | "),
+        format!("{} exclude each other: give at most one of {}", chosen.join(" and "), names.join(", ")),
+    ))
+}
+
 /// An HTTPS URL; plain `http` only to a loopback host (the local sandbox and test receivers).
 pub fn url(field: &str, value: &str) -> Result<(), ValidationError> {
     let parsed =

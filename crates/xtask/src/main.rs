@@ -87,7 +87,7 @@ fn codegen(check: bool) -> Result<(), String> {
         (root.join("js/generated/secrets.js"), node::secrets(&spec)),
         (root.join("py/agentphone_rs/_generated/names.py"), python::model_names(&spec)),
         (root.join("py/agentphone_rs/_generated/resources/__init__.py"), format!("{}\n\"\"\"One module per resource of the API, each loaded on first use.\"\"\"\n\nfrom importlib import import_module\n\n\ndef __getattr__(name: str) -> object:\n    if name.startswith(\"_\"):\n        raise AttributeError(name)\n    return import_module(f\".{{name}}\", __name__)\n", python::HEADER)),
-        (core.join("tools.json"), format!("{}\n", serde_json::to_string_pretty(&tools::document(&spec)).map_err(|e| e.to_string())?)),
+        (core.join("tools.json"), tools::document(&spec)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
     for (name, content) in python::resource_modules(&spec) {

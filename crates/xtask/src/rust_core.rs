@@ -181,7 +181,7 @@ pub fn operations(spec: &Spec) -> String {
         "//! The rows of the operation table: each operation's facts and the rules of its parameters.\n\n\
          use crate::generated::models::*;\n\
          use crate::generated::shapes;\n\
-         use crate::table::{Method, Operation, PageShape, ParamInfo, ParamLocation, ResponseKind, Shape, ValueType};\n\n",
+         use crate::table::{Method, Operation, PageShape, ParamInfo, ParamLocation, ResponseKind, Shape, TextLimit, ValueType};\n\n",
     );
     for (index, op) in spec.operations.iter().enumerate() {
         let params: Vec<String> = op
@@ -208,11 +208,13 @@ pub fn operations(spec: &Spec) -> String {
                 )
             })
             .collect();
-        let one_of: Vec<String> = op.one_of.iter().map(|n| format!("{n:?}")).collect();
+        let quoted = |names: &[String]| names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+        let text_limits: Vec<String> =
+            op.text_limits.iter().map(|l| format!("TextLimit {{ path: {:?}, max_chars: {} }}", l.path, l.max_chars)).collect();
         let (shape, page) = answer_shape(op, spec);
         let _ = writeln!(
             out,
-            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, index: {index}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], shape: {shape}, page: {page} }};\n",
+            "#[doc = {:?}]\npub static {}: Operation = Operation {{ id: {:?}, index: {index}, resource: {:?}, name: {:?}, method: Method::{}, path: {:?}, acts: {}, auth: {}, response: ResponseKind::{}, status: {}, params: &[{}], one_of: &[{}], at_most_one: &[{}], text_limits: &[{}], shape: {shape}, page: {page} }};\n",
             format!("`{}.{}`: {}", op.resource, op.method, op.doc),
             op.const_name(),
             op.id,
@@ -225,7 +227,9 @@ pub fn operations(spec: &Spec) -> String {
             response_kind(op),
             op.status,
             params.join(", "),
-            one_of.join(", "),
+            quoted(&op.one_of),
+            quoted(&op.at_most_one),
+            text_limits.join(", "),
         );
     }
     let mut by_id: Vec<(&str, usize)> = spec.operations.iter().enumerate().map(|(i, op)| (op.id.as_str(), i)).collect();

@@ -8,6 +8,7 @@ use std::path::Path;
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use serde::Deserialize;
 
+pub(crate) use crate::spec_file::TextLimit;
 use crate::spec_file::{ModelsFile, OperationsFile};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -145,6 +146,10 @@ pub struct Operation {
     pub one_of: Vec<String>,
     /// Optional parameters of which at least one must be given (the API checks; tool schemas say so).
     pub any_of: Vec<String>,
+    /// Optional parameters that exclude each other: at most one may be given.
+    pub at_most_one: Vec<String>,
+    /// Bounds on the characters of strings inside arguments, by path (`buttons[]`, `cta.display_text`).
+    pub text_limits: Vec<TextLimit>,
     pub params: Vec<Param>,
 }
 
@@ -309,9 +314,15 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
                 return Err(format!("{context}: parameter {} declared twice", p.name));
             }
         }
-        for (key, names) in [("one_of", &raw.one_of), ("any_of", &raw.any_of)] {
+        for (key, names) in [("one_of", &raw.one_of), ("any_of", &raw.any_of), ("at_most_one", &raw.at_most_one)] {
             if let Some(name) = names.iter().find(|name| !params.iter().any(|p| &p.name == *name && !p.required)) {
                 return Err(format!("{context}: {key} names {name:?}, which is not an optional parameter"));
+            }
+        }
+        for limit in &raw.text_limits {
+            let head = limit.path.split(['.', '[']).next().unwrap_or_default();
+            if !params.iter().any(|p| p.name == head) {
+                return Err(format!("{context}: text_limits path {:?} does not start at a parameter", limit.path));
             }
         }
         if raw.pages.is_some() && !matches!(response, Response::Model(_)) {
@@ -335,6 +346,8 @@ pub fn load(dir: &Path) -> Result<Spec, String> {
             items: raw.items.clone().unwrap_or_else(|| "data".into()),
             one_of: raw.one_of.clone(),
             any_of: raw.any_of.clone(),
+            at_most_one: raw.at_most_one.clone(),
+            text_limits: raw.text_limits.clone(),
             params,
         });
     }

@@ -74,6 +74,10 @@ pub(crate) struct RawOperation {
     pub(crate) one_of: Vec<String>,
     #[serde(default)]
     pub(crate) any_of: Vec<String>,
+    #[serde(default)]
+    pub(crate) at_most_one: Vec<String>,
+    #[serde(default)]
+    pub(crate) text_limits: Vec<TextLimit>,
     #[serde(default = "yes")]
     pub(crate) auth: bool,
     /// The official Python SDK has it (its requests are replayed by the wire tests).
@@ -83,6 +87,14 @@ pub(crate) struct RawOperation {
     pub(crate) query: Vec<RawParam>,
     #[serde(default)]
     pub(crate) body: Vec<RawParam>,
+}
+
+/// A bound on the characters of a string inside an argument (see `Operation::text_limits`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TextLimit {
+    pub(crate) path: String,
+    pub(crate) max_chars: u64,
 }
 
 pub(crate) fn yes() -> bool {

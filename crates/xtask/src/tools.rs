@@ -6,8 +6,11 @@ use serde_json::{Map, Value, json};
 use crate::schema::{Dialect, param_schema};
 use crate::spec::{Operation, Spec};
 
-pub fn document(spec: &Spec) -> Value {
-    Value::Array(spec.operations.iter().map(|op| tool(op, spec)).collect())
+/// The tools as a JSON array, one tool a line: compact, because every build embeds it (the wasm
+/// one included), and still one line of diff per changed tool.
+pub fn document(spec: &Spec) -> String {
+    let lines: Vec<String> = spec.operations.iter().map(|op| tool(op, spec).to_string()).collect();
+    format!("[\n{}\n]\n", lines.join(",\n"))
 }
 
 fn tool(op: &Operation, spec: &Spec) -> Value {
@@ -46,7 +49,35 @@ fn input_schema(op: &Operation, spec: &Spec) -> Value {
     if !op.any_of.is_empty() {
         schema["anyOf"] = op.any_of.iter().map(|field| json!({ "required": [field] })).collect();
     }
+    // "At most one of": no two of them together.
+    let pairs: Vec<Value> = op
+        .at_most_one
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| op.at_most_one[i + 1..].iter().map(move |b| json!({ "required": [a, b] })))
+        .collect();
+    if !pairs.is_empty() {
+        schema["not"] = json!({ "anyOf": pairs });
+    }
+    for limit in &op.text_limits {
+        if let Some(text) = at_path(&mut schema, &limit.path) {
+            text["maxLength"] = json!(limit.max_chars);
+        }
+    }
     schema
+}
+
+/// The schema of the strings at a text limit's path (`buttons[]`, `cta.display_text`).
+fn at_path<'a>(schema: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut node = schema;
+    for step in path.split('.') {
+        let (key, items) = step.strip_suffix("[]").map_or((step, false), |key| (key, true));
+        node = node.get_mut("properties")?.get_mut(key)?;
+        if items {
+            node = node.get_mut("items")?;
+        }
+    }
+    Some(node)
 }
 
 /// `send_message` as "Send message".

@@ -3,7 +3,7 @@
 
 use crate::generated::models::*;
 use crate::generated::shapes;
-use crate::table::{Method, Operation, PageShape, ParamInfo, ParamLocation, ResponseKind, Shape, ValueType};
+use crate::table::{Method, Operation, PageShape, ParamInfo, ParamLocation, ResponseKind, Shape, TextLimit, ValueType};
 
 #[doc = "`agents.list`: List agents."]
 pub static LIST_AGENTS: Operation = Operation {
@@ -62,6 +62,8 @@ pub static LIST_AGENTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AGENT_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -389,6 +391,8 @@ pub static CREATE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
 };
@@ -436,6 +440,8 @@ pub static GET_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
 };
@@ -777,6 +783,8 @@ pub static UPDATE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AGENT)),
     page: None,
 };
@@ -824,6 +832,8 @@ pub static DELETE_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::DELETE_AGENT_RESPONSE)),
     page: None,
 };
@@ -871,6 +881,8 @@ pub static ATTACH_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::ATTACH_NUMBER_RESPONSE)),
     page: None,
 };
@@ -918,6 +930,8 @@ pub static DETACH_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
 };
@@ -979,6 +993,8 @@ pub static LIST_AGENT_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -1040,6 +1056,8 @@ pub static LIST_AGENT_CONVERSATIONS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -1058,6 +1076,8 @@ pub static LIST_VOICES: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::VOICE_LIST)),
     page: None,
 };
@@ -1089,6 +1109,8 @@ pub static GET_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
 };
@@ -1164,6 +1186,8 @@ pub static SET_AGENT_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
 };
@@ -1195,6 +1219,8 @@ pub static DELETE_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
 };
@@ -1242,6 +1268,8 @@ pub static LIST_AGENT_WEBHOOK_DELIVERIES: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::List(&Shape::Model(&shapes::WEBHOOK_DELIVERY))),
     page: None,
 };
@@ -1273,6 +1301,8 @@ pub static TEST_AGENT_WEBHOOK: Operation = Operation {
         aliases: &["agentId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
     page: None,
 };
@@ -1334,6 +1364,8 @@ pub static LIST_NUMBERS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -1465,6 +1497,8 @@ pub static BUY_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
 };
@@ -1496,6 +1530,8 @@ pub static GET_NUMBER: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
 };
@@ -1557,6 +1593,8 @@ pub static UPDATE_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::PHONE_NUMBER)),
     page: None,
 };
@@ -1604,6 +1642,8 @@ pub static RELEASE_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::RELEASE_NUMBER_RESPONSE)),
     page: None,
 };
@@ -1707,6 +1747,8 @@ pub static SEARCH_AVAILABLE_NUMBERS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AVAILABLE_NUMBER_LIST)),
     page: None,
 };
@@ -1738,6 +1780,8 @@ pub static LOOKUP_NUMBERS: Operation = Operation {
         aliases: &["phoneNumbers"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::NUMBER_LOOKUP_LIST)),
     page: None,
 };
@@ -1813,6 +1857,8 @@ pub static LIST_NUMBER_MESSAGES: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::MESSAGE_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: Some("receivedAt") }),
 };
@@ -1874,6 +1920,8 @@ pub static LIST_NUMBER_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -1905,6 +1953,8 @@ pub static GET_CONTACT_CARD: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
     page: None,
 };
@@ -1994,6 +2044,8 @@ pub static SET_CONTACT_CARD: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CARD)),
     page: None,
 };
@@ -2025,6 +2077,8 @@ pub static DELETE_CONTACT_CARD: Operation = Operation {
         aliases: &["numberId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: None,
     page: None,
 };
@@ -2100,6 +2154,8 @@ pub static LIST_CONTACTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -2175,6 +2231,8 @@ pub static CREATE_CONTACT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
 };
@@ -2206,6 +2264,8 @@ pub static GET_CONTACT_CAPABILITIES: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT_CAPABILITIES)),
     page: None,
 };
@@ -2237,6 +2297,8 @@ pub static GET_CONTACT: Operation = Operation {
         aliases: &["contactId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
 };
@@ -2326,6 +2388,8 @@ pub static UPDATE_CONTACT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONTACT)),
     page: None,
 };
@@ -2357,6 +2421,8 @@ pub static DELETE_CONTACT: Operation = Operation {
         aliases: &["contactId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: None,
     page: None,
 };
@@ -2474,6 +2540,8 @@ pub static LIST_CALLS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -2661,6 +2729,8 @@ pub static CREATE_CALL: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL)),
     page: None,
 };
@@ -2722,6 +2792,8 @@ pub static CREATE_WEB_CALL: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEB_CALL)),
     page: None,
 };
@@ -2753,6 +2825,8 @@ pub static GET_CALL: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL)),
     page: None,
 };
@@ -2784,6 +2858,8 @@ pub static END_CALL: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL_ENDING)),
     page: None,
 };
@@ -2815,6 +2891,8 @@ pub static GET_CALL_RECORDING: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: None,
     page: None,
 };
@@ -2846,6 +2924,8 @@ pub static GET_CALL_TRANSCRIPT: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CALL_TRANSCRIPT_RESPONSE)),
     page: None,
 };
@@ -2877,6 +2957,8 @@ pub static STREAM_CALL_TRANSCRIPT: Operation = Operation {
         aliases: &["callId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: None,
     page: None,
 };
@@ -3106,6 +3188,8 @@ pub static SEND_MESSAGE: Operation = Operation {
         },
     ],
     one_of: &["to_number", "recipients"],
+    at_most_one: &["buttons", "list", "cta", "template"],
+    text_limits: &[TextLimit { path: "buttons[]", max_chars: 20 }, TextLimit { path: "cta.display_text", max_chars: 20 }],
     shape: Some(&Shape::Model(&shapes::SEND_MESSAGE_RESPONSE)),
     page: None,
 };
@@ -3153,6 +3237,8 @@ pub static SEND_REACTION: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::REACTION)),
     page: None,
 };
@@ -3214,6 +3300,8 @@ pub static LIST_CONVERSATIONS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: Some("total"), cursor: None }),
 };
@@ -3261,6 +3349,8 @@ pub static GET_CONVERSATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION)),
     page: None,
 };
@@ -3322,6 +3412,8 @@ pub static UPDATE_CONVERSATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION)),
     page: None,
 };
@@ -3397,6 +3489,8 @@ pub static LIST_CONVERSATION_MESSAGES: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CONVERSATION_MESSAGE_LIST)),
     page: Some(PageShape { items: "data", has_more: Some("hasMore"), total: None, cursor: Some("receivedAt") }),
 };
@@ -3428,6 +3522,8 @@ pub static SEND_TYPING_INDICATOR: Operation = Operation {
         aliases: &["conversationId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::TYPING_INDICATOR)),
     page: None,
 };
@@ -3475,6 +3571,8 @@ pub static SET_CHAT_BACKGROUND: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CHAT_BACKGROUND)),
     page: None,
 };
@@ -3506,6 +3604,8 @@ pub static REMOVE_CHAT_BACKGROUND: Operation = Operation {
         aliases: &["conversationId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: None,
     page: None,
 };
@@ -3537,6 +3637,8 @@ pub static GET_WEBHOOK: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
 };
@@ -3612,6 +3714,8 @@ pub static SET_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK)),
     page: None,
 };
@@ -3630,6 +3734,8 @@ pub static DELETE_WEBHOOK: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
 };
@@ -3691,6 +3797,8 @@ pub static LIST_WEBHOOK_DELIVERIES: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_PAGE)),
     page: Some(PageShape { items: "items", has_more: None, total: Some("total"), cursor: None }),
 };
@@ -3722,6 +3830,8 @@ pub static GET_WEBHOOK_DELIVERY_STATS: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_DELIVERY_STATS)),
     page: None,
 };
@@ -3740,6 +3850,8 @@ pub static GET_WEBHOOK_ALL_TIME_STATS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_ALL_TIME_STATS)),
     page: None,
 };
@@ -3829,6 +3941,8 @@ pub static TEST_WEBHOOK: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::WEBHOOK_TEST_RESULT)),
     page: None,
 };
@@ -3847,6 +3961,8 @@ pub static GET_USAGE: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::USAGE)),
     page: None,
 };
@@ -3878,6 +3994,8 @@ pub static GET_DAILY_USAGE: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::DAILY_USAGE)),
     page: None,
 };
@@ -3909,6 +4027,8 @@ pub static GET_MONTHLY_USAGE: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::MONTHLY_USAGE)),
     page: None,
 };
@@ -3927,6 +4047,8 @@ pub static GET_USAGE_BY_NUMBER: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::NUMBER_USAGE)),
     page: None,
 };
@@ -3974,6 +4096,8 @@ pub static GET_USAGE_BY_AGENT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::AGENT_USAGE)),
     page: None,
 };
@@ -4441,6 +4565,8 @@ pub static REGISTER_A2P: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::REGISTRATION_RESPONSE)),
     page: None,
 };
@@ -4472,6 +4598,8 @@ pub static GET_REGISTRATION_STATUS: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::CAMPAIGN_STATUS)),
     page: None,
 };
@@ -4490,6 +4618,8 @@ pub static GET_REGISTRATION: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -4691,6 +4821,8 @@ pub static UPDATE_REGISTRATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -4738,6 +4870,8 @@ pub static LIST_SUB_ACCOUNTS: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT_LIST)),
     page: None,
 };
@@ -4769,6 +4903,8 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
         aliases: &[],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
     page: None,
 };
@@ -4816,6 +4952,8 @@ pub static UPDATE_SUB_ACCOUNT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUB_ACCOUNT)),
     page: None,
 };
@@ -4847,6 +4985,8 @@ pub static DELETE_SUB_ACCOUNT: Operation = Operation {
         aliases: &["subAccountId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
 };
@@ -4878,6 +5018,8 @@ pub static GET_LOCATION: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::LOCATION)),
     page: None,
 };
@@ -4896,6 +5038,8 @@ pub static REFRESH_LOCATIONS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::LOCATION_REFRESH)),
     page: None,
 };
@@ -4914,6 +5058,8 @@ pub static LIST_SIP_TRUNKS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK_LIST)),
     page: None,
 };
@@ -4932,6 +5078,8 @@ pub static CREATE_SIP_TRUNK: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
 };
@@ -4963,6 +5111,8 @@ pub static GET_SIP_TRUNK: Operation = Operation {
         aliases: &["trunkId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
 };
@@ -5052,6 +5202,8 @@ pub static UPDATE_SIP_TRUNK: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIP_TRUNK)),
     page: None,
 };
@@ -5083,6 +5235,8 @@ pub static DELETE_SIP_TRUNK: Operation = Operation {
         aliases: &["trunkId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SUCCESS_RESPONSE)),
     page: None,
 };
@@ -5114,6 +5268,8 @@ pub static SEND_VERIFICATION: Operation = Operation {
         aliases: &["phoneNumber"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5161,6 +5317,8 @@ pub static CHECK_VERIFICATION: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5250,6 +5408,8 @@ pub static SUBMIT_FEEDBACK: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5339,6 +5499,8 @@ pub static WHATSAPP_CONNECT: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5370,6 +5532,8 @@ pub static WHATSAPP_AVAILABLE_NUMBERS: Operation = Operation {
         aliases: &["connectionId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5431,6 +5595,8 @@ pub static WHATSAPP_CONNECT_NUMBER: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5520,6 +5686,8 @@ pub static WHATSAPP_LIST_TEMPLATES: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5665,6 +5833,8 @@ pub static WHATSAPP_CREATE_TEMPLATE: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5726,6 +5896,8 @@ pub static WHATSAPP_DELETE_TEMPLATE: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5744,6 +5916,8 @@ pub static WHATSAPP_STATUS: Operation = Operation {
     status: 200,
     params: &[],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5775,6 +5949,8 @@ pub static WHATSAPP_DISCONNECT: Operation = Operation {
         aliases: &["connectionId"],
     }],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::JSON_OBJECT)),
     page: None,
 };
@@ -5822,6 +5998,8 @@ pub static SIGN_UP: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIGN_UP_STARTED)),
     page: None,
 };
@@ -5869,6 +6047,8 @@ pub static VERIFY_SIGN_UP: Operation = Operation {
         },
     ],
     one_of: &[],
+    at_most_one: &[],
+    text_limits: &[],
     shape: Some(&Shape::Model(&shapes::SIGN_UP_VERIFIED)),
     page: None,
 };
