@@ -185,10 +185,8 @@ fn check_whatsapp(project: &Project, p: &SendMessageParams, whatsapp: bool, medi
             return Err(Failure::invalid("body", "media_urls", &format!("a {first} message carries no media")));
         }
     }
-    if let Some(cta) = &p.cta {
-        if !cta.url.starts_with("https://") {
-            return Err(Failure::invalid("body", "cta.url", "must be an https URL"));
-        }
+    if p.cta.as_ref().is_some_and(|cta| !cta.url.starts_with("https://")) {
+        return Err(Failure::invalid("body", "cta.url", "must be an https URL"));
     }
     if let Some(list) = &p.list {
         let rows = |value: &serde_json::Value| value["rows"].as_array().map_or(0, Vec::len);
