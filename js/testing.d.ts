@@ -95,8 +95,17 @@ export interface SandboxOptions {
   turnDelayMs?: number;
   /** Starting balance of each project, in cents (default 10000). */
   balanceCents?: number;
-  /** Active numbers a project may hold (default 10). */
+  /** Active numbers a project may hold (default 10); with 0, signing up answers 503 (no number to give). */
   numberLimit?: number;
+  /** Messages each project keeps (default 10000; the oldest go first). */
+  messageCapacity?: number;
+  /** Ended calls each project keeps (default 10000; the oldest go first). */
+  callCapacity?: number;
+  /**
+   * Apply the API's published per-minute limits (default true: sign-up 10, its verification 20,
+   * buying a number 20, phone verification 60 and 120; 429 with `Retry-After`).
+   */
+  rateLimits?: boolean;
 }
 
 /** Starts a sandbox on a free loopback port (native addon only; on the wasm build it throws). */

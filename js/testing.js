@@ -161,15 +161,16 @@ export class Sandbox extends Project {
 
 /**
  * Starts a sandbox on a free loopback port. Options: `fast` (test timing, the default here),
- * `turnDelayMs`, `balanceCents`, `numberLimit`.
+ * `turnDelayMs`, `balanceCents`, `numberLimit`, `messageCapacity`, `callCapacity`, `rateLimits`.
  */
-export async function startSandbox({ fast = true, turnDelayMs, balanceCents, numberLimit } = {}) {
+export async function startSandbox({ fast = true, turnDelayMs, balanceCents, numberLimit, messageCapacity, callCapacity, rateLimits } = {}) {
   if (BUILD !== 'native') {
     throw new Error(
       'agentphone-rs/testing: startSandbox() runs the sandbox in the native addon, and this process uses the wasm build ' +
         '(AGENTPHONE_BUILD=wasm, or no addon for this platform). Run a sandbox with the agentphone CLI and point baseUrl at it.',
     );
   }
-  const handle = await native.NativeSandbox.start(snakeCase({ fast, turnDelayMs, balanceCents, numberLimit }));
+  const options = { fast, turnDelayMs, balanceCents, numberLimit, messageCapacity, callCapacity, rateLimits };
+  const handle = await native.NativeSandbox.start(snakeCase(options));
   return Sandbox.start(handle);
 }

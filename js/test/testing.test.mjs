@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { constructEvent, AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError, BadRequestError, ConfigurationError, ConflictError } from 'agentphone-rs';
+import { constructEvent, AgentPhone, InternalServerError, PaymentRequiredError, APIConnectionError, BadRequestError, ConfigurationError, ConflictError, RateLimitError } from 'agentphone-rs';
 import { startSandbox, SandboxError } from 'agentphone-rs/testing';
 
 const bin = fileURLToPath(new URL('../bin/agentphone.js', import.meta.url));
@@ -74,6 +74,24 @@ test('the sign-up flow needs no key', async () => {
   assert.equal((await client.agents.get(account.agent_id)).name, 'Ava');
   await assert.rejects(signup.agents.list(), (error) => error instanceof ConfigurationError && /list_agents needs an API key/.test(error.message));
   await assert.rejects(signup.signup.start({ humanEmail: 'owner@example.net' }), ConflictError);
+});
+
+test("sign-ups meet the API's per-minute limit, which rateLimits: false lifts", async () => {
+  const limited = await startSandbox();
+  const unlimited = await startSandbox({ rateLimits: false });
+  try {
+    const signup = AgentPhone.forSignUp({ baseUrl: limited.baseUrl, maxRetries: 0 });
+    for (let n = 0; n < 10; n += 1) await signup.signup.start({ humanEmail: `h${n}@example.org` });
+    const refused = (error) => error instanceof RateLimitError && error.retryAfter > 0 && error.retryAfter <= 60;
+    await assert.rejects(signup.signup.start({ humanEmail: 'late@example.org' }), refused);
+    await limited.advanceClock(60);
+    await signup.signup.start({ humanEmail: 'late@example.org' });
+    const open = AgentPhone.forSignUp({ baseUrl: unlimited.baseUrl, maxRetries: 0 });
+    for (let n = 0; n < 12; n += 1) await open.signup.start({ humanEmail: `u${n}@example.org` });
+  } finally {
+    await limited.close();
+    await unlimited.close();
+  }
 });
 
 test('a shared contact card arrives as a typed event', async () => {

@@ -113,7 +113,12 @@ class Sandbox(Project):
         fast: Test timing (the default here): calls and webhook redeliveries take milliseconds.
         turn_delay_ms: Real time between the turns of a simulated call.
         balance_cents: Starting balance of each project (default 10,000).
-        number_limit: Active numbers a project may hold (default 10).
+        number_limit: Active numbers a project may hold (default 10); with 0, signing up answers 503
+            (no number to give).
+        message_capacity: Messages each project keeps (default 10,000; the oldest go first).
+        call_capacity: Ended calls each project keeps (default 10,000; the oldest go first).
+        rate_limits: Apply the API's published per-minute limits (default True: sign-up 10, its
+            verification 20, buying a number 20, phone verification 60 and 120; 429 with Retry-After).
 
     The sandbox itself is a project too (its first one): ``sandbox.client()`` is a client of it.
     """
@@ -125,11 +130,19 @@ class Sandbox(Project):
         turn_delay_ms: Optional[int] = None,
         balance_cents: Optional[int] = None,
         number_limit: Optional[int] = None,
+        message_capacity: Optional[int] = None,
+        call_capacity: Optional[int] = None,
+        rate_limits: bool = True,
     ) -> None:
-        options: Dict[str, Any] = {"fast": fast}
-        for name, value in (("turn_delay_ms", turn_delay_ms), ("balance_cents", balance_cents), ("number_limit", number_limit)):
-            if value is not None:
-                options[name] = value
+        given = {
+            "turn_delay_ms": turn_delay_ms,
+            "balance_cents": balance_cents,
+            "number_limit": number_limit,
+            "message_capacity": message_capacity,
+            "call_capacity": call_capacity,
+        }
+        options: Dict[str, Any] = {"fast": fast, "rate_limits": rate_limits}
+        options.update((name, value) for name, value in given.items() if value is not None)
         self._native = _native.NativeSandbox(options)
         self.base_url: str = self._native.url
         super().__init__(self, self._new_key())

@@ -108,6 +108,30 @@ def test_the_sign_up_flow_needs_no_key(agentphone_sandbox: Sandbox, monkeypatch:
         signup.signup.start(human_email="owner@example.org")
 
 
+def test_sign_ups_meet_the_api_s_per_minute_limit() -> None:
+    with Sandbox() as sandbox:
+        signup = agentphone_rs.AgentPhone.for_sign_up(base_url=sandbox.base_url, max_retries=0)
+        for n in range(10):
+            signup.signup.start(human_email=f"h{n}@example.org")
+        with pytest.raises(agentphone_rs.RateLimitError) as refused:
+            signup.signup.start(human_email="late@example.org")
+        assert refused.value.retry_after is not None and 0 < refused.value.retry_after <= 60
+        sandbox.advance_clock(60)
+        signup.signup.start(human_email="late@example.org")
+    with Sandbox(rate_limits=False) as unlimited:
+        signup = agentphone_rs.AgentPhone.for_sign_up(base_url=unlimited.base_url, max_retries=0)
+        assert len([signup.signup.start(human_email=f"u{n}@example.org") for n in range(12)]) == 12
+
+
+def test_with_no_number_to_give_signing_up_answers_503() -> None:
+    with Sandbox(number_limit=0) as sandbox:
+        signup = agentphone_rs.AgentPhone.for_sign_up(base_url=sandbox.base_url, max_retries=0)
+        started = signup.signup.start(human_email="h@example.org")
+        with pytest.raises(agentphone_rs.InternalServerError) as refused:
+            signup.signup.verify(verification_id=started.verification_id, otp_code="123456")
+        assert refused.value.status_code == 503
+
+
 def test_a_shared_contact_card_arrives_as_a_typed_event(agentphone_sandbox: Sandbox, agentphone_client: agentphone_rs.AgentPhone) -> None:
     from agentphone_rs.webhooks import construct_event
 

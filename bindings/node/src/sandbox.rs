@@ -22,8 +22,8 @@ pub struct NativeSandbox {
 
 #[napi]
 impl NativeSandbox {
-    /// Starts a sandbox on a free loopback port. `options`: `{ fast, turn_delay_ms, balance_cents,
-    /// number_limit }` (snake_case: `testing.js` converts).
+    /// Starts a sandbox on a free loopback port. `options`: the fields of `SandboxOptions`
+    /// (snake_case: `testing.js` converts).
     #[napi(factory)]
     pub async fn start(options: Value) -> napi::Result<NativeSandbox> {
         let options = SandboxOptions::from_json(options).map_err(napi::Error::from_reason)?;

@@ -30,7 +30,7 @@ impl NativeSandbox {
 
 #[pymethods]
 impl NativeSandbox {
-    /// `options`: `{"fast", "turn_delay_ms", "balance_cents", "number_limit"}`.
+    /// `options`: the fields of `SandboxOptions` (`testing.Sandbox` names them).
     #[new]
     fn new(py: Python<'_>, options: &Bound<'_, PyAny>) -> PyResult<Self> {
         let options = SandboxOptions::from_json(to_json(options, "options")?).map_err(PyValueError::new_err)?;

@@ -95,6 +95,12 @@ fn cli() -> Command {
                     .help("Ended calls each project keeps (default 10000; the oldest go first)"),
             )
             .arg(
+                Arg::new("no_rate_limits")
+                    .long("no-rate-limits")
+                    .action(ArgAction::SetTrue)
+                    .help("Lift the API's per-minute limits (sign-up 10, buying a number 20, ...)"),
+            )
+            .arg(
                 Arg::new("fast")
                     .long("fast")
                     .action(ArgAction::SetTrue)
@@ -153,6 +159,7 @@ async fn sandbox(matches: &ArgMatches) -> u8 {
         number_limit: matches.get_one::<i64>("number_limit").copied(),
         message_capacity: matches.get_one::<usize>("message_capacity").copied(),
         call_capacity: matches.get_one::<usize>("call_capacity").copied(),
+        rate_limits: matches.get_flag("no_rate_limits").then_some(false),
     }
     .config();
     let listener = match tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await {

@@ -25,6 +25,7 @@ mod generated;
 mod handler;
 mod handlers;
 mod ids;
+mod rate_limits;
 mod recording;
 mod router;
 mod serve;
@@ -78,6 +79,9 @@ pub struct SandboxConfig {
     /// Deliveries each `/sandbox/sink/{name}` keeps (the oldest go first); bodies are kept up to
     /// 64 KiB each.
     pub sink_capacity: usize,
+    /// Apply the API's published per-minute limits (sign-up 10, its verification 20, buying a
+    /// number 20, phone verification 60 and 120), answering 429 with `Retry-After`.
+    pub rate_limits: bool,
     /// Deliver webhooks only to loopback hosts; any other is a failed attempt that never
     /// connects (for fuzzing, where the URLs are made up).
     pub loopback_webhooks_only: bool,
@@ -96,6 +100,7 @@ impl Default for SandboxConfig {
             delivery_log_capacity: 1_000,
             message_capacity: 10_000,
             call_capacity: 10_000,
+            rate_limits: true,
             sink_capacity: 100,
             loopback_webhooks_only: false,
         }
@@ -133,6 +138,8 @@ pub struct SandboxOptions {
     pub message_capacity: Option<usize>,
     /// Ended calls a project keeps.
     pub call_capacity: Option<usize>,
+    /// Apply the API's per-minute limits (default true).
+    pub rate_limits: Option<bool>,
 }
 
 impl SandboxOptions {
@@ -152,6 +159,7 @@ impl SandboxOptions {
             number_limit: self.number_limit.unwrap_or(base.number_limit),
             message_capacity: self.message_capacity.unwrap_or(base.message_capacity),
             call_capacity: self.call_capacity.unwrap_or(base.call_capacity),
+            rate_limits: self.rate_limits.unwrap_or(base.rate_limits),
             ..base
         }
     }

@@ -59,6 +59,10 @@ where
         if let Some(key) = project_key.as_deref().filter(|key| !key.is_empty()).or(key.as_deref()) {
             *state.project(key, &world.config).requests.entry(op.id).or_default() += 1;
         }
+        if world.config.rate_limits {
+            let now_ms = world.clock.now_ms();
+            state.rate_windows.admit(project_key.as_deref().unwrap_or_default(), op, now_ms)?;
+        }
         // Faults follow the API key, whichever sub-account a request is scoped to.
         let fault = faults::take(&mut state.faults, key.as_deref().or(project_key.as_deref()), op);
         if fault.is_some() {

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub sign_ups: HashMap<String, PendingSignUp>,
     /// Which key each signed-up email got.
     pub sign_up_accounts: HashMap<String, String>,
+    /// The per-minute limits' recent requests.
+    pub rate_windows: crate::rate_limits::Windows,
 }
 
 /// A sign-up waiting for its code.

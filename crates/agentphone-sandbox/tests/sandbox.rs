@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use agentphone::webhook::{EventData, Verifier};
 use agentphone::*;
+use agentphone_sandbox::{Sandbox, SandboxConfig};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use support::{Receiver, agent_with_number, client, key, raw, sandbox, send};
@@ -445,7 +446,7 @@ async fn hostile_path_parameters_cannot_change_the_route() {
 #[tokio::test]
 async fn redeliveries_keep_their_id_follow_the_clock_and_stop_at_a_4xx() {
     // The interactive pace: the first redelivery is a real minute away unless the clock moves.
-    let sandbox = agentphone_sandbox::Sandbox::start(agentphone_sandbox::SandboxConfig::default()).await.unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let client = client(&sandbox, &key());
     let (_, number) = agent_with_number(&client, VoiceMode::Hosted).await;
     let failing = Receiver::start(|_| (503, "text/plain", "later".into())).await;
@@ -518,8 +519,8 @@ async fn redeliveries_keep_their_id_follow_the_clock_and_stop_at_a_4xx() {
 /// one enforced.
 #[tokio::test]
 async fn calls_beyond_the_concurrency_cap_are_refused_with_retry_after() {
-    let config = agentphone_sandbox::SandboxConfig { turn_delay: Duration::from_secs(30), ..agentphone_sandbox::SandboxConfig::fast() };
-    let sandbox = agentphone_sandbox::Sandbox::start(config).await.unwrap();
+    let config = SandboxConfig { turn_delay: Duration::from_secs(30), ..SandboxConfig::fast() };
+    let sandbox = Sandbox::start(config).await.unwrap();
     let client = client(&sandbox, &key());
     let (agent, _) = agent_with_number(&client, VoiceMode::Hosted).await;
     let call = |to: &str| CreateCallParams { agent_id: agent.id.clone(), to_number: to.into(), ..Default::default() };
@@ -645,4 +646,47 @@ async fn reactions_arrive_over_whatsapp_too() {
     let (status, _) =
         raw(&sandbox, None, "POST", "/sandbox/inbound/reaction", Some(json!({"message_id": sms.id, "reaction": "like"}))).await;
     assert_eq!(status, 400, "an SMS takes no reaction");
+}
+
+/// The API's published per-minute limits: the eleventh sign-up in a minute answers 429 with how
+/// long to wait, and the window frees as the sandbox clock moves on; they can be turned off.
+#[tokio::test]
+async fn sign_ups_are_limited_per_minute() {
+    let sandbox = sandbox().await;
+    let start = |n: usize| raw(&sandbox, None, "POST", "/v0/agent/sign-up", Some(json!({"human_email": format!("h{n}@example.com")})));
+    for n in 0..10 {
+        assert_eq!(start(n).await.0, 200);
+    }
+    let refused = reqwest::Client::new()
+        .post(format!("{}/v0/agent/sign-up", sandbox.url()))
+        .header("content-type", "application/json")
+        .body(json!({"human_email": "late@example.com"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    raw(&sandbox, None, "POST", "/sandbox/clock/advance", Some(json!({"seconds": 60}))).await;
+    assert_eq!(start(10).await.0, 200);
+
+    let unlimited = Sandbox::start(SandboxConfig { rate_limits: false, ..SandboxConfig::fast() }).await.unwrap();
+    for n in 0..12 {
+        let (status, _) =
+            raw(&unlimited, None, "POST", "/v0/agent/sign-up", Some(json!({"human_email": format!("u{n}@example.com")}))).await;
+        assert_eq!(status, 200);
+    }
+}
+
+/// With no number to give, verifying answers the API's 503 and opens no account; the code stays
+/// pending (a second try is judged the same way, not refused as unknown).
+#[tokio::test]
+async fn a_sign_up_without_a_number_to_give_answers_503() {
+    let sandbox = Sandbox::start(SandboxConfig { number_limit: 0, ..SandboxConfig::fast() }).await.unwrap();
+    let (_, started) = raw(&sandbox, None, "POST", "/v0/agent/sign-up", Some(json!({"human_email": "h@example.com"}))).await;
+    let verify = json!({"verification_id": started["verification_id"], "otp_code": "123456"});
+    let (status, answer) = raw(&sandbox, None, "POST", "/v0/agent/verify", Some(verify.clone())).await;
+    assert_eq!(status, 503, "{answer}");
+    let (status, again) = raw(&sandbox, None, "POST", "/v0/agent/verify", Some(verify)).await;
+    assert_eq!(status, 503, "the code still works: {again}");
 }

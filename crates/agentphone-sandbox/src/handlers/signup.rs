@@ -1,7 +1,8 @@
 //! The sign-up flow, without an API key. `start` files a pending sign-up: the sandbox emails
 //! nothing, and every code is `123456` (as for verifications). `verify` opens the account as the
 //! API does: a new API key (answered once), an agent and a US number, bought with the new
-//! project's own balance.
+//! project's own balance; where no number can be bought (a sandbox started with `number_limit`
+//! 0), the API's 503, and the code stays usable.
 
 use serde_json::json;
 
@@ -59,7 +60,6 @@ pub(crate) fn verify_sign_up(cx: &mut Cx<'_>, p: VerifySignUpParams) -> Result<R
     if cx.state.sign_up_accounts.contains_key(&pending.email) {
         return Err(Failure::coded(409, "ACCOUNT_EXISTS", "an account with this email already exists"));
     }
-    cx.state.sign_ups.remove(&p.verification_id);
     let key = format!("sk_test_{:024x}", fastrand::u128(..) >> 32);
     // The new account's first agent and number, made as its own requests would make them.
     cx.key.clone_from(&key);
@@ -68,10 +68,16 @@ pub(crate) fn verify_sign_up(cx: &mut Cx<'_>, p: VerifySignUpParams) -> Result<R
         Reply::Json(_, agent) => agent,
         _ => return Err(Failure::coded(500, "SANDBOX_ERROR", "the agent was not created")),
     };
-    let number = match crate::handlers::numbers::buy_number(cx, parse_args(json!({"agent_id": agent["id"]})).map_err(invalid)?)? {
-        Reply::Json(_, number) => number,
-        _ => return Err(Failure::coded(500, "SANDBOX_ERROR", "no number was bought")),
+    let number = match crate::handlers::numbers::buy_number(cx, parse_args(json!({"agent_id": agent["id"]})).map_err(invalid)?) {
+        Ok(Reply::Json(_, number)) => number,
+        // No number to give (a sandbox started with `number_limit` 0, or too small a balance): the
+        // API's 503. No account is opened, and the code still works for another try.
+        _ => {
+            cx.state.projects.remove(&key);
+            return Err(Failure::coded(503, "NO_NUMBER_AVAILABLE", "no US number is available right now; try again later"));
+        }
     };
+    cx.state.sign_ups.remove(&p.verification_id);
     cx.state.sign_up_accounts.insert(pending.email, key.clone());
     Ok(Reply::Json(
         200,
