@@ -9,16 +9,10 @@
 import { BUILD, native } from '#backend';
 import { AgentPhone } from './client.js';
 
-/** The API's error shapes: `{detail: "..."}`, `{detail: [{loc, msg}]}` and `{error: {message}}`. */
-function describe(body) {
-  if (Array.isArray(body?.detail)) return body.detail.map(({ loc, msg }) => `${(loc ?? []).join('.')}: ${msg}`).join('; ');
-  return body?.detail ?? body?.error?.message ?? JSON.stringify(body);
-}
-
 /** A sandbox control request was refused (e.g. `to` is not a number of any project). */
 export class SandboxError extends Error {
-  constructor(status, body) {
-    super(`the sandbox answered ${status}: ${describe(body)}`);
+  constructor(status, body, refusal) {
+    super(`the sandbox answered ${status}: ${refusal}`);
     this.name = 'SandboxError';
     this.status = status;
     this.body = body;
@@ -142,8 +136,8 @@ export class Sandbox extends Project {
 
   /** One request to the sandbox, in-process; a refusal throws `SandboxError`. */
   async control(method, path, apiKey, body) {
-    const { status, body: answer } = await this.#native.request(method, path, apiKey, body);
-    if (status >= 400) throw new SandboxError(status, answer);
+    const { status, body: answer, refusal } = await this.#native.request(method, path, apiKey, body);
+    if (status >= 400) throw new SandboxError(status, answer, refusal);
     return answer;
   }
 

@@ -27,24 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["Project", "Sandbox", "SandboxError"]
 
 
-def _describe(body: Any) -> str:
-    """The API's error shapes: ``{"detail": "..."}``, ``{"detail": [{"loc", "msg"}]}``, ``{"error": {"message"}}``."""
-    if not isinstance(body, dict):
-        return str(body)
-    detail = body.get("detail")
-    if isinstance(detail, list):
-        return "; ".join(".".join(str(part) for part in item.get("loc", [])) + ": " + str(item.get("msg")) for item in detail if isinstance(item, dict))
-    if detail is not None:
-        return str(detail)
-    error = body.get("error")
-    return str(error.get("message")) if isinstance(error, dict) else str(body)
-
-
 class SandboxError(RuntimeError):
     """A sandbox control request was refused (e.g. ``to`` is not a number of any project)."""
 
-    def __init__(self, status: int, body: Any) -> None:
-        super().__init__(f"the sandbox answered {status}: {_describe(body)}")
+    def __init__(self, status: int, body: Any, refusal: str) -> None:
+        super().__init__(f"the sandbox answered {status}: {refusal}")
         self.status = status
         self.body = body
 
@@ -213,9 +200,9 @@ class Sandbox(Project):
         self._control("POST", "/sandbox/reset")
 
     def _control(self, method: str, path: str, api_key: Optional[str] = None, body: Optional[Dict[str, Any]] = None) -> Any:
-        status, answer = self._native.request(method, path, api_key, body)
+        status, answer, refusal = self._native.request(method, path, api_key, body)
         if status >= 400:
-            raise SandboxError(status, answer)
+            raise SandboxError(status, answer, refusal or "")
         return answer
 
     def _new_key(self) -> str:

@@ -11,6 +11,8 @@ use serde_json::Value;
 pub struct SandboxAnswer {
     pub status: u32,
     pub body: Value,
+    /// For a status of 400 or more, the answer in one line, as the client words API errors.
+    pub refusal: Option<String>,
 }
 
 #[napi]
@@ -44,7 +46,8 @@ impl NativeSandbox {
         let sandbox = self.sandbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
         let sandbox = sandbox.ok_or_else(|| napi::Error::from_reason("the sandbox is closed"))?;
         let (status, body) = sandbox.request(&method, &path, api_key.as_deref(), body.as_ref()).await.map_err(napi::Error::from_reason)?;
-        Ok(SandboxAnswer { status: u32::from(status), body })
+        let refusal = (status >= 400).then(|| agentphone::ffi::errors::refusal(status, &body));
+        Ok(SandboxAnswer { status: u32::from(status), body, refusal })
     }
 
     /// Stops the server and resolves once it has (see `Sandbox::close`). Idempotent.

@@ -44,7 +44,8 @@ impl NativeSandbox {
         &self.url
     }
 
-    /// One request to the sandbox, in-process: `(status, body)`.
+    /// One request to the sandbox, in-process: `(status, body, refusal)`, the refusal (an error
+    /// answer in one line, as the client words API errors) only for a status of 400 or more.
     #[pyo3(signature = (method, path, api_key = None, body = None))]
     fn request(
         &self,
@@ -53,12 +54,13 @@ impl NativeSandbox {
         path: &str,
         api_key: Option<&str>,
         body: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(u16, Py<PyAny>)> {
+    ) -> PyResult<(u16, Py<PyAny>, Option<String>)> {
         let sandbox = self.running()?;
         let body = body.map(|body| to_json(body, "body")).transpose()?;
         let (status, answer) =
             block_on(py, async { sandbox.request(method, path, api_key, body.as_ref()).await })?.map_err(PyValueError::new_err)?;
-        Ok((status, to_py(py, &answer)?))
+        let refusal = (status >= 400).then(|| agentphone::ffi::errors::refusal(status, &answer));
+        Ok((status, to_py(py, &answer)?, refusal))
     }
 
     /// Stops the server and waits until it has (see `Sandbox::close`). Idempotent.

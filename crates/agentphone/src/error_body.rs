@@ -25,6 +25,23 @@ pub(crate) fn parse(status: u16, body: &str) -> ErrorBody {
     }
 }
 
+/// An error answer in one line: each problem with the field it names (`to: not a number`), or
+/// the message. The packages' sandbox helpers word their refusals with it.
+#[cfg(feature = "ffi")]
+pub(crate) fn summary(status: u16, body: &Value) -> String {
+    let text = body.as_str().map_or_else(|| body.to_string(), str::to_owned);
+    let read = parse(status, &text);
+    if read.details.is_empty() {
+        return read.message;
+    }
+    let problems: Vec<String> = read
+        .details
+        .iter()
+        .map(|detail| detail.field.as_ref().map_or_else(|| detail.message.clone(), |field| format!("{field}: {}", detail.message)))
+        .collect();
+    problems.join("; ")
+}
+
 fn from_object(status: u16, object: &serde_json::Map<String, Value>, body: &str) -> ErrorBody {
     if let Some(error) = object.get("error") {
         if let Some(error) = error.as_object() {

@@ -96,6 +96,11 @@ fn camel_case_path(path: &str) -> String {
     out
 }
 
+/// An error answer (of the sandbox's controls, say) in one line, as the client reads API errors.
+pub fn refusal(status: u16, body: &Value) -> String {
+    crate::error_body::summary(status, body)
+}
+
 /// Any error as `errors.js` reads it (`class`: one of the package's Error classes).
 pub fn describe(class: &str, message: &str, attributes: Value) -> Value {
     json!({"agentphone": {"class": class, "message": message, "attributes": attributes}})
