@@ -26,6 +26,9 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
 export PATH="$PWD/.venv/bin:$PATH"
 
 rm -rf dist && mkdir -p dist/python dist/npm
+# The wasm build first: the npm package carries it, and the sandbox in the wheel and the addons
+# embeds it (its browser console).
+[ -f js/wasm/agentphone_wasm_bg.wasm ] || bash scripts/wasm-build.sh
 
 step "Python: the abi3 wheel (manylinux2014 through zig) and the sdist"
 (cd py && maturin build --release --locked --zig --compatibility manylinux2014 --target x86_64-unknown-linux-gnu --out ../dist/python 2>&1 |
@@ -36,11 +39,10 @@ step "Python: the abi3 wheel (manylinux2014 through zig) and the sdist"
 wheel=$(ls dist/python/*x86_64.whl)
 auditwheel show "$wheel"
 
-step "npm: the addon for linux-x64-gnu (glibc 2.17 through zig), the wasm build, and the packages"
+step "npm: the addon for linux-x64-gnu (glibc 2.17 through zig) and the packages"
 # Its own target directory: maturin's zig settings differ from cargo-zigbuild's, and sharing one
 # would rebuild everything on each switch.
 cargo zigbuild -q --release --locked -p agentphone-node --target x86_64-unknown-linux-gnu.2.17 --target-dir target/dist-node
-[ -f js/wasm/agentphone_wasm_bg.wasm ] || bash scripts/wasm-build.sh
 addons=(linux-x64-gnu=target/dist-node/x86_64-unknown-linux-gnu/release/libagentphone_node.so)
 
 if $cross; then

@@ -61,6 +61,13 @@ PY
 "$work/venv/bin/agentphone" demo >demo.out
 tail -2 demo.out
 "$work/venv/bin/python" -m agentphone_rs --version
+"$work/venv/bin/python" - <<'PY'
+import urllib.request
+from agentphone_rs.testing import Sandbox
+with Sandbox() as sandbox, urllib.request.urlopen(sandbox.base_url + "/console/") as page:
+    assert page.status == 200 and b'type="importmap"' in page.read(), "the wheel's sandbox serves its console"
+print("  the wheel's sandbox serves the browser console")
+PY
 
 echo "==> Node: a fresh project with the main and the linux-x64-gnu packages (native)"
 mkdir "$work/node-native" && cd "$work/node-native"

@@ -10,6 +10,10 @@ step() { printf '\n==> %s\n' "$*"; }
 step "install"
 bash scripts/install.sh
 
+step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size: first, since the sandbox embeds it (its browser console) and the Node package falls back to it"
+bash scripts/wasm-build.sh
+bash scripts/wasm-size.sh
+
 step "format"
 cargo fmt --all -- --check
 
@@ -32,10 +36,6 @@ bash scripts/python-env.sh
 cargo build -q -p agentphone-cli --locked
 (cd py && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
 .venv/bin/mypy --strict --no-incremental py/tests/typed_example.py py/agentphone_rs/webhooks.py py/agentphone_rs/testing.py py/agentphone_rs/pytest_plugin.py
-
-step "wasm build (Debian rustc-web with build-std, wasm-bindgen, wasm-opt) and its size (before the Node tests: the package falls back to it)"
-bash scripts/wasm-build.sh
-bash scripts/wasm-size.sh
 
 step "Node package: build the addon, node --test (against the sandbox binary), tsc --strict on a typed example"
 bash scripts/node-build.sh

@@ -18,8 +18,8 @@ function binary() {
   throw new Error('build the CLI first: cargo build -p agentphone-cli (or set AGENTPHONE_SANDBOX_BIN)');
 }
 
-export async function startSandbox() {
-  const child = spawn(binary(), ['sandbox', '--port', '0', '--fast'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startSandbox(args = ['--fast']) {
+  const child = spawn(binary(), ['sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk) => {

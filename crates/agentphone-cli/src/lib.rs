@@ -56,57 +56,14 @@ fn cli() -> Command {
         }
         root = root.subcommand(command);
     }
-    root.subcommand(
-        Command::new("sandbox")
-            .about("Run the local AgentPhone sandbox (a stateful emulator of the API)")
-            .arg(Arg::new("port").long("port").short('p').value_parser(value_parser!(u16)).default_value("8787"))
-            .arg(Arg::new("host").long("host").value_parser(value_parser!(IpAddr)).default_value("127.0.0.1"))
-            .arg(
-                Arg::new("turn_delay_ms")
-                    .long("turn-delay-ms")
-                    .value_parser(value_parser!(u64))
-                    .default_value("700")
-                    .help("Real time between call turns"),
-            )
-            .arg(
-                Arg::new("balance_cents")
-                    .long("balance-cents")
-                    .value_parser(value_parser!(i64))
-                    .default_value("10000")
-                    .help("Starting balance of each project"),
-            )
-            .arg(
-                Arg::new("number_limit")
-                    .long("number-limit")
-                    .value_parser(value_parser!(i64))
-                    .default_value("10")
-                    .help("Active numbers a project may hold"),
-            )
-            .arg(
-                Arg::new("message_capacity")
-                    .long("message-capacity")
-                    .value_parser(value_parser!(usize))
-                    .help("Messages each project keeps (default 10000; the oldest go first)"),
-            )
-            .arg(
-                Arg::new("call_capacity")
-                    .long("call-capacity")
-                    .value_parser(value_parser!(usize))
-                    .help("Ended calls each project keeps (default 10000; the oldest go first)"),
-            )
-            .arg(
-                Arg::new("no_rate_limits")
-                    .long("no-rate-limits")
-                    .action(ArgAction::SetTrue)
-                    .help("Lift the API's per-minute limits (sign-up 10, buying a number 20, ...)"),
-            )
-            .arg(
-                Arg::new("fast")
-                    .long("fast")
-                    .action(ArgAction::SetTrue)
-                    .help("Test timing: calls and webhook redeliveries take milliseconds"),
-            ),
-    )
+    root.subcommand(sandbox_command(
+        "sandbox",
+        "Run the local AgentPhone sandbox (a stateful emulator of the API), its browser console at /console/",
+    ))
+    .subcommand(sandbox_command(
+        "console",
+        "Run the sandbox and print the address of its browser console (agents, numbers, live calls, conversations, webhooks, usage)",
+    ))
     .subcommand(
         Command::new("mcp")
             .about("Serve every operation as a tool over the Model Context Protocol (stdio), for AI agents")
@@ -131,6 +88,55 @@ fn cli() -> Command {
     )
 }
 
+/// `sandbox` and `console`: the same server with the same settings; `console` leads with the
+/// console's address.
+fn sandbox_command(name: &'static str, about: &'static str) -> Command {
+    Command::new(name)
+        .about(about)
+        .arg(Arg::new("port").long("port").short('p').value_parser(value_parser!(u16)).default_value("8787"))
+        .arg(Arg::new("host").long("host").value_parser(value_parser!(IpAddr)).default_value("127.0.0.1"))
+        .arg(
+            Arg::new("turn_delay_ms")
+                .long("turn-delay-ms")
+                .value_parser(value_parser!(u64))
+                .default_value("700")
+                .help("Real time between call turns"),
+        )
+        .arg(
+            Arg::new("balance_cents")
+                .long("balance-cents")
+                .value_parser(value_parser!(i64))
+                .default_value("10000")
+                .help("Starting balance of each project"),
+        )
+        .arg(
+            Arg::new("number_limit")
+                .long("number-limit")
+                .value_parser(value_parser!(i64))
+                .default_value("10")
+                .help("Active numbers a project may hold"),
+        )
+        .arg(
+            Arg::new("message_capacity")
+                .long("message-capacity")
+                .value_parser(value_parser!(usize))
+                .help("Messages each project keeps (default 10000; the oldest go first)"),
+        )
+        .arg(
+            Arg::new("call_capacity")
+                .long("call-capacity")
+                .value_parser(value_parser!(usize))
+                .help("Ended calls each project keeps (default 10000; the oldest go first)"),
+        )
+        .arg(
+            Arg::new("no_rate_limits")
+                .long("no-rate-limits")
+                .action(ArgAction::SetTrue)
+                .help("Lift the API's per-minute limits (sign-up 10, buying a number 20, ...)"),
+        )
+        .arg(Arg::new("fast").long("fast").action(ArgAction::SetTrue).help("Test timing: calls and webhook redeliveries take milliseconds"))
+}
+
 /// The client of the command line's settings; `signup` commands run without an API key.
 fn client(matches: &ArgMatches, anonymous: bool) -> agentphone::Result<Client> {
     let mut builder = if anonymous { Client::builder().anonymous() } else { Client::builder() };
@@ -143,7 +149,7 @@ fn client(matches: &ArgMatches, anonymous: bool) -> agentphone::Result<Client> {
     builder.user_agent_suffix("agentphone-cli").build()
 }
 
-async fn sandbox(matches: &ArgMatches) -> u8 {
+async fn sandbox(matches: &ArgMatches, console_first: bool) -> u8 {
     let host = *matches.get_one::<IpAddr>("host").expect("has a default");
     let port = *matches.get_one::<u16>("port").expect("has a default");
     // The turn delay's default (700 ms) is the interactive one; `--fast` brings its own unless the
@@ -170,9 +176,20 @@ async fn sandbox(matches: &ArgMatches) -> u8 {
         }
     };
     let url = format!("http://{}", listener.local_addr().map_or_else(|_| format!("{host}:{port}"), |a| a.to_string()));
-    println!("AgentPhone sandbox listening on {url}");
-    println!("  any key of the form sk_test_... is its own project; test controls live under {url}/sandbox");
-    println!("  AGENTPHONE_BASE_URL={url} AGENTPHONE_API_KEY=sk_test_me agentphone agents list");
+    let console = if agentphone_sandbox::console::built() {
+        format!("{url}/console/")
+    } else {
+        "not in this build (compiled without the wasm build: bash scripts/wasm-build.sh, then build again)".to_owned()
+    };
+    if console_first {
+        println!("AgentPhone console: {console}");
+        println!("  served by the sandbox listening on {url}; any key of the form sk_test_... is its own project");
+    } else {
+        println!("AgentPhone sandbox listening on {url}");
+        println!("  any key of the form sk_test_... is its own project; test controls live under {url}/sandbox");
+        println!("  AGENTPHONE_BASE_URL={url} AGENTPHONE_API_KEY=sk_test_me agentphone agents list");
+        println!("  browser console: {console}");
+    }
     tokio::select! {
         served = agentphone_sandbox::run(listener, config) => match served {
             Ok(()) => SUCCESS,
@@ -245,7 +262,7 @@ async fn command(matches: ArgMatches) -> u8 {
     let json = matches.get_flag("json");
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     match name {
-        "sandbox" => return sandbox(sub).await,
+        "sandbox" | "console" => return sandbox(sub, name == "console").await,
         "demo" => {
             return match demo::run().await {
                 Ok(()) => SUCCESS,

@@ -15,6 +15,7 @@
 
 mod call_simulation;
 mod clock;
+pub mod console;
 mod control;
 mod delivery;
 mod delivery_log;

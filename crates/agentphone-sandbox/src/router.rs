@@ -9,7 +9,7 @@ use tower_http::cors::CorsLayer;
 
 use crate::error_reply::Failure;
 use crate::state::World;
-use crate::{control, ids};
+use crate::{console, control, ids};
 
 pub(crate) fn router(world: Arc<World>) -> axum::Router {
     let cors = CorsLayer::permissive().expose_headers([
@@ -19,6 +19,7 @@ pub(crate) fn router(world: Arc<World>) -> axum::Router {
     ]);
     crate::generated::routes::api_routes()
         .merge(control::routes())
+        .merge(console::routes())
         .fallback(|| async { Failure::not_found("Route").into_response() })
         .layer(cors)
         .layer(axum::middleware::map_response(add_request_id))

@@ -690,3 +690,25 @@ async fn a_sign_up_without_a_number_to_give_answers_503() {
     let (status, again) = raw(&sandbox, None, "POST", "/v0/agent/verify", Some(verify)).await;
     assert_eq!(status, 503, "the code still works: {again}");
 }
+
+/// The browser console: served under a strict Content-Security-Policy when this build carries it
+/// (it needs the wasm build when compiled), and a page saying how to get it otherwise.
+#[tokio::test]
+async fn the_console_is_served_under_a_strict_policy() {
+    let sandbox = sandbox().await;
+    let answer = reqwest::get(format!("{}/console/", sandbox.url())).await.unwrap();
+    let policy = answer.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.starts_with("default-src 'none'") && !policy.contains("'unsafe-inline'"), "{policy}");
+    let status = answer.status();
+    let page = answer.text().await.unwrap();
+    if agentphone_sandbox::console::built() {
+        assert_eq!(status, 200);
+        assert!(page.contains("<script type=\"importmap\">") && policy.contains("'sha256-"), "{policy}");
+        let wasm = reqwest::get(format!("{}/console/pkg/wasm/agentphone_wasm_bg.wasm", sandbox.url())).await.unwrap();
+        assert_eq!(wasm.headers()["content-type"], "application/wasm");
+        assert_eq!(reqwest::get(format!("{}/console/pkg/backend/node.js", sandbox.url())).await.unwrap().status(), 404);
+    } else {
+        assert_eq!(status, 503);
+        assert!(page.contains("scripts/wasm-build.sh"), "{page}");
+    }
+}
