@@ -157,6 +157,13 @@ test('a person walks the console against the sandbox', { timeout: 120_000 }, asy
   await page.getByLabel('Status').selectOption('completed');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByRole('table', { name: 'Calls' }).locator('tbody tr').first().waitFor();
+  await shot('calls');
+  await page.getByRole('link', { name: 'Conversations' }).click();
+  await page.getByRole('table', { name: 'Conversations' }).getByText('On my way!').waitFor();
+  await shot('conversations');
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('table', { name: 'Agents' }).getByText(number).waitFor();
+  await shot('agents');
 
   // Webhooks: the reply's delivery arrived; its signature checks out in the page.
   await page.getByRole('link', { name: 'Webhooks' }).click();
