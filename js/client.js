@@ -49,8 +49,9 @@ function clean(params) {
 }
 
 /** A method's `{ timeout (ms), headers }` as the core takes them (`signal` stays here). */
-function callOptions({ timeout, headers } = {}) {
-  return clean({ timeout: timeout == null ? undefined : timeout / 1000, headers });
+// Every option but `signal` goes to the core, which refuses one it does not know by name.
+function callOptions({ signal, timeout, ...rest } = {}) {
+  return clean({ ...rest, timeout: timeout == null ? undefined : timeout / 1000 });
 }
 
 function abortError(signal) {

@@ -28,6 +28,8 @@ export interface ClientOptions {
 export interface RequestOptions {
   /** Milliseconds this call may take in all, retries and waits included. */
   timeout?: number;
+  /** Retries after the first attempt for this call (the client's `maxRetries` otherwise; 0: none). */
+  maxRetries?: number;
   /** Headers for this call. */
   headers?: Record<string, string>;
   /** Cancels the call: its request stops and nothing more is sent (one already sent may still take effect). */

@@ -100,11 +100,11 @@ class _Client:
 class AgentPhone(Resources, _Client):
     """The synchronous client: every method blocks, with the GIL released while it waits."""
 
-    def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Any:
-        return _convert(self._live().call(operation, args, timeout, _headers(extra_headers)), model)
+    def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
+        return _convert(self._live().call(operation, args, timeout, _headers(extra_headers), max_retries), model)
 
-    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Iterator[T]:
-        pages = self._live().pages(operation, args, timeout, _headers(extra_headers))
+    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Iterator[T]:
+        pages = self._live().pages(operation, args, timeout, _headers(extra_headers), max_retries)
 
         def items() -> Iterator[T]:
             while True:
@@ -129,11 +129,11 @@ class AgentPhone(Resources, _Client):
 class AsyncAgentPhone(AsyncResources, _Client):
     """The asyncio client: every method is awaitable, lists are async iterators."""
 
-    async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> Any:
-        return _convert(await self._live().call_async(operation, args, timeout, _headers(extra_headers)), model)
+    async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
+        return _convert(await self._live().call_async(operation, args, timeout, _headers(extra_headers), max_retries), model)
 
-    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]]) -> AsyncIterator[T]:
-        pages = self._live().pages(operation, args, timeout, _headers(extra_headers))
+    def _stream(self, operation: str, args: Dict[str, Any], model: Type[T], timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> AsyncIterator[T]:
+        pages = self._live().pages(operation, args, timeout, _headers(extra_headers), max_retries)
 
         async def items() -> AsyncIterator[T]:
             while True:

@@ -44,8 +44,13 @@ fn answer_to_py(py: Python<'_>, answer: agentphone::Result<Answer>) -> PyResult<
     }
 }
 
-fn options(py: Python<'_>, timeout: Option<f64>, extra_headers: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
-    CallOptions { timeout, headers: headers_of(extra_headers)? }.into_request_options().map_err(|e| to_py_err(py, e))
+fn options(
+    py: Python<'_>,
+    timeout: Option<f64>,
+    extra_headers: Option<&Bound<'_, PyDict>>,
+    max_retries: Option<i64>,
+) -> PyResult<RequestOptions> {
+    CallOptions { timeout, max_retries, headers: headers_of(extra_headers)? }.into_request_options().map_err(|e| to_py_err(py, e))
 }
 
 impl NativeClient {
@@ -88,7 +93,7 @@ impl NativeClient {
     }
 
     /// Calls an operation and waits, with the GIL released.
-    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None))]
+    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None))]
     fn call(
         &self,
         py: Python<'_>,
@@ -96,16 +101,17 @@ impl NativeClient {
         args: &Bound<'_, PyDict>,
         timeout: Option<f64>,
         extra_headers: Option<&Bound<'_, PyDict>>,
+        max_retries: Option<i64>,
     ) -> PyResult<Py<PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
-        let options = options(py, timeout, extra_headers)?;
+        let options = options(py, timeout, extra_headers, max_retries)?;
         let client = self.core(py)?;
         let answer = block_on(py, async move { by_name::call(&client, by_name::operation(operation)?, args, &options).await })?;
         answer_to_py(py, answer)
     }
 
     /// Calls an operation; returns an awaitable on the running asyncio loop.
-    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None))]
+    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
@@ -113,9 +119,10 @@ impl NativeClient {
         args: &Bound<'py, PyDict>,
         timeout: Option<f64>,
         extra_headers: Option<&Bound<'py, PyDict>>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
-        let options = options(py, timeout, extra_headers)?;
+        let options = options(py, timeout, extra_headers, max_retries)?;
         let client = self.core(py)?;
         spawn_awaitable(py, async move { by_name::call(&client, by_name::operation(&operation)?, args, &options).await }, answer_to_py)
     }
@@ -144,7 +151,7 @@ impl NativeClient {
     }
 
     /// The items of a list operation (fetched page by page) or the events of an event stream, as they are read.
-    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None))]
+    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None))]
     fn pages(
         &self,
         py: Python<'_>,
@@ -152,9 +159,10 @@ impl NativeClient {
         args: &Bound<'_, PyDict>,
         timeout: Option<f64>,
         extra_headers: Option<&Bound<'_, PyDict>>,
+        max_retries: Option<i64>,
     ) -> PyResult<NativePages> {
         let args = to_json(args.as_any(), "arguments")?;
-        let options = options(py, timeout, extra_headers)?;
+        let options = options(py, timeout, extra_headers, max_retries)?;
         let client = self.core(py)?;
         let stream =
             by_name::operation(operation).and_then(|op| by_name::stream(&client, op, args, &options)).map_err(|e| to_py_err(py, e))?;

@@ -44,7 +44,23 @@ fn cli() -> Command {
                 .global(true)
                 .help("API host (default: $AGENTPHONE_BASE_URL, then https://api.agentphone.ai)"),
         )
-        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Print JSON instead of tables"));
+        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Print JSON instead of tables"))
+        .arg(
+            Arg::new("max_retries")
+                .long("max-retries")
+                .value_name("N")
+                .global(true)
+                .value_parser(value_parser!(u32).range(..=10))
+                .help("Retries after the first attempt (default 2; calls that act are retried only when the server proves it did not act)"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .global(true)
+                .value_parser(positive_seconds)
+                .help("Seconds the call may take in all, retries included (default 30)"),
+        );
     for resource in RESOURCES {
         let mut command = Command::new(resource.name).about(resource.about).subcommand_required(true);
         for spec in resource.commands {
@@ -137,6 +153,15 @@ fn sandbox_command(name: &'static str, about: &'static str) -> Command {
         .arg(Arg::new("fast").long("fast").action(ArgAction::SetTrue).help("Test timing: calls and webhook redeliveries take milliseconds"))
 }
 
+/// `--timeout`: a positive number of seconds.
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+}
+
 /// The client of the command line's settings; `signup` commands run without an API key.
 fn client(matches: &ArgMatches, anonymous: bool) -> agentphone::Result<Client> {
     let mut builder = if anonymous { Client::builder().anonymous() } else { Client::builder() };
@@ -145,6 +170,12 @@ fn client(matches: &ArgMatches, anonymous: bool) -> agentphone::Result<Client> {
     }
     if let Some(url) = matches.get_one::<String>("base_url") {
         builder = builder.base_url(url);
+    }
+    if let Some(retries) = matches.get_one::<u32>("max_retries") {
+        builder = builder.max_retries(*retries);
+    }
+    if let Some(timeout) = matches.get_one::<Duration>("timeout") {
+        builder = builder.timeout(*timeout);
     }
     builder.user_agent_suffix("agentphone-cli").build()
 }

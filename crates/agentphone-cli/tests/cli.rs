@@ -189,3 +189,28 @@ async fn the_api_key_appears_in_no_output_under_any_error() {
         }
     }
 }
+
+/// `--max-retries` and `--timeout` set the call's retries and its time in all.
+#[tokio::test(flavor = "multi_thread")]
+async fn retries_and_timeout_are_flags() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let key = "sk_test_cli_retries";
+    let fault = |body: &str| {
+        let url = format!("{}/sandbox/faults", sandbox.url());
+        let (body, key) = (body.to_owned(), key.to_owned());
+        async move {
+            let sent = reqwest::Client::new().post(url).bearer_auth(key).header("content-type", "application/json").body(body).send();
+            assert!(sent.await.unwrap().status().is_success());
+        }
+    };
+    fault(r#"{"operation": "list_agents", "status": 503}"#).await;
+    let refused = agentphone(&sandbox, key, &["agents", "list", "--max-retries", "0"]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("503"));
+    fault(r#"{"operation": "list_agents", "status": 503}"#).await;
+    assert_eq!(json(&agentphone(&sandbox, key, &["agents", "list", "--max-retries", "1", "--json"]))["data"], Value::Array(vec![]));
+    fault(r#"{"operation": "list_agents", "latency_ms": 3000}"#).await;
+    let late = agentphone(&sandbox, key, &["agents", "list", "--timeout", "0.3"]);
+    assert!(String::from_utf8_lossy(&late.stderr).contains("no complete answer within 0.3 s"), "{}", String::from_utf8_lossy(&late.stderr));
+    let wrong = agentphone(&sandbox, key, &["agents", "list", "--timeout=-1"]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("not a positive number of seconds"));
+}

@@ -123,7 +123,11 @@ fn min_attempt(total: std::time::Duration) -> std::time::Duration {
 fn timed_out(parts: &RequestParts, limit: std::time::Duration) -> Failure {
     let detail = crate::error::TransportError {
         operation: parts.operation.id,
-        message: format!("no complete answer within {} s", limit.as_secs_f64()),
+        // To the hundredth: the time left of a call's budget is not a round number (0.2999 s).
+        message: format!(
+            "no complete answer within {} s",
+            format!("{:.2}", limit.as_secs_f64()).trim_end_matches('0').trim_end_matches('.')
+        ),
         sent: true,
         may_have_acted: parts.operation.acts,
     };

@@ -156,6 +156,7 @@ fn signature(op: &Operation, spec: &Spec) -> String {
     }
     parts.push("timeout: Optional[float] = None".into());
     parts.push("extra_headers: Optional[Mapping[str, str]] = None".into());
+    parts.push("max_retries: Optional[int] = None".into());
     parts.join(", ")
 }
 
@@ -177,7 +178,9 @@ fn method_doc(op: &Operation, spec: &Spec, extra: &str) -> String {
             let _ = writeln!(doc, "    {}: {line}", p.name);
         }
     }
-    doc.push_str("    timeout: Seconds for this call (overrides the client's).\n    extra_headers: Headers for this call.\n");
+    doc.push_str(
+        "    timeout: Seconds for this call (overrides the client's).\n    extra_headers: Headers for this call.\n    max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).\n",
+    );
     doc
 }
 
@@ -228,7 +231,7 @@ pub fn resource_modules(spec: &Spec) -> Vec<(String, String)> {
                     out.push_str(&docstring(&doc, "        "));
                     let _ = writeln!(
                         out,
-                        "        return {aw}self._client.{call}({:?}, {}, {model}, timeout, extra_headers)\n",
+                        "        return {aw}self._client.{call}({:?}, {}, {model}, timeout, extra_headers, max_retries)\n",
                         op.id,
                         args_dict(op)
                     );
@@ -237,7 +240,7 @@ pub fn resource_modules(spec: &Spec) -> Vec<(String, String)> {
                         out.push_str(&docstring(&method_doc(op, spec, " Every item, fetching pages as they are consumed."), "        "));
                         let _ = writeln!(
                             out,
-                            "        return self._client._stream({:?}, {}, {item}, timeout, extra_headers)\n",
+                            "        return self._client._stream({:?}, {}, {item}, timeout, extra_headers, max_retries)\n",
                             op.id,
                             args_dict(op)
                         );

@@ -72,10 +72,7 @@ impl ClientSettings {
             builder = builder.timeout(seconds("timeout", timeout)?);
         }
         if let Some(max_retries) = self.max_retries {
-            let max_retries = u32::try_from(max_retries).ok().filter(|n| *n <= MAX_RETRIES).ok_or_else(|| {
-                ValidationError::new("max_retries", format!("expected a whole number from 0 to {MAX_RETRIES}, got {max_retries}"))
-            })?;
-            builder = builder.max_retries(max_retries);
+            builder = builder.max_retries(retries(max_retries)?);
         }
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
@@ -89,11 +86,13 @@ impl ClientSettings {
     }
 }
 
-/// The options every method takes last: `{ timeout, headers }` (JavaScript keeps `signal`).
+/// The options every method takes last: `{ timeout, maxRetries, headers }` (JavaScript keeps
+/// `signal`), each over the client's setting for this call only.
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallOptions {
     pub timeout: Option<f64>,
+    pub max_retries: Option<i64>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
 }
@@ -112,10 +111,18 @@ impl CallOptions {
         Ok(RequestOptions {
             timeout: self.timeout.map(|t| seconds("timeout", t)).transpose()?,
             attempt_timeout: None,
-            max_retries: None,
+            max_retries: self.max_retries.map(retries).transpose()?,
             headers: self.headers.into_iter().collect(),
         })
     }
+}
+
+/// Retries from a binding: a whole number from 0 to [`MAX_RETRIES`], named `max_retries`.
+fn retries(value: i64) -> Result<u32, ValidationError> {
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n <= MAX_RETRIES)
+        .ok_or_else(|| ValidationError::new("max_retries", format!("expected a whole number from 0 to {MAX_RETRIES}, got {value}")))
 }
 
 /// A number of seconds from a binding; negative, NaN or endless values are refused by name.

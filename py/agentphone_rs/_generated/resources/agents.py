@@ -21,7 +21,7 @@ class AgentsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentList:
+    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AgentList:
         """List agents.
 
         Args:
@@ -30,10 +30,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), AgentList, timeout, extra_headers)
+        return self._client._request("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), AgentList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Agent]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Agent]:
         """List agents. Every item, fetching pages as they are consumed.
 
         Args:
@@ -42,10 +43,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return self._client._stream("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    def create(self, *, name: str, description: Optional[str] = None, voice_mode: VoiceMode = "webhook", model_tier: ModelTier = "balanced", system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: SttMode = "fast", ambient_sound: AmbientSound = "none", denoising_mode: DenoisingMode = "noise-cancellation", max_silence_ms: int = 600000, enable_messaging: bool = True, enable_backchannel: bool = True, interruption_sensitivity: float = 0.8, voice_speed: float = 1.0, language: Language = "en-US", custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    def create(self, *, name: str, description: Optional[str] = None, voice_mode: VoiceMode = "webhook", model_tier: ModelTier = "balanced", system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: SttMode = "fast", ambient_sound: AmbientSound = "none", denoising_mode: DenoisingMode = "noise-cancellation", max_silence_ms: int = 600000, enable_messaging: bool = True, enable_backchannel: bool = True, interruption_sensitivity: float = 0.8, voice_speed: float = 1.0, language: Language = "en-US", custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Create an agent.
 
         Args:
@@ -73,10 +75,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_agent", _args({"name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return self._client._request("create_agent", _args({"name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    def get(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    def get(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Get an agent with its numbers.
 
         Args:
@@ -84,10 +87,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return self._client._request("get_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    def update(self, agent_id: str, *, name: Optional[str] = None, description: Optional[str] = None, voice_mode: Optional[VoiceMode] = None, model_tier: Optional[ModelTier] = None, system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: Optional[SttMode] = None, ambient_sound: Optional[AmbientSound] = None, denoising_mode: Optional[DenoisingMode] = None, max_silence_ms: Optional[int] = None, enable_messaging: Optional[bool] = None, enable_backchannel: Optional[bool] = None, interruption_sensitivity: Optional[float] = None, voice_speed: Optional[float] = None, language: Optional[Language] = None, custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    def update(self, agent_id: str, *, name: Optional[str] = None, description: Optional[str] = None, voice_mode: Optional[VoiceMode] = None, model_tier: Optional[ModelTier] = None, system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: Optional[SttMode] = None, ambient_sound: Optional[AmbientSound] = None, denoising_mode: Optional[DenoisingMode] = None, max_silence_ms: Optional[int] = None, enable_messaging: Optional[bool] = None, enable_backchannel: Optional[bool] = None, interruption_sensitivity: Optional[float] = None, voice_speed: Optional[float] = None, language: Optional[Language] = None, custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Update an agent; only the fields given change.
 
         Args:
@@ -116,10 +120,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_agent", _args({"agent_id": agent_id, "name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return self._client._request("update_agent", _args({"agent_id": agent_id, "name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    def delete(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeleteAgentResponse:
+    def delete(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> DeleteAgentResponse:
         """Delete an agent; its numbers, calls and conversations are unassigned.
 
         Args:
@@ -127,10 +132,11 @@ class AgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), DeleteAgentResponse, timeout, extra_headers)
+        return self._client._request("delete_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), DeleteAgentResponse, timeout, extra_headers, max_retries)
 
-    def attach_number(self, agent_id: str, *, number_id: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AttachNumberResponse:
+    def attach_number(self, agent_id: str, *, number_id: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AttachNumberResponse:
         """Attach one of the project's numbers to an agent.
 
         Args:
@@ -138,10 +144,11 @@ class AgentsResource:
             number_id: The number to attach.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("attach_number", _args({"agent_id": agent_id, "number_id": number_id}), AttachNumberResponse, timeout, extra_headers)
+        return self._client._request("attach_number", _args({"agent_id": agent_id, "number_id": number_id}), AttachNumberResponse, timeout, extra_headers, max_retries)
 
-    def detach_number(self, agent_id: str, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    def detach_number(self, agent_id: str, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Detach a number from an agent; the number stays active.
 
         Args:
@@ -149,10 +156,11 @@ class AgentsResource:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("detach_number", _args({"agent_id": agent_id, "number_id": number_id}), SuccessResponse, timeout, extra_headers)
+        return self._client._request("detach_number", _args({"agent_id": agent_id, "number_id": number_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    def list_calls(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    def list_calls(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List an agent's calls.
 
         Args:
@@ -161,10 +169,11 @@ class AgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers)
+        return self._client._request("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers, max_retries)
 
-    def list_calls_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Call]:
+    def list_calls_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Call]:
         """List an agent's calls. Every item, fetching pages as they are consumed.
 
         Args:
@@ -173,10 +182,11 @@ class AgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers)
+        return self._client._stream("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers, max_retries)
 
-    def list_conversations(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationList:
+    def list_conversations(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationList:
         """List an agent's conversations.
 
         Args:
@@ -185,10 +195,11 @@ class AgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), ConversationList, timeout, extra_headers)
+        return self._client._request("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), ConversationList, timeout, extra_headers, max_retries)
 
-    def list_conversations_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Conversation]:
+    def list_conversations_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Conversation]:
         """List an agent's conversations. Every item, fetching pages as they are consumed.
 
         Args:
@@ -197,27 +208,30 @@ class AgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Conversation, timeout, extra_headers)
+        return self._client._stream("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Conversation, timeout, extra_headers, max_retries)
 
-    def list_voices(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> VoiceList:
+    def list_voices(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> VoiceList:
         """List the voices agents can use.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_voices", _args({}), VoiceList, timeout, extra_headers)
+        return self._client._request("list_voices", _args({}), VoiceList, timeout, extra_headers, max_retries)
 
-    def get_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Optional[Webhook]:
+    def get_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Optional[Webhook]:
         """Get an agent's own webhook, or null when it uses the project webhook.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_agent_webhook", _args({"agent_id": agent_id}), Webhook, timeout, extra_headers)
+        return self._client._request("get_agent_webhook", _args({"agent_id": agent_id}), Webhook, timeout, extra_headers, max_retries)
 
-    def set_webhook(self, agent_id: str, *, url: str, context_limit: int = 10, response_timeout: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Webhook:
+    def set_webhook(self, agent_id: str, *, url: str, context_limit: int = 10, response_timeout: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Webhook:
         """Create or replace an agent's webhook; a new signing secret is returned every time.
 
         Args:
@@ -227,20 +241,22 @@ class AgentsResource:
             response_timeout: Seconds to wait for your answer to a voice turn (`timeout` on the wire). (5 to 120)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("set_agent_webhook", _args({"agent_id": agent_id, "url": url, "context_limit": context_limit, "response_timeout": response_timeout}), Webhook, timeout, extra_headers)
+        return self._client._request("set_agent_webhook", _args({"agent_id": agent_id, "url": url, "context_limit": context_limit, "response_timeout": response_timeout}), Webhook, timeout, extra_headers, max_retries)
 
-    def delete_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    def delete_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Remove an agent's webhook; its events go to the project webhook again.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_agent_webhook", _args({"agent_id": agent_id}), SuccessResponse, timeout, extra_headers)
+        return self._client._request("delete_agent_webhook", _args({"agent_id": agent_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    def list_webhook_deliveries(self, agent_id: str, *, limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> List[WebhookDelivery]:
+    def list_webhook_deliveries(self, agent_id: str, *, limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> List[WebhookDelivery]:
         """List recent deliveries to an agent's webhook.
 
         Args:
@@ -248,18 +264,20 @@ class AgentsResource:
             limit: How many deliveries. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_agent_webhook_deliveries", _args({"agent_id": agent_id, "limit": limit}), WebhookDelivery, timeout, extra_headers)
+        return self._client._request("list_agent_webhook_deliveries", _args({"agent_id": agent_id, "limit": limit}), WebhookDelivery, timeout, extra_headers, max_retries)
 
-    def test_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    def test_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookTestResult:
         """Send a synthetic event to an agent's webhook.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("test_agent_webhook", _args({"agent_id": agent_id}), WebhookTestResult, timeout, extra_headers)
+        return self._client._request("test_agent_webhook", _args({"agent_id": agent_id}), WebhookTestResult, timeout, extra_headers, max_retries)
 
 
 class AsyncAgentsResource:
@@ -270,7 +288,7 @@ class AsyncAgentsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentList:
+    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AgentList:
         """List agents.
 
         Args:
@@ -279,10 +297,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), AgentList, timeout, extra_headers)
+        return await self._client._request("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), AgentList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Agent]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Agent]:
         """List agents. Every item, fetching pages as they are consumed.
 
         Args:
@@ -291,10 +310,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return self._client._stream("list_agents", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    async def create(self, *, name: str, description: Optional[str] = None, voice_mode: VoiceMode = "webhook", model_tier: ModelTier = "balanced", system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: SttMode = "fast", ambient_sound: AmbientSound = "none", denoising_mode: DenoisingMode = "noise-cancellation", max_silence_ms: int = 600000, enable_messaging: bool = True, enable_backchannel: bool = True, interruption_sensitivity: float = 0.8, voice_speed: float = 1.0, language: Language = "en-US", custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    async def create(self, *, name: str, description: Optional[str] = None, voice_mode: VoiceMode = "webhook", model_tier: ModelTier = "balanced", system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: SttMode = "fast", ambient_sound: AmbientSound = "none", denoising_mode: DenoisingMode = "noise-cancellation", max_silence_ms: int = 600000, enable_messaging: bool = True, enable_backchannel: bool = True, interruption_sensitivity: float = 0.8, voice_speed: float = 1.0, language: Language = "en-US", custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Create an agent.
 
         Args:
@@ -322,10 +342,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_agent", _args({"name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return await self._client._request("create_agent", _args({"name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    async def get(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    async def get(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Get an agent with its numbers.
 
         Args:
@@ -333,10 +354,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return await self._client._request("get_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    async def update(self, agent_id: str, *, name: Optional[str] = None, description: Optional[str] = None, voice_mode: Optional[VoiceMode] = None, model_tier: Optional[ModelTier] = None, system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: Optional[SttMode] = None, ambient_sound: Optional[AmbientSound] = None, denoising_mode: Optional[DenoisingMode] = None, max_silence_ms: Optional[int] = None, enable_messaging: Optional[bool] = None, enable_backchannel: Optional[bool] = None, interruption_sensitivity: Optional[float] = None, voice_speed: Optional[float] = None, language: Optional[Language] = None, custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Agent:
+    async def update(self, agent_id: str, *, name: Optional[str] = None, description: Optional[str] = None, voice_mode: Optional[VoiceMode] = None, model_tier: Optional[ModelTier] = None, system_prompt: Optional[str] = None, begin_message: Optional[str] = None, voice: Optional[str] = None, transfer_number: Optional[str] = None, voicemail_message: Optional[str] = None, stt_mode: Optional[SttMode] = None, ambient_sound: Optional[AmbientSound] = None, denoising_mode: Optional[DenoisingMode] = None, max_silence_ms: Optional[int] = None, enable_messaging: Optional[bool] = None, enable_backchannel: Optional[bool] = None, interruption_sensitivity: Optional[float] = None, voice_speed: Optional[float] = None, language: Optional[Language] = None, custom_tools: Optional[Sequence[Mapping[str, Any]]] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Agent:
         """Update an agent; only the fields given change.
 
         Args:
@@ -365,10 +387,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_agent", _args({"agent_id": agent_id, "name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers)
+        return await self._client._request("update_agent", _args({"agent_id": agent_id, "name": name, "description": description, "voice_mode": voice_mode, "model_tier": model_tier, "system_prompt": system_prompt, "begin_message": begin_message, "voice": voice, "transfer_number": transfer_number, "voicemail_message": voicemail_message, "stt_mode": stt_mode, "ambient_sound": ambient_sound, "denoising_mode": denoising_mode, "max_silence_ms": max_silence_ms, "enable_messaging": enable_messaging, "enable_backchannel": enable_backchannel, "interruption_sensitivity": interruption_sensitivity, "voice_speed": voice_speed, "language": language, "custom_tools": custom_tools, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Agent, timeout, extra_headers, max_retries)
 
-    async def delete(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeleteAgentResponse:
+    async def delete(self, agent_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> DeleteAgentResponse:
         """Delete an agent; its numbers, calls and conversations are unassigned.
 
         Args:
@@ -376,10 +399,11 @@ class AsyncAgentsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), DeleteAgentResponse, timeout, extra_headers)
+        return await self._client._request("delete_agent", _args({"agent_id": agent_id, "sub_account_id": sub_account_id}), DeleteAgentResponse, timeout, extra_headers, max_retries)
 
-    async def attach_number(self, agent_id: str, *, number_id: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AttachNumberResponse:
+    async def attach_number(self, agent_id: str, *, number_id: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AttachNumberResponse:
         """Attach one of the project's numbers to an agent.
 
         Args:
@@ -387,10 +411,11 @@ class AsyncAgentsResource:
             number_id: The number to attach.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("attach_number", _args({"agent_id": agent_id, "number_id": number_id}), AttachNumberResponse, timeout, extra_headers)
+        return await self._client._request("attach_number", _args({"agent_id": agent_id, "number_id": number_id}), AttachNumberResponse, timeout, extra_headers, max_retries)
 
-    async def detach_number(self, agent_id: str, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    async def detach_number(self, agent_id: str, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Detach a number from an agent; the number stays active.
 
         Args:
@@ -398,10 +423,11 @@ class AsyncAgentsResource:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("detach_number", _args({"agent_id": agent_id, "number_id": number_id}), SuccessResponse, timeout, extra_headers)
+        return await self._client._request("detach_number", _args({"agent_id": agent_id, "number_id": number_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    async def list_calls(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    async def list_calls(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List an agent's calls.
 
         Args:
@@ -410,10 +436,11 @@ class AsyncAgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers)
+        return await self._client._request("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers, max_retries)
 
-    def list_calls_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Call]:
+    def list_calls_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Call]:
         """List an agent's calls. Every item, fetching pages as they are consumed.
 
         Args:
@@ -422,10 +449,11 @@ class AsyncAgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers)
+        return self._client._stream("list_agent_calls", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers, max_retries)
 
-    async def list_conversations(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationList:
+    async def list_conversations(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationList:
         """List an agent's conversations.
 
         Args:
@@ -434,10 +462,11 @@ class AsyncAgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), ConversationList, timeout, extra_headers)
+        return await self._client._request("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), ConversationList, timeout, extra_headers, max_retries)
 
-    def list_conversations_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Conversation]:
+    def list_conversations_all(self, agent_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Conversation]:
         """List an agent's conversations. Every item, fetching pages as they are consumed.
 
         Args:
@@ -446,27 +475,30 @@ class AsyncAgentsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Conversation, timeout, extra_headers)
+        return self._client._stream("list_agent_conversations", _args({"agent_id": agent_id, "limit": limit, "offset": offset}), Conversation, timeout, extra_headers, max_retries)
 
-    async def list_voices(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> VoiceList:
+    async def list_voices(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> VoiceList:
         """List the voices agents can use.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_voices", _args({}), VoiceList, timeout, extra_headers)
+        return await self._client._request("list_voices", _args({}), VoiceList, timeout, extra_headers, max_retries)
 
-    async def get_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Optional[Webhook]:
+    async def get_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Optional[Webhook]:
         """Get an agent's own webhook, or null when it uses the project webhook.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_agent_webhook", _args({"agent_id": agent_id}), Webhook, timeout, extra_headers)
+        return await self._client._request("get_agent_webhook", _args({"agent_id": agent_id}), Webhook, timeout, extra_headers, max_retries)
 
-    async def set_webhook(self, agent_id: str, *, url: str, context_limit: int = 10, response_timeout: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Webhook:
+    async def set_webhook(self, agent_id: str, *, url: str, context_limit: int = 10, response_timeout: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Webhook:
         """Create or replace an agent's webhook; a new signing secret is returned every time.
 
         Args:
@@ -476,20 +508,22 @@ class AsyncAgentsResource:
             response_timeout: Seconds to wait for your answer to a voice turn (`timeout` on the wire). (5 to 120)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("set_agent_webhook", _args({"agent_id": agent_id, "url": url, "context_limit": context_limit, "response_timeout": response_timeout}), Webhook, timeout, extra_headers)
+        return await self._client._request("set_agent_webhook", _args({"agent_id": agent_id, "url": url, "context_limit": context_limit, "response_timeout": response_timeout}), Webhook, timeout, extra_headers, max_retries)
 
-    async def delete_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    async def delete_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Remove an agent's webhook; its events go to the project webhook again.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_agent_webhook", _args({"agent_id": agent_id}), SuccessResponse, timeout, extra_headers)
+        return await self._client._request("delete_agent_webhook", _args({"agent_id": agent_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    async def list_webhook_deliveries(self, agent_id: str, *, limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> List[WebhookDelivery]:
+    async def list_webhook_deliveries(self, agent_id: str, *, limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> List[WebhookDelivery]:
         """List recent deliveries to an agent's webhook.
 
         Args:
@@ -497,16 +531,18 @@ class AsyncAgentsResource:
             limit: How many deliveries. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_agent_webhook_deliveries", _args({"agent_id": agent_id, "limit": limit}), WebhookDelivery, timeout, extra_headers)
+        return await self._client._request("list_agent_webhook_deliveries", _args({"agent_id": agent_id, "limit": limit}), WebhookDelivery, timeout, extra_headers, max_retries)
 
-    async def test_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    async def test_webhook(self, agent_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookTestResult:
         """Send a synthetic event to an agent's webhook.
 
         Args:
             agent_id: The id of the agent.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("test_agent_webhook", _args({"agent_id": agent_id}), WebhookTestResult, timeout, extra_headers)
+        return await self._client._request("test_agent_webhook", _args({"agent_id": agent_id}), WebhookTestResult, timeout, extra_headers, max_retries)
 

@@ -21,7 +21,7 @@ class CallsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List calls, newest first.
 
         Args:
@@ -34,10 +34,11 @@ class CallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers)
+        return self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Call]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Call]:
         """List calls, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -50,10 +51,11 @@ class CallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), Call, timeout, extra_headers)
+        return self._client._stream("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), Call, timeout, extra_headers, max_retries)
 
-    def make(self, *, agent_id: str, to_number: str, from_number_id: Optional[str] = None, initial_greeting: Optional[str] = None, voice: Optional[str] = None, system_prompt: Optional[str] = None, model_tier: Optional[ModelTier] = None, variables: Optional[Mapping[str, str]] = None, disable_recording: Optional[bool] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    def make(self, *, agent_id: str, to_number: str, from_number_id: Optional[str] = None, initial_greeting: Optional[str] = None, voice: Optional[str] = None, system_prompt: Optional[str] = None, model_tier: Optional[ModelTier] = None, variables: Optional[Mapping[str, str]] = None, disable_recording: Optional[bool] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Call:
         """Place an outbound call (billed; dials a real phone).
 
         Args:
@@ -71,10 +73,11 @@ class CallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_call", _args({"agent_id": agent_id, "to_number": to_number, "from_number_id": from_number_id, "initial_greeting": initial_greeting, "voice": voice, "system_prompt": system_prompt, "model_tier": model_tier, "variables": variables, "disable_recording": disable_recording, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Call, timeout, extra_headers)
+        return self._client._request("create_call", _args({"agent_id": agent_id, "to_number": to_number, "from_number_id": from_number_id, "initial_greeting": initial_greeting, "voice": voice, "system_prompt": system_prompt, "model_tier": model_tier, "variables": variables, "disable_recording": disable_recording, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Call, timeout, extra_headers, max_retries)
 
-    def create_web_call(self, *, agent_id: str, metadata: Optional[Mapping[str, Any]] = None, variables: Optional[Mapping[str, str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebCall:
+    def create_web_call(self, *, agent_id: str, metadata: Optional[Mapping[str, Any]] = None, variables: Optional[Mapping[str, str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebCall:
         """Start a browser call; returns a short-lived access token for the web SDK.
 
         Args:
@@ -83,58 +86,64 @@ class CallsResource:
             variables: Values for {{placeholders}} (hosted agents).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_web_call", _args({"agent_id": agent_id, "metadata": metadata, "variables": variables}), WebCall, timeout, extra_headers)
+        return self._client._request("create_web_call", _args({"agent_id": agent_id, "metadata": metadata, "variables": variables}), WebCall, timeout, extra_headers, max_retries)
 
-    def get(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    def get(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Call:
         """Get a call with its transcript so far.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
+        return self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers, max_retries)
 
-    def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallEnding:
+    def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallEnding:
         """Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers)
+        return self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers, max_retries)
 
-    def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Recording:
+    def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Recording:
         """Download a call's recording (WAV).
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_call_recording", _args({"call_id": call_id}), Recording, timeout, extra_headers)
+        return self._client._request("get_call_recording", _args({"call_id": call_id}), Recording, timeout, extra_headers, max_retries)
 
-    def get_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallTranscriptResponse:
+    def get_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallTranscriptResponse:
         """Get a call's transcript.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_call_transcript", _args({"call_id": call_id}), CallTranscriptResponse, timeout, extra_headers)
+        return self._client._request("get_call_transcript", _args({"call_id": call_id}), CallTranscriptResponse, timeout, extra_headers, max_retries)
 
-    def stream_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[TranscriptEvent]:
+    def stream_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[TranscriptEvent]:
         """Follow a call's transcript live (server-sent events; past turns first). Iterate over the events as they arrive.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("stream_call_transcript", _args({"call_id": call_id}), TranscriptEvent, timeout, extra_headers)
+        return self._client._stream("stream_call_transcript", _args({"call_id": call_id}), TranscriptEvent, timeout, extra_headers, max_retries)
 
 
 class AsyncCallsResource:
@@ -145,7 +154,7 @@ class AsyncCallsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    async def list(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List calls, newest first.
 
         Args:
@@ -158,10 +167,11 @@ class AsyncCallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers)
+        return await self._client._request("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), CallList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Call]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, status: Optional[CallStatus] = None, direction: Optional[CallDirection] = None, type: Optional[CallType] = None, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Call]:
         """List calls, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -174,10 +184,11 @@ class AsyncCallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), Call, timeout, extra_headers)
+        return self._client._stream("list_calls", _args({"limit": limit, "offset": offset, "status": status, "direction": direction, "type": type, "search": search, "sub_account_id": sub_account_id}), Call, timeout, extra_headers, max_retries)
 
-    async def make(self, *, agent_id: str, to_number: str, from_number_id: Optional[str] = None, initial_greeting: Optional[str] = None, voice: Optional[str] = None, system_prompt: Optional[str] = None, model_tier: Optional[ModelTier] = None, variables: Optional[Mapping[str, str]] = None, disable_recording: Optional[bool] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    async def make(self, *, agent_id: str, to_number: str, from_number_id: Optional[str] = None, initial_greeting: Optional[str] = None, voice: Optional[str] = None, system_prompt: Optional[str] = None, model_tier: Optional[ModelTier] = None, variables: Optional[Mapping[str, str]] = None, disable_recording: Optional[bool] = None, call_screening_identity: Optional[str] = None, call_screening_purpose: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Call:
         """Place an outbound call (billed; dials a real phone).
 
         Args:
@@ -195,10 +206,11 @@ class AsyncCallsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_call", _args({"agent_id": agent_id, "to_number": to_number, "from_number_id": from_number_id, "initial_greeting": initial_greeting, "voice": voice, "system_prompt": system_prompt, "model_tier": model_tier, "variables": variables, "disable_recording": disable_recording, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Call, timeout, extra_headers)
+        return await self._client._request("create_call", _args({"agent_id": agent_id, "to_number": to_number, "from_number_id": from_number_id, "initial_greeting": initial_greeting, "voice": voice, "system_prompt": system_prompt, "model_tier": model_tier, "variables": variables, "disable_recording": disable_recording, "call_screening_identity": call_screening_identity, "call_screening_purpose": call_screening_purpose, "sub_account_id": sub_account_id}), Call, timeout, extra_headers, max_retries)
 
-    async def create_web_call(self, *, agent_id: str, metadata: Optional[Mapping[str, Any]] = None, variables: Optional[Mapping[str, str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebCall:
+    async def create_web_call(self, *, agent_id: str, metadata: Optional[Mapping[str, Any]] = None, variables: Optional[Mapping[str, str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebCall:
         """Start a browser call; returns a short-lived access token for the web SDK.
 
         Args:
@@ -207,56 +219,62 @@ class AsyncCallsResource:
             variables: Values for {{placeholders}} (hosted agents).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_web_call", _args({"agent_id": agent_id, "metadata": metadata, "variables": variables}), WebCall, timeout, extra_headers)
+        return await self._client._request("create_web_call", _args({"agent_id": agent_id, "metadata": metadata, "variables": variables}), WebCall, timeout, extra_headers, max_retries)
 
-    async def get(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    async def get(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Call:
         """Get a call with its transcript so far.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers)
+        return await self._client._request("get_call", _args({"call_id": call_id}), Call, timeout, extra_headers, max_retries)
 
-    async def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallEnding:
+    async def end(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallEnding:
         """Hang up a call in progress: answers at once with `status: ending` (409 unless the call is in progress); the ended state follows.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers)
+        return await self._client._request("end_call", _args({"call_id": call_id}), CallEnding, timeout, extra_headers, max_retries)
 
-    async def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Recording:
+    async def get_recording(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Recording:
         """Download a call's recording (WAV).
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_call_recording", _args({"call_id": call_id}), Recording, timeout, extra_headers)
+        return await self._client._request("get_call_recording", _args({"call_id": call_id}), Recording, timeout, extra_headers, max_retries)
 
-    async def get_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallTranscriptResponse:
+    async def get_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallTranscriptResponse:
         """Get a call's transcript.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_call_transcript", _args({"call_id": call_id}), CallTranscriptResponse, timeout, extra_headers)
+        return await self._client._request("get_call_transcript", _args({"call_id": call_id}), CallTranscriptResponse, timeout, extra_headers, max_retries)
 
-    def stream_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[TranscriptEvent]:
+    def stream_transcript(self, call_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[TranscriptEvent]:
         """Follow a call's transcript live (server-sent events; past turns first). Iterate over the events as they arrive.
 
         Args:
             call_id: The id of the call.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("stream_call_transcript", _args({"call_id": call_id}), TranscriptEvent, timeout, extra_headers)
+        return self._client._stream("stream_call_transcript", _args({"call_id": call_id}), TranscriptEvent, timeout, extra_headers, max_retries)
 

@@ -21,7 +21,7 @@ class ContactsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactList:
+    def list(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactList:
         """List contacts, optionally filtered by name or phone.
 
         Args:
@@ -31,10 +31,11 @@ class ContactsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), ContactList, timeout, extra_headers)
+        return self._client._request("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), ContactList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Contact]:
+    def list_all(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Contact]:
         """List contacts, optionally filtered by name or phone. Every item, fetching pages as they are consumed.
 
         Args:
@@ -44,10 +45,11 @@ class ContactsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), Contact, timeout, extra_headers)
+        return self._client._stream("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), Contact, timeout, extra_headers, max_retries)
 
-    def create(self, *, phone_number: str, name: str, email: Optional[str] = None, notes: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    def create(self, *, phone_number: str, name: str, email: Optional[str] = None, notes: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Create a contact; a phone number can be saved once.
 
         Args:
@@ -57,30 +59,33 @@ class ContactsResource:
             notes: Free-form notes.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_contact", _args({"phone_number": phone_number, "name": name, "email": email, "notes": notes}), Contact, timeout, extra_headers)
+        return self._client._request("create_contact", _args({"phone_number": phone_number, "name": name, "email": email, "notes": notes}), Contact, timeout, extra_headers, max_retries)
 
-    def get_capabilities(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCapabilities:
+    def get_capabilities(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCapabilities:
         """Check live whether a number can get iMessage or SMS.
 
         Args:
             phone_number: Number to check.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_contact_capabilities", _args({"phone_number": phone_number}), ContactCapabilities, timeout, extra_headers)
+        return self._client._request("get_contact_capabilities", _args({"phone_number": phone_number}), ContactCapabilities, timeout, extra_headers, max_retries)
 
-    def get(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    def get(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Get a contact.
 
         Args:
             contact_id: The id of the contact.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_contact", _args({"contact_id": contact_id}), Contact, timeout, extra_headers)
+        return self._client._request("get_contact", _args({"contact_id": contact_id}), Contact, timeout, extra_headers, max_retries)
 
-    def update(self, contact_id: str, *, phone_number: Optional[str] = None, name: Optional[str] = None, email: Union[str, None, NotGiven] = NOT_GIVEN, notes: Union[str, None, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    def update(self, contact_id: str, *, phone_number: Optional[str] = None, name: Optional[str] = None, email: Union[str, None, NotGiven] = NOT_GIVEN, notes: Union[str, None, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Update a contact; only the fields given change.
 
         Args:
@@ -91,18 +96,20 @@ class ContactsResource:
             notes: Free-form notes (null clears them).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_contact", _args({"contact_id": contact_id, "phone_number": phone_number, "name": name, "email": email, "notes": notes}, nullable=("email", "notes",)), Contact, timeout, extra_headers)
+        return self._client._request("update_contact", _args({"contact_id": contact_id, "phone_number": phone_number, "name": name, "email": email, "notes": notes}, nullable=("email", "notes",)), Contact, timeout, extra_headers, max_retries)
 
-    def delete(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    def delete(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Delete a contact.
 
         Args:
             contact_id: The id of the contact.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_contact", _args({"contact_id": contact_id}), None, timeout, extra_headers)
+        return self._client._request("delete_contact", _args({"contact_id": contact_id}), None, timeout, extra_headers, max_retries)
 
 
 class AsyncContactsResource:
@@ -113,7 +120,7 @@ class AsyncContactsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactList:
+    async def list(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactList:
         """List contacts, optionally filtered by name or phone.
 
         Args:
@@ -123,10 +130,11 @@ class AsyncContactsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), ContactList, timeout, extra_headers)
+        return await self._client._request("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), ContactList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Contact]:
+    def list_all(self, *, limit: int = 50, offset: int = 0, search: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Contact]:
         """List contacts, optionally filtered by name or phone. Every item, fetching pages as they are consumed.
 
         Args:
@@ -136,10 +144,11 @@ class AsyncContactsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), Contact, timeout, extra_headers)
+        return self._client._stream("list_contacts", _args({"limit": limit, "offset": offset, "search": search, "sub_account_id": sub_account_id}), Contact, timeout, extra_headers, max_retries)
 
-    async def create(self, *, phone_number: str, name: str, email: Optional[str] = None, notes: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    async def create(self, *, phone_number: str, name: str, email: Optional[str] = None, notes: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Create a contact; a phone number can be saved once.
 
         Args:
@@ -149,30 +158,33 @@ class AsyncContactsResource:
             notes: Free-form notes.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_contact", _args({"phone_number": phone_number, "name": name, "email": email, "notes": notes}), Contact, timeout, extra_headers)
+        return await self._client._request("create_contact", _args({"phone_number": phone_number, "name": name, "email": email, "notes": notes}), Contact, timeout, extra_headers, max_retries)
 
-    async def get_capabilities(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCapabilities:
+    async def get_capabilities(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCapabilities:
         """Check live whether a number can get iMessage or SMS.
 
         Args:
             phone_number: Number to check.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_contact_capabilities", _args({"phone_number": phone_number}), ContactCapabilities, timeout, extra_headers)
+        return await self._client._request("get_contact_capabilities", _args({"phone_number": phone_number}), ContactCapabilities, timeout, extra_headers, max_retries)
 
-    async def get(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    async def get(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Get a contact.
 
         Args:
             contact_id: The id of the contact.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_contact", _args({"contact_id": contact_id}), Contact, timeout, extra_headers)
+        return await self._client._request("get_contact", _args({"contact_id": contact_id}), Contact, timeout, extra_headers, max_retries)
 
-    async def update(self, contact_id: str, *, phone_number: Optional[str] = None, name: Optional[str] = None, email: Union[str, None, NotGiven] = NOT_GIVEN, notes: Union[str, None, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Contact:
+    async def update(self, contact_id: str, *, phone_number: Optional[str] = None, name: Optional[str] = None, email: Union[str, None, NotGiven] = NOT_GIVEN, notes: Union[str, None, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Contact:
         """Update a contact; only the fields given change.
 
         Args:
@@ -183,16 +195,18 @@ class AsyncContactsResource:
             notes: Free-form notes (null clears them).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_contact", _args({"contact_id": contact_id, "phone_number": phone_number, "name": name, "email": email, "notes": notes}, nullable=("email", "notes",)), Contact, timeout, extra_headers)
+        return await self._client._request("update_contact", _args({"contact_id": contact_id, "phone_number": phone_number, "name": name, "email": email, "notes": notes}, nullable=("email", "notes",)), Contact, timeout, extra_headers, max_retries)
 
-    async def delete(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    async def delete(self, contact_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Delete a contact.
 
         Args:
             contact_id: The id of the contact.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_contact", _args({"contact_id": contact_id}), None, timeout, extra_headers)
+        return await self._client._request("delete_contact", _args({"contact_id": contact_id}), None, timeout, extra_headers, max_retries)
 

@@ -21,7 +21,7 @@ class ConversationsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationList:
+    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationList:
         """List conversations, most recent activity first.
 
         Args:
@@ -30,10 +30,11 @@ class ConversationsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), ConversationList, timeout, extra_headers)
+        return self._client._request("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), ConversationList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Conversation]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Conversation]:
         """List conversations, most recent activity first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -42,10 +43,11 @@ class ConversationsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Conversation, timeout, extra_headers)
+        return self._client._stream("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Conversation, timeout, extra_headers, max_retries)
 
-    def get(self, conversation_id: str, *, message_limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Conversation:
+    def get(self, conversation_id: str, *, message_limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Conversation:
         """Get a conversation with its recent messages.
 
         Args:
@@ -53,10 +55,11 @@ class ConversationsResource:
             message_limit: How many recent messages to include. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_conversation", _args({"conversation_id": conversation_id, "message_limit": message_limit}), Conversation, timeout, extra_headers)
+        return self._client._request("get_conversation", _args({"conversation_id": conversation_id, "message_limit": message_limit}), Conversation, timeout, extra_headers, max_retries)
 
-    def update(self, conversation_id: str, *, metadata: Union[Mapping[str, Any], None, NotGiven] = NOT_GIVEN, group_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Conversation:
+    def update(self, conversation_id: str, *, metadata: Union[Mapping[str, Any], None, NotGiven] = NOT_GIVEN, group_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Conversation:
         """Replace a conversation's metadata (null clears it) or rename its group.
 
         Args:
@@ -65,10 +68,11 @@ class ConversationsResource:
             group_name: New iMessage group name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_conversation", _args({"conversation_id": conversation_id, "metadata": metadata, "group_name": group_name}, nullable=("metadata",)), Conversation, timeout, extra_headers)
+        return self._client._request("update_conversation", _args({"conversation_id": conversation_id, "metadata": metadata, "group_name": group_name}, nullable=("metadata",)), Conversation, timeout, extra_headers, max_retries)
 
-    def get_messages(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationMessageList:
+    def get_messages(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationMessageList:
         """List a conversation's messages, newest first.
 
         Args:
@@ -78,10 +82,11 @@ class ConversationsResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessageList, timeout, extra_headers)
+        return self._client._request("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessageList, timeout, extra_headers, max_retries)
 
-    def get_messages_all(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[ConversationMessage]:
+    def get_messages_all(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[ConversationMessage]:
         """List a conversation's messages, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -91,20 +96,22 @@ class ConversationsResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessage, timeout, extra_headers)
+        return self._client._stream("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessage, timeout, extra_headers, max_retries)
 
-    def send_typing(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TypingIndicator:
+    def send_typing(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> TypingIndicator:
         """Show a typing indicator (iMessage; best effort, expires by itself).
 
         Args:
             conversation_id: The id of the conversation.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("send_typing_indicator", _args({"conversation_id": conversation_id}), TypingIndicator, timeout, extra_headers)
+        return self._client._request("send_typing_indicator", _args({"conversation_id": conversation_id}), TypingIndicator, timeout, extra_headers, max_retries)
 
-    def set_background(self, conversation_id: str, *, image_url: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatBackground:
+    def set_background(self, conversation_id: str, *, image_url: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ChatBackground:
         """Set an iMessage chat background (idempotent).
 
         Args:
@@ -112,18 +119,20 @@ class ConversationsResource:
             image_url: HTTPS JPEG, PNG, GIF, WebP or HEIC, at most 10 MB.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("set_chat_background", _args({"conversation_id": conversation_id, "image_url": image_url}), ChatBackground, timeout, extra_headers)
+        return self._client._request("set_chat_background", _args({"conversation_id": conversation_id, "image_url": image_url}), ChatBackground, timeout, extra_headers, max_retries)
 
-    def delete_background(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    def delete_background(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Remove an iMessage chat background (idempotent).
 
         Args:
             conversation_id: The id of the conversation.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("remove_chat_background", _args({"conversation_id": conversation_id}), None, timeout, extra_headers)
+        return self._client._request("remove_chat_background", _args({"conversation_id": conversation_id}), None, timeout, extra_headers, max_retries)
 
 
 class AsyncConversationsResource:
@@ -134,7 +143,7 @@ class AsyncConversationsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationList:
+    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationList:
         """List conversations, most recent activity first.
 
         Args:
@@ -143,10 +152,11 @@ class AsyncConversationsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), ConversationList, timeout, extra_headers)
+        return await self._client._request("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), ConversationList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Conversation]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Conversation]:
         """List conversations, most recent activity first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -155,10 +165,11 @@ class AsyncConversationsResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Conversation, timeout, extra_headers)
+        return self._client._stream("list_conversations", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), Conversation, timeout, extra_headers, max_retries)
 
-    async def get(self, conversation_id: str, *, message_limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Conversation:
+    async def get(self, conversation_id: str, *, message_limit: int = 50, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Conversation:
         """Get a conversation with its recent messages.
 
         Args:
@@ -166,10 +177,11 @@ class AsyncConversationsResource:
             message_limit: How many recent messages to include. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_conversation", _args({"conversation_id": conversation_id, "message_limit": message_limit}), Conversation, timeout, extra_headers)
+        return await self._client._request("get_conversation", _args({"conversation_id": conversation_id, "message_limit": message_limit}), Conversation, timeout, extra_headers, max_retries)
 
-    async def update(self, conversation_id: str, *, metadata: Union[Mapping[str, Any], None, NotGiven] = NOT_GIVEN, group_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Conversation:
+    async def update(self, conversation_id: str, *, metadata: Union[Mapping[str, Any], None, NotGiven] = NOT_GIVEN, group_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Conversation:
         """Replace a conversation's metadata (null clears it) or rename its group.
 
         Args:
@@ -178,10 +190,11 @@ class AsyncConversationsResource:
             group_name: New iMessage group name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_conversation", _args({"conversation_id": conversation_id, "metadata": metadata, "group_name": group_name}, nullable=("metadata",)), Conversation, timeout, extra_headers)
+        return await self._client._request("update_conversation", _args({"conversation_id": conversation_id, "metadata": metadata, "group_name": group_name}, nullable=("metadata",)), Conversation, timeout, extra_headers, max_retries)
 
-    async def get_messages(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ConversationMessageList:
+    async def get_messages(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ConversationMessageList:
         """List a conversation's messages, newest first.
 
         Args:
@@ -191,10 +204,11 @@ class AsyncConversationsResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessageList, timeout, extra_headers)
+        return await self._client._request("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessageList, timeout, extra_headers, max_retries)
 
-    def get_messages_all(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[ConversationMessage]:
+    def get_messages_all(self, conversation_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[ConversationMessage]:
         """List a conversation's messages, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -204,20 +218,22 @@ class AsyncConversationsResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessage, timeout, extra_headers)
+        return self._client._stream("list_conversation_messages", _args({"conversation_id": conversation_id, "limit": limit, "before": before, "after": after}), ConversationMessage, timeout, extra_headers, max_retries)
 
-    async def send_typing(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TypingIndicator:
+    async def send_typing(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> TypingIndicator:
         """Show a typing indicator (iMessage; best effort, expires by itself).
 
         Args:
             conversation_id: The id of the conversation.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("send_typing_indicator", _args({"conversation_id": conversation_id}), TypingIndicator, timeout, extra_headers)
+        return await self._client._request("send_typing_indicator", _args({"conversation_id": conversation_id}), TypingIndicator, timeout, extra_headers, max_retries)
 
-    async def set_background(self, conversation_id: str, *, image_url: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatBackground:
+    async def set_background(self, conversation_id: str, *, image_url: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ChatBackground:
         """Set an iMessage chat background (idempotent).
 
         Args:
@@ -225,16 +241,18 @@ class AsyncConversationsResource:
             image_url: HTTPS JPEG, PNG, GIF, WebP or HEIC, at most 10 MB.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("set_chat_background", _args({"conversation_id": conversation_id, "image_url": image_url}), ChatBackground, timeout, extra_headers)
+        return await self._client._request("set_chat_background", _args({"conversation_id": conversation_id, "image_url": image_url}), ChatBackground, timeout, extra_headers, max_retries)
 
-    async def delete_background(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    async def delete_background(self, conversation_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Remove an iMessage chat background (idempotent).
 
         Args:
             conversation_id: The id of the conversation.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("remove_chat_background", _args({"conversation_id": conversation_id}), None, timeout, extra_headers)
+        return await self._client._request("remove_chat_background", _args({"conversation_id": conversation_id}), None, timeout, extra_headers, max_retries)
 

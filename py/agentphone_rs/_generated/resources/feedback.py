@@ -21,7 +21,7 @@ class FeedbackResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Send feedback to the AgentPhone team.
 
         Args:
@@ -32,8 +32,9 @@ class FeedbackResource:
             tags: Tags.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("submit_feedback", _args({"category": category, "note": note, "request_id": request_id, "url": url, "tags": tags}), JsonObject, timeout, extra_headers)
+        return self._client._request("submit_feedback", _args({"category": category, "note": note, "request_id": request_id, "url": url, "tags": tags}), JsonObject, timeout, extra_headers, max_retries)
 
 
 class AsyncFeedbackResource:
@@ -44,7 +45,7 @@ class AsyncFeedbackResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Send feedback to the AgentPhone team.
 
         Args:
@@ -55,6 +56,7 @@ class AsyncFeedbackResource:
             tags: Tags.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("submit_feedback", _args({"category": category, "note": note, "request_id": request_id, "url": url, "tags": tags}), JsonObject, timeout, extra_headers)
+        return await self._client._request("submit_feedback", _args({"category": category, "note": note, "request_id": request_id, "url": url, "tags": tags}), JsonObject, timeout, extra_headers, max_retries)
 

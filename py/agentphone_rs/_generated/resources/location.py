@@ -21,22 +21,24 @@ class LocationResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Location:
+    def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Location:
         """The last known location of a number's device.
 
         Args:
             phone_number: The id of the phone number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_location", _args({"phone_number": phone_number}), Location, timeout, extra_headers)
+        return self._client._request("get_location", _args({"phone_number": phone_number}), Location, timeout, extra_headers, max_retries)
 
-    def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> LocationRefresh:
+    def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> LocationRefresh:
         """Ask devices for fresh locations; poll get after the given seconds.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("refresh_locations", _args({}), LocationRefresh, timeout, extra_headers)
+        return self._client._request("refresh_locations", _args({}), LocationRefresh, timeout, extra_headers, max_retries)
 
 
 class AsyncLocationResource:
@@ -47,20 +49,22 @@ class AsyncLocationResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Location:
+    async def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Location:
         """The last known location of a number's device.
 
         Args:
             phone_number: The id of the phone number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_location", _args({"phone_number": phone_number}), Location, timeout, extra_headers)
+        return await self._client._request("get_location", _args({"phone_number": phone_number}), Location, timeout, extra_headers, max_retries)
 
-    async def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> LocationRefresh:
+    async def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> LocationRefresh:
         """Ask devices for fresh locations; poll get after the given seconds.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("refresh_locations", _args({}), LocationRefresh, timeout, extra_headers)
+        return await self._client._request("refresh_locations", _args({}), LocationRefresh, timeout, extra_headers, max_retries)
 

@@ -21,7 +21,7 @@ class MessagesResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
+    def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SendMessageResponse:
         """Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out.
 
         Args:
@@ -42,10 +42,11 @@ class MessagesResource:
             template: WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers)
+        return self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers, max_retries)
 
-    def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Reaction:
+    def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Reaction:
         """React to an iMessage or WhatsApp message (tapback or emoji).
 
         Args:
@@ -53,8 +54,9 @@ class MessagesResource:
             reaction: love, like, dislike, laugh, emphasize, question, or one emoji.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("send_reaction", _args({"message_id": message_id, "reaction": reaction}), Reaction, timeout, extra_headers)
+        return self._client._request("send_reaction", _args({"message_id": message_id, "reaction": reaction}), Reaction, timeout, extra_headers, max_retries)
 
 
 class AsyncMessagesResource:
@@ -65,7 +67,7 @@ class AsyncMessagesResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SendMessageResponse:
+    async def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SendMessageResponse:
         """Send an SMS, MMS, iMessage or WhatsApp message. Never retried once sent: a 409 means it may have gone out.
 
         Args:
@@ -86,10 +88,11 @@ class AsyncMessagesResource:
             template: WhatsApp only: an approved template (the body may be empty). Excludes buttons, list and cta; no media.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers)
+        return await self._client._request("send_message", _args({"agent_id": agent_id, "to_number": to_number, "recipients": recipients, "body": body, "media_url": media_url, "media_urls": media_urls, "number_id": number_id, "from_number": from_number, "send_style": send_style, "reply_to_message_id": reply_to_message_id, "channel": channel, "buttons": buttons, "list": list, "cta": cta, "template": template}), SendMessageResponse, timeout, extra_headers, max_retries)
 
-    async def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Reaction:
+    async def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Reaction:
         """React to an iMessage or WhatsApp message (tapback or emoji).
 
         Args:
@@ -97,6 +100,7 @@ class AsyncMessagesResource:
             reaction: love, like, dislike, laugh, emphasize, question, or one emoji.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("send_reaction", _args({"message_id": message_id, "reaction": reaction}), Reaction, timeout, extra_headers)
+        return await self._client._request("send_reaction", _args({"message_id": message_id, "reaction": reaction}), Reaction, timeout, extra_headers, max_retries)
 

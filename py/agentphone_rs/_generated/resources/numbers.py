@@ -21,7 +21,7 @@ class NumbersResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumberList:
+    def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumberList:
         """List active phone numbers (released ones are left out).
 
         Args:
@@ -30,10 +30,11 @@ class NumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumberList, timeout, extra_headers)
+        return self._client._request("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumberList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[PhoneNumber]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[PhoneNumber]:
         """List active phone numbers (released ones are left out). Every item, fetching pages as they are consumed.
 
         Args:
@@ -42,10 +43,11 @@ class NumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
+        return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Buy a phone number (billed).
 
         Args:
@@ -59,20 +61,22 @@ class NumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("buy_number", _args({"country": country, "area_code": area_code, "agent_id": agent_id, "type": type, "imessage_type": imessage_type, "external_id": external_id, "expires_at": expires_at, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
+        return self._client._request("buy_number", _args({"country": country, "area_code": area_code, "agent_id": agent_id, "type": type, "imessage_type": imessage_type, "external_id": external_id, "expires_at": expires_at, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    def get(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    def get(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Get a phone number, released ones included.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_number", _args({"number_id": number_id}), PhoneNumber, timeout, extra_headers)
+        return self._client._request("get_number", _args({"number_id": number_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    def update(self, number_id: str, *, external_id: Optional[str] = None, expires_at: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    def update(self, number_id: str, *, external_id: Optional[str] = None, expires_at: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Update a number's external id or expiry.
 
         Args:
@@ -81,10 +85,11 @@ class NumbersResource:
             expires_at: ISO-8601 time to release the number automatically.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_number", _args({"number_id": number_id, "external_id": external_id, "expires_at": expires_at}), PhoneNumber, timeout, extra_headers)
+        return self._client._request("update_number", _args({"number_id": number_id, "external_id": external_id, "expires_at": expires_at}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    def release(self, number_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ReleaseNumberResponse:
+    def release(self, number_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ReleaseNumberResponse:
         """Release a phone number. Irreversible.
 
         Args:
@@ -92,10 +97,11 @@ class NumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("release_number", _args({"number_id": number_id, "sub_account_id": sub_account_id}), ReleaseNumberResponse, timeout, extra_headers)
+        return self._client._request("release_number", _args({"number_id": number_id, "sub_account_id": sub_account_id}), ReleaseNumberResponse, timeout, extra_headers, max_retries)
 
-    def available(self, *, area_code: Optional[str] = None, city: Optional[str] = None, state: Optional[str] = None, zip: Optional[str] = None, country: Optional[str] = None, limit: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AvailableNumberList:
+    def available(self, *, area_code: Optional[str] = None, city: Optional[str] = None, state: Optional[str] = None, zip: Optional[str] = None, country: Optional[str] = None, limit: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AvailableNumberList:
         """Search numbers available to buy.
 
         Args:
@@ -107,20 +113,22 @@ class NumbersResource:
             limit: How many results. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("search_available_numbers", _args({"area_code": area_code, "city": city, "state": state, "zip": zip, "country": country, "limit": limit}), AvailableNumberList, timeout, extra_headers)
+        return self._client._request("search_available_numbers", _args({"area_code": area_code, "city": city, "state": state, "zip": zip, "country": country, "limit": limit}), AvailableNumberList, timeout, extra_headers, max_retries)
 
-    def lookup(self, *, phone_numbers: Sequence[str], timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> NumberLookupList:
+    def lookup(self, *, phone_numbers: Sequence[str], timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> NumberLookupList:
         """Look up carrier facts for up to 25 phone numbers.
 
         Args:
             phone_numbers: Numbers to look up (sent comma-joined).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("lookup_numbers", _args({"phone_numbers": phone_numbers}), NumberLookupList, timeout, extra_headers)
+        return self._client._request("lookup_numbers", _args({"phone_numbers": phone_numbers}), NumberLookupList, timeout, extra_headers, max_retries)
 
-    def get_messages(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> MessageList:
+    def get_messages(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> MessageList:
         """List messages received and sent by a number, newest first.
 
         Args:
@@ -130,10 +138,11 @@ class NumbersResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), MessageList, timeout, extra_headers)
+        return self._client._request("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), MessageList, timeout, extra_headers, max_retries)
 
-    def get_messages_all(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Message]:
+    def get_messages_all(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Message]:
         """List messages received and sent by a number, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -143,10 +152,11 @@ class NumbersResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), Message, timeout, extra_headers)
+        return self._client._stream("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), Message, timeout, extra_headers, max_retries)
 
-    def list_calls(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    def list_calls(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List calls on a number.
 
         Args:
@@ -155,10 +165,11 @@ class NumbersResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers)
+        return self._client._request("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers, max_retries)
 
-    def list_calls_all(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[Call]:
+    def list_calls_all(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[Call]:
         """List calls on a number. Every item, fetching pages as they are consumed.
 
         Args:
@@ -167,20 +178,22 @@ class NumbersResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers)
+        return self._client._stream("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers, max_retries)
 
-    def get_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCard:
+    def get_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCard:
         """Get the iMessage contact card a number shares.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_contact_card", _args({"number_id": number_id}), ContactCard, timeout, extra_headers)
+        return self._client._request("get_contact_card", _args({"number_id": number_id}), ContactCard, timeout, extra_headers, max_retries)
 
-    def set_contact_card(self, number_id: str, *, first_name: Optional[str] = None, last_name: Optional[str] = None, display_name: Optional[str] = None, avatar_url: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCard:
+    def set_contact_card(self, number_id: str, *, first_name: Optional[str] = None, last_name: Optional[str] = None, display_name: Optional[str] = None, avatar_url: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCard:
         """Create or replace the iMessage contact card a number shares.
 
         Args:
@@ -191,18 +204,20 @@ class NumbersResource:
             avatar_url: HTTPS image for the avatar.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("set_contact_card", _args({"number_id": number_id, "first_name": first_name, "last_name": last_name, "display_name": display_name, "avatar_url": avatar_url}), ContactCard, timeout, extra_headers)
+        return self._client._request("set_contact_card", _args({"number_id": number_id, "first_name": first_name, "last_name": last_name, "display_name": display_name, "avatar_url": avatar_url}), ContactCard, timeout, extra_headers, max_retries)
 
-    def delete_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    def delete_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Remove a number's contact card.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_contact_card", _args({"number_id": number_id}), None, timeout, extra_headers)
+        return self._client._request("delete_contact_card", _args({"number_id": number_id}), None, timeout, extra_headers, max_retries)
 
 
 class AsyncNumbersResource:
@@ -213,7 +228,7 @@ class AsyncNumbersResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumberList:
+    async def list(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumberList:
         """List active phone numbers (released ones are left out).
 
         Args:
@@ -222,10 +237,11 @@ class AsyncNumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumberList, timeout, extra_headers)
+        return await self._client._request("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumberList, timeout, extra_headers, max_retries)
 
-    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[PhoneNumber]:
+    def list_all(self, *, limit: int = 20, offset: int = 0, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[PhoneNumber]:
         """List active phone numbers (released ones are left out). Every item, fetching pages as they are consumed.
 
         Args:
@@ -234,10 +250,11 @@ class AsyncNumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
+        return self._client._stream("list_numbers", _args({"limit": limit, "offset": offset, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    async def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    async def buy(self, *, country: str = "US", area_code: Optional[str] = None, agent_id: Optional[str] = None, type: Optional[NumberType] = None, imessage_type: Optional[str] = None, external_id: Optional[str] = None, expires_at: Optional[str] = None, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Buy a phone number (billed).
 
         Args:
@@ -251,20 +268,22 @@ class AsyncNumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("buy_number", _args({"country": country, "area_code": area_code, "agent_id": agent_id, "type": type, "imessage_type": imessage_type, "external_id": external_id, "expires_at": expires_at, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers)
+        return await self._client._request("buy_number", _args({"country": country, "area_code": area_code, "agent_id": agent_id, "type": type, "imessage_type": imessage_type, "external_id": external_id, "expires_at": expires_at, "sub_account_id": sub_account_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    async def get(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    async def get(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Get a phone number, released ones included.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_number", _args({"number_id": number_id}), PhoneNumber, timeout, extra_headers)
+        return await self._client._request("get_number", _args({"number_id": number_id}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    async def update(self, number_id: str, *, external_id: Optional[str] = None, expires_at: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> PhoneNumber:
+    async def update(self, number_id: str, *, external_id: Optional[str] = None, expires_at: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> PhoneNumber:
         """Update a number's external id or expiry.
 
         Args:
@@ -273,10 +292,11 @@ class AsyncNumbersResource:
             expires_at: ISO-8601 time to release the number automatically.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_number", _args({"number_id": number_id, "external_id": external_id, "expires_at": expires_at}), PhoneNumber, timeout, extra_headers)
+        return await self._client._request("update_number", _args({"number_id": number_id, "external_id": external_id, "expires_at": expires_at}), PhoneNumber, timeout, extra_headers, max_retries)
 
-    async def release(self, number_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ReleaseNumberResponse:
+    async def release(self, number_id: str, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ReleaseNumberResponse:
         """Release a phone number. Irreversible.
 
         Args:
@@ -284,10 +304,11 @@ class AsyncNumbersResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("release_number", _args({"number_id": number_id, "sub_account_id": sub_account_id}), ReleaseNumberResponse, timeout, extra_headers)
+        return await self._client._request("release_number", _args({"number_id": number_id, "sub_account_id": sub_account_id}), ReleaseNumberResponse, timeout, extra_headers, max_retries)
 
-    async def available(self, *, area_code: Optional[str] = None, city: Optional[str] = None, state: Optional[str] = None, zip: Optional[str] = None, country: Optional[str] = None, limit: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AvailableNumberList:
+    async def available(self, *, area_code: Optional[str] = None, city: Optional[str] = None, state: Optional[str] = None, zip: Optional[str] = None, country: Optional[str] = None, limit: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AvailableNumberList:
         """Search numbers available to buy.
 
         Args:
@@ -299,20 +320,22 @@ class AsyncNumbersResource:
             limit: How many results. (1 to 100)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("search_available_numbers", _args({"area_code": area_code, "city": city, "state": state, "zip": zip, "country": country, "limit": limit}), AvailableNumberList, timeout, extra_headers)
+        return await self._client._request("search_available_numbers", _args({"area_code": area_code, "city": city, "state": state, "zip": zip, "country": country, "limit": limit}), AvailableNumberList, timeout, extra_headers, max_retries)
 
-    async def lookup(self, *, phone_numbers: Sequence[str], timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> NumberLookupList:
+    async def lookup(self, *, phone_numbers: Sequence[str], timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> NumberLookupList:
         """Look up carrier facts for up to 25 phone numbers.
 
         Args:
             phone_numbers: Numbers to look up (sent comma-joined).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("lookup_numbers", _args({"phone_numbers": phone_numbers}), NumberLookupList, timeout, extra_headers)
+        return await self._client._request("lookup_numbers", _args({"phone_numbers": phone_numbers}), NumberLookupList, timeout, extra_headers, max_retries)
 
-    async def get_messages(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> MessageList:
+    async def get_messages(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> MessageList:
         """List messages received and sent by a number, newest first.
 
         Args:
@@ -322,10 +345,11 @@ class AsyncNumbersResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), MessageList, timeout, extra_headers)
+        return await self._client._request("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), MessageList, timeout, extra_headers, max_retries)
 
-    def get_messages_all(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Message]:
+    def get_messages_all(self, number_id: str, *, limit: int = 50, before: Optional[str] = None, after: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Message]:
         """List messages received and sent by a number, newest first. Every item, fetching pages as they are consumed.
 
         Args:
@@ -335,10 +359,11 @@ class AsyncNumbersResource:
             after: Only messages after this ISO-8601 time.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), Message, timeout, extra_headers)
+        return self._client._stream("list_number_messages", _args({"number_id": number_id, "limit": limit, "before": before, "after": after}), Message, timeout, extra_headers, max_retries)
 
-    async def list_calls(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CallList:
+    async def list_calls(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CallList:
         """List calls on a number.
 
         Args:
@@ -347,10 +372,11 @@ class AsyncNumbersResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers)
+        return await self._client._request("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), CallList, timeout, extra_headers, max_retries)
 
-    def list_calls_all(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[Call]:
+    def list_calls_all(self, number_id: str, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[Call]:
         """List calls on a number. Every item, fetching pages as they are consumed.
 
         Args:
@@ -359,20 +385,22 @@ class AsyncNumbersResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers)
+        return self._client._stream("list_number_calls", _args({"number_id": number_id, "limit": limit, "offset": offset}), Call, timeout, extra_headers, max_retries)
 
-    async def get_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCard:
+    async def get_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCard:
         """Get the iMessage contact card a number shares.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_contact_card", _args({"number_id": number_id}), ContactCard, timeout, extra_headers)
+        return await self._client._request("get_contact_card", _args({"number_id": number_id}), ContactCard, timeout, extra_headers, max_retries)
 
-    async def set_contact_card(self, number_id: str, *, first_name: Optional[str] = None, last_name: Optional[str] = None, display_name: Optional[str] = None, avatar_url: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ContactCard:
+    async def set_contact_card(self, number_id: str, *, first_name: Optional[str] = None, last_name: Optional[str] = None, display_name: Optional[str] = None, avatar_url: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> ContactCard:
         """Create or replace the iMessage contact card a number shares.
 
         Args:
@@ -383,16 +411,18 @@ class AsyncNumbersResource:
             avatar_url: HTTPS image for the avatar.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("set_contact_card", _args({"number_id": number_id, "first_name": first_name, "last_name": last_name, "display_name": display_name, "avatar_url": avatar_url}), ContactCard, timeout, extra_headers)
+        return await self._client._request("set_contact_card", _args({"number_id": number_id, "first_name": first_name, "last_name": last_name, "display_name": display_name, "avatar_url": avatar_url}), ContactCard, timeout, extra_headers, max_retries)
 
-    async def delete_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> None:
+    async def delete_contact_card(self, number_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> None:
         """Remove a number's contact card.
 
         Args:
             number_id: The id of the number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_contact_card", _args({"number_id": number_id}), None, timeout, extra_headers)
+        return await self._client._request("delete_contact_card", _args({"number_id": number_id}), None, timeout, extra_headers, max_retries)
 

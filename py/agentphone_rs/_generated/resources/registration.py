@@ -21,7 +21,7 @@ class RegistrationResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
+    def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RegistrationResponse:
         """Submit an A2P 10DLC brand and campaign registration (billed).
 
         Args:
@@ -59,27 +59,30 @@ class RegistrationResource:
             create_sub_account: Register under a new sub-account.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("register_a2p", _args({"registration_type": registration_type, "first_name": first_name, "last_name": last_name, "email": email, "phone_number": phone_number, "business_name": business_name, "brand_name": brand_name, "organization_type": organization_type, "contact_title": contact_title, "contact_title_other": contact_title_other, "ein": ein, "website_url": website_url, "industry": industry, "business_regions": business_regions, "street_address": street_address, "street_address_2": street_address_2, "city": city, "state": state, "zip_code": zip_code, "country": country, "planned_numbers": planned_numbers, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample, "create_sub_account": create_sub_account}), RegistrationResponse, timeout, extra_headers)
+        return self._client._request("register_a2p", _args({"registration_type": registration_type, "first_name": first_name, "last_name": last_name, "email": email, "phone_number": phone_number, "business_name": business_name, "brand_name": brand_name, "organization_type": organization_type, "contact_title": contact_title, "contact_title_other": contact_title_other, "ein": ein, "website_url": website_url, "industry": industry, "business_regions": business_regions, "street_address": street_address, "street_address_2": street_address_2, "city": city, "state": state, "zip_code": zip_code, "country": country, "planned_numbers": planned_numbers, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample, "create_sub_account": create_sub_account}), RegistrationResponse, timeout, extra_headers, max_retries)
 
-    def get_status(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CampaignStatus:
+    def get_status(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CampaignStatus:
         """Where the registration stands.
 
         Args:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_registration_status", _args({"sub_account_id": sub_account_id}), CampaignStatus, timeout, extra_headers)
+        return self._client._request("get_registration_status", _args({"sub_account_id": sub_account_id}), CampaignStatus, timeout, extra_headers, max_retries)
 
-    def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """The registration with its brand and campaign.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers)
+        return self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers, max_retries)
 
-    def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Correct a registration; only the fields given change.
 
         Args:
@@ -98,8 +101,9 @@ class RegistrationResource:
             link_sample: A sample link.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_registration", _args({"business_name": business_name, "brand_name": brand_name, "website_url": website_url, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample}), JsonObject, timeout, extra_headers)
+        return self._client._request("update_registration", _args({"business_name": business_name, "brand_name": brand_name, "website_url": website_url, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample}), JsonObject, timeout, extra_headers, max_retries)
 
 
 class AsyncRegistrationResource:
@@ -110,7 +114,7 @@ class AsyncRegistrationResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> RegistrationResponse:
+    async def register(self, *, registration_type: RegistrationType, first_name: str, last_name: str, email: str, phone_number: str, street_address: str, city: str, state: str, zip_code: str, description: str, use_cases: Sequence[UseCase], message_samples: Sequence[str], consent_flow: str, opt_in_image_url: str, business_name: Optional[str] = None, brand_name: Optional[str] = None, organization_type: Optional[OrganizationType] = None, contact_title: Optional[ContactTitle] = None, contact_title_other: Optional[str] = None, ein: Optional[str] = None, website_url: Optional[str] = None, industry: Optional[str] = None, business_regions: Optional[Sequence[str]] = None, street_address_2: Optional[str] = None, country: str = "US", planned_numbers: int = 1, volume: Optional[Volume] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, create_sub_account: bool = True, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RegistrationResponse:
         """Submit an A2P 10DLC brand and campaign registration (billed).
 
         Args:
@@ -148,27 +152,30 @@ class AsyncRegistrationResource:
             create_sub_account: Register under a new sub-account.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("register_a2p", _args({"registration_type": registration_type, "first_name": first_name, "last_name": last_name, "email": email, "phone_number": phone_number, "business_name": business_name, "brand_name": brand_name, "organization_type": organization_type, "contact_title": contact_title, "contact_title_other": contact_title_other, "ein": ein, "website_url": website_url, "industry": industry, "business_regions": business_regions, "street_address": street_address, "street_address_2": street_address_2, "city": city, "state": state, "zip_code": zip_code, "country": country, "planned_numbers": planned_numbers, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample, "create_sub_account": create_sub_account}), RegistrationResponse, timeout, extra_headers)
+        return await self._client._request("register_a2p", _args({"registration_type": registration_type, "first_name": first_name, "last_name": last_name, "email": email, "phone_number": phone_number, "business_name": business_name, "brand_name": brand_name, "organization_type": organization_type, "contact_title": contact_title, "contact_title_other": contact_title_other, "ein": ein, "website_url": website_url, "industry": industry, "business_regions": business_regions, "street_address": street_address, "street_address_2": street_address_2, "city": city, "state": state, "zip_code": zip_code, "country": country, "planned_numbers": planned_numbers, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample, "create_sub_account": create_sub_account}), RegistrationResponse, timeout, extra_headers, max_retries)
 
-    async def get_status(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> CampaignStatus:
+    async def get_status(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> CampaignStatus:
         """Where the registration stands.
 
         Args:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_registration_status", _args({"sub_account_id": sub_account_id}), CampaignStatus, timeout, extra_headers)
+        return await self._client._request("get_registration_status", _args({"sub_account_id": sub_account_id}), CampaignStatus, timeout, extra_headers, max_retries)
 
-    async def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """The registration with its brand and campaign.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers)
+        return await self._client._request("get_registration", _args({}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def update(self, *, business_name: Optional[str] = None, brand_name: Optional[str] = None, website_url: Optional[str] = None, description: Optional[str] = None, use_cases: Optional[Sequence[UseCase]] = None, volume: Optional[Volume] = None, message_samples: Optional[Sequence[str]] = None, consent_flow: Optional[str] = None, privacy_policy_url: Optional[str] = None, terms_of_service_url: Optional[str] = None, opt_in_image_url: Optional[str] = None, includes: Optional[Sequence[CampaignInclude]] = None, link_sample: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Correct a registration; only the fields given change.
 
         Args:
@@ -187,6 +194,7 @@ class AsyncRegistrationResource:
             link_sample: A sample link.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_registration", _args({"business_name": business_name, "brand_name": brand_name, "website_url": website_url, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample}), JsonObject, timeout, extra_headers)
+        return await self._client._request("update_registration", _args({"business_name": business_name, "brand_name": brand_name, "website_url": website_url, "description": description, "use_cases": use_cases, "volume": volume, "message_samples": message_samples, "consent_flow": consent_flow, "privacy_policy_url": privacy_policy_url, "terms_of_service_url": terms_of_service_url, "opt_in_image_url": opt_in_image_url, "includes": includes, "link_sample": link_sample}), JsonObject, timeout, extra_headers, max_retries)
 

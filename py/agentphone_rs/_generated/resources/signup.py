@@ -21,7 +21,7 @@ class SignupResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SignUpStarted:
+    def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SignUpStarted:
         """Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account.
 
         Args:
@@ -29,10 +29,11 @@ class SignupResource:
             agent_name: The agent's name (the API keeps 100 characters; made up when omitted).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("sign_up", _args({"human_email": human_email, "agent_name": agent_name}), SignUpStarted, timeout, extra_headers)
+        return self._client._request("sign_up", _args({"human_email": human_email, "agent_name": agent_name}), SignUpStarted, timeout, extra_headers, max_retries)
 
-    def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SignUpVerified:
+    def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SignUpVerified:
         """Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one).
 
         Args:
@@ -40,8 +41,9 @@ class SignupResource:
             otp_code: The 6-digit code from the email.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("verify_sign_up", _args({"verification_id": verification_id, "otp_code": otp_code}), SignUpVerified, timeout, extra_headers)
+        return self._client._request("verify_sign_up", _args({"verification_id": verification_id, "otp_code": otp_code}), SignUpVerified, timeout, extra_headers, max_retries)
 
 
 class AsyncSignupResource:
@@ -52,7 +54,7 @@ class AsyncSignupResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SignUpStarted:
+    async def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SignUpStarted:
         """Start an account for an agent: the human's email gets a 6-digit code, valid 10 minutes. No API key needed. 409 when the email already has an account.
 
         Args:
@@ -60,10 +62,11 @@ class AsyncSignupResource:
             agent_name: The agent's name (the API keeps 100 characters; made up when omitted).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("sign_up", _args({"human_email": human_email, "agent_name": agent_name}), SignUpStarted, timeout, extra_headers)
+        return await self._client._request("sign_up", _args({"human_email": human_email, "agent_name": agent_name}), SignUpStarted, timeout, extra_headers, max_retries)
 
-    async def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SignUpVerified:
+    async def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SignUpVerified:
         """Confirm the code: creates the account with an agent and a US number, and answers its API key, shown once. A wrong or expired code is a 400 (try again with the right one).
 
         Args:
@@ -71,6 +74,7 @@ class AsyncSignupResource:
             otp_code: The 6-digit code from the email.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("verify_sign_up", _args({"verification_id": verification_id, "otp_code": otp_code}), SignUpVerified, timeout, extra_headers)
+        return await self._client._request("verify_sign_up", _args({"verification_id": verification_id, "otp_code": otp_code}), SignUpVerified, timeout, extra_headers, max_retries)
 

@@ -21,31 +21,34 @@ class SipTrunksResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunkList:
+    def list(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunkList:
         """List SIP trunks.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_sip_trunks", _args({}), SipTrunkList, timeout, extra_headers)
+        return self._client._request("list_sip_trunks", _args({}), SipTrunkList, timeout, extra_headers, max_retries)
 
-    def create(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    def create(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Create a SIP trunk; its password is shown only in this answer.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_sip_trunk", _args({}), SipTrunk, timeout, extra_headers)
+        return self._client._request("create_sip_trunk", _args({}), SipTrunk, timeout, extra_headers, max_retries)
 
-    def get(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    def get(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Get a SIP trunk.
 
         Args:
             trunk_id: The id of the trunk.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_sip_trunk", _args({"trunk_id": trunk_id}), SipTrunk, timeout, extra_headers)
+        return self._client._request("get_sip_trunk", _args({"trunk_id": trunk_id}), SipTrunk, timeout, extra_headers, max_retries)
 
-    def update(self, trunk_id: str, *, name: Optional[str] = None, transfers: Optional[SipTransfers] = None, transfer_caller_id: Optional[TransferCallerId] = None, origination: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    def update(self, trunk_id: str, *, name: Optional[str] = None, transfers: Optional[SipTransfers] = None, transfer_caller_id: Optional[TransferCallerId] = None, origination: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Update a SIP trunk; with no fields, rotate its credentials.
 
         Args:
@@ -56,18 +59,20 @@ class SipTrunksResource:
             origination: Where inbound calls go (`uris`).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_sip_trunk", _args({"trunk_id": trunk_id, "name": name, "transfers": transfers, "transfer_caller_id": transfer_caller_id, "origination": origination}), SipTrunk, timeout, extra_headers)
+        return self._client._request("update_sip_trunk", _args({"trunk_id": trunk_id, "name": name, "transfers": transfers, "transfer_caller_id": transfer_caller_id, "origination": origination}), SipTrunk, timeout, extra_headers, max_retries)
 
-    def delete(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    def delete(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Delete a SIP trunk.
 
         Args:
             trunk_id: The id of the trunk.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_sip_trunk", _args({"trunk_id": trunk_id}), SuccessResponse, timeout, extra_headers)
+        return self._client._request("delete_sip_trunk", _args({"trunk_id": trunk_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
 
 class AsyncSipTrunksResource:
@@ -78,31 +83,34 @@ class AsyncSipTrunksResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunkList:
+    async def list(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunkList:
         """List SIP trunks.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_sip_trunks", _args({}), SipTrunkList, timeout, extra_headers)
+        return await self._client._request("list_sip_trunks", _args({}), SipTrunkList, timeout, extra_headers, max_retries)
 
-    async def create(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    async def create(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Create a SIP trunk; its password is shown only in this answer.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_sip_trunk", _args({}), SipTrunk, timeout, extra_headers)
+        return await self._client._request("create_sip_trunk", _args({}), SipTrunk, timeout, extra_headers, max_retries)
 
-    async def get(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    async def get(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Get a SIP trunk.
 
         Args:
             trunk_id: The id of the trunk.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_sip_trunk", _args({"trunk_id": trunk_id}), SipTrunk, timeout, extra_headers)
+        return await self._client._request("get_sip_trunk", _args({"trunk_id": trunk_id}), SipTrunk, timeout, extra_headers, max_retries)
 
-    async def update(self, trunk_id: str, *, name: Optional[str] = None, transfers: Optional[SipTransfers] = None, transfer_caller_id: Optional[TransferCallerId] = None, origination: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SipTrunk:
+    async def update(self, trunk_id: str, *, name: Optional[str] = None, transfers: Optional[SipTransfers] = None, transfer_caller_id: Optional[TransferCallerId] = None, origination: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SipTrunk:
         """Update a SIP trunk; with no fields, rotate its credentials.
 
         Args:
@@ -113,16 +121,18 @@ class AsyncSipTrunksResource:
             origination: Where inbound calls go (`uris`).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_sip_trunk", _args({"trunk_id": trunk_id, "name": name, "transfers": transfers, "transfer_caller_id": transfer_caller_id, "origination": origination}), SipTrunk, timeout, extra_headers)
+        return await self._client._request("update_sip_trunk", _args({"trunk_id": trunk_id, "name": name, "transfers": transfers, "transfer_caller_id": transfer_caller_id, "origination": origination}), SipTrunk, timeout, extra_headers, max_retries)
 
-    async def delete(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    async def delete(self, trunk_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Delete a SIP trunk.
 
         Args:
             trunk_id: The id of the trunk.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_sip_trunk", _args({"trunk_id": trunk_id}), SuccessResponse, timeout, extra_headers)
+        return await self._client._request("delete_sip_trunk", _args({"trunk_id": trunk_id}), SuccessResponse, timeout, extra_headers, max_retries)
 

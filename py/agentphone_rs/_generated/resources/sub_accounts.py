@@ -21,7 +21,7 @@ class SubAccountsResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def list(self, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccountList:
+    def list(self, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccountList:
         """List sub-accounts.
 
         Args:
@@ -29,20 +29,22 @@ class SubAccountsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_sub_accounts", _args({"limit": limit, "offset": offset}), SubAccountList, timeout, extra_headers)
+        return self._client._request("list_sub_accounts", _args({"limit": limit, "offset": offset}), SubAccountList, timeout, extra_headers, max_retries)
 
-    def create(self, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccount:
+    def create(self, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccount:
         """Create a sub-account.
 
         Args:
             name: Name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("create_sub_account", _args({"name": name}), SubAccount, timeout, extra_headers)
+        return self._client._request("create_sub_account", _args({"name": name}), SubAccount, timeout, extra_headers, max_retries)
 
-    def update(self, sub_account_id: str, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccount:
+    def update(self, sub_account_id: str, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccount:
         """Rename a sub-account.
 
         Args:
@@ -50,18 +52,20 @@ class SubAccountsResource:
             name: New name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("update_sub_account", _args({"sub_account_id": sub_account_id, "name": name}), SubAccount, timeout, extra_headers)
+        return self._client._request("update_sub_account", _args({"sub_account_id": sub_account_id, "name": name}), SubAccount, timeout, extra_headers, max_retries)
 
-    def delete(self, sub_account_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    def delete(self, sub_account_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Delete a sub-account.
 
         Args:
             sub_account_id: The id of the sub account.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_sub_account", _args({"sub_account_id": sub_account_id}), SuccessResponse, timeout, extra_headers)
+        return self._client._request("delete_sub_account", _args({"sub_account_id": sub_account_id}), SuccessResponse, timeout, extra_headers, max_retries)
 
 
 class AsyncSubAccountsResource:
@@ -72,7 +76,7 @@ class AsyncSubAccountsResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def list(self, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccountList:
+    async def list(self, *, limit: int = 20, offset: int = 0, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccountList:
         """List sub-accounts.
 
         Args:
@@ -80,20 +84,22 @@ class AsyncSubAccountsResource:
             offset: Items to skip.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_sub_accounts", _args({"limit": limit, "offset": offset}), SubAccountList, timeout, extra_headers)
+        return await self._client._request("list_sub_accounts", _args({"limit": limit, "offset": offset}), SubAccountList, timeout, extra_headers, max_retries)
 
-    async def create(self, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccount:
+    async def create(self, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccount:
         """Create a sub-account.
 
         Args:
             name: Name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("create_sub_account", _args({"name": name}), SubAccount, timeout, extra_headers)
+        return await self._client._request("create_sub_account", _args({"name": name}), SubAccount, timeout, extra_headers, max_retries)
 
-    async def update(self, sub_account_id: str, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SubAccount:
+    async def update(self, sub_account_id: str, *, name: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SubAccount:
         """Rename a sub-account.
 
         Args:
@@ -101,16 +107,18 @@ class AsyncSubAccountsResource:
             name: New name.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("update_sub_account", _args({"sub_account_id": sub_account_id, "name": name}), SubAccount, timeout, extra_headers)
+        return await self._client._request("update_sub_account", _args({"sub_account_id": sub_account_id, "name": name}), SubAccount, timeout, extra_headers, max_retries)
 
-    async def delete(self, sub_account_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    async def delete(self, sub_account_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Delete a sub-account.
 
         Args:
             sub_account_id: The id of the sub account.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_sub_account", _args({"sub_account_id": sub_account_id}), SuccessResponse, timeout, extra_headers)
+        return await self._client._request("delete_sub_account", _args({"sub_account_id": sub_account_id}), SuccessResponse, timeout, extra_headers, max_retries)
 

@@ -21,41 +21,45 @@ class UsageResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Usage:
+    def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Usage:
         """Plan, limits and activity counters.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_usage", _args({}), Usage, timeout, extra_headers)
+        return self._client._request("get_usage", _args({}), Usage, timeout, extra_headers, max_retries)
 
-    def get_daily(self, *, days: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DailyUsage:
+    def get_daily(self, *, days: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> DailyUsage:
         """Activity per day.
 
         Args:
             days: How many days back. (1 to 365)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_daily_usage", _args({"days": days}), DailyUsage, timeout, extra_headers)
+        return self._client._request("get_daily_usage", _args({"days": days}), DailyUsage, timeout, extra_headers, max_retries)
 
-    def get_monthly(self, *, months: int = 6, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> MonthlyUsage:
+    def get_monthly(self, *, months: int = 6, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> MonthlyUsage:
         """Activity per month.
 
         Args:
             months: How many months back. (1 to 24)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_monthly_usage", _args({"months": months}), MonthlyUsage, timeout, extra_headers)
+        return self._client._request("get_monthly_usage", _args({"months": months}), MonthlyUsage, timeout, extra_headers, max_retries)
 
-    def get_by_number(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> NumberUsage:
+    def get_by_number(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> NumberUsage:
         """Activity per phone number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers)
+        return self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers, max_retries)
 
-    def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
+    def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AgentUsage:
         """Activity per agent over a week, month or year.
 
         Args:
@@ -63,8 +67,9 @@ class UsageResource:
             tz: IANA time zone for the window's boundaries.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_usage_by_agent", _args({"period": period, "tz": tz}), AgentUsage, timeout, extra_headers)
+        return self._client._request("get_usage_by_agent", _args({"period": period, "tz": tz}), AgentUsage, timeout, extra_headers, max_retries)
 
 
 class AsyncUsageResource:
@@ -75,41 +80,45 @@ class AsyncUsageResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Usage:
+    async def get(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Usage:
         """Plan, limits and activity counters.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_usage", _args({}), Usage, timeout, extra_headers)
+        return await self._client._request("get_usage", _args({}), Usage, timeout, extra_headers, max_retries)
 
-    async def get_daily(self, *, days: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DailyUsage:
+    async def get_daily(self, *, days: int = 30, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> DailyUsage:
         """Activity per day.
 
         Args:
             days: How many days back. (1 to 365)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_daily_usage", _args({"days": days}), DailyUsage, timeout, extra_headers)
+        return await self._client._request("get_daily_usage", _args({"days": days}), DailyUsage, timeout, extra_headers, max_retries)
 
-    async def get_monthly(self, *, months: int = 6, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> MonthlyUsage:
+    async def get_monthly(self, *, months: int = 6, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> MonthlyUsage:
         """Activity per month.
 
         Args:
             months: How many months back. (1 to 24)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_monthly_usage", _args({"months": months}), MonthlyUsage, timeout, extra_headers)
+        return await self._client._request("get_monthly_usage", _args({"months": months}), MonthlyUsage, timeout, extra_headers, max_retries)
 
-    async def get_by_number(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> NumberUsage:
+    async def get_by_number(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> NumberUsage:
         """Activity per phone number.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers)
+        return await self._client._request("get_usage_by_number", _args({}), NumberUsage, timeout, extra_headers, max_retries)
 
-    async def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AgentUsage:
+    async def get_by_agent(self, *, period: UsagePeriod, tz: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AgentUsage:
         """Activity per agent over a week, month or year.
 
         Args:
@@ -117,6 +126,7 @@ class AsyncUsageResource:
             tz: IANA time zone for the window's boundaries.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_usage_by_agent", _args({"period": period, "tz": tz}), AgentUsage, timeout, extra_headers)
+        return await self._client._request("get_usage_by_agent", _args({"period": period, "tz": tz}), AgentUsage, timeout, extra_headers, max_retries)
 

@@ -21,17 +21,18 @@ class VerificationResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Text a one-time code to a phone number.
 
         Args:
             phone_number: Where to send the code.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("send_verification", _args({"phone_number": phone_number}), JsonObject, timeout, extra_headers)
+        return self._client._request("send_verification", _args({"phone_number": phone_number}), JsonObject, timeout, extra_headers, max_retries)
 
-    def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Check a one-time code.
 
         Args:
@@ -39,8 +40,9 @@ class VerificationResource:
             code: The code the person received.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("check_verification", _args({"verification_id": verification_id, "code": code}), JsonObject, timeout, extra_headers)
+        return self._client._request("check_verification", _args({"verification_id": verification_id, "code": code}), JsonObject, timeout, extra_headers, max_retries)
 
 
 class AsyncVerificationResource:
@@ -51,17 +53,18 @@ class AsyncVerificationResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Text a one-time code to a phone number.
 
         Args:
             phone_number: Where to send the code.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("send_verification", _args({"phone_number": phone_number}), JsonObject, timeout, extra_headers)
+        return await self._client._request("send_verification", _args({"phone_number": phone_number}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Check a one-time code.
 
         Args:
@@ -69,6 +72,7 @@ class AsyncVerificationResource:
             code: The code the person received.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("check_verification", _args({"verification_id": verification_id, "code": code}), JsonObject, timeout, extra_headers)
+        return await self._client._request("check_verification", _args({"verification_id": verification_id, "code": code}), JsonObject, timeout, extra_headers, max_retries)
 

@@ -21,17 +21,18 @@ class WebhooksResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def get(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Optional[Webhook]:
+    def get(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Optional[Webhook]:
         """Get the project webhook, or null when none is set.
 
         Args:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_webhook", _args({"sub_account_id": sub_account_id}), Webhook, timeout, extra_headers)
+        return self._client._request("get_webhook", _args({"sub_account_id": sub_account_id}), Webhook, timeout, extra_headers, max_retries)
 
-    def set(self, *, url: str, context_limit: int = 10, response_timeout: int = 30, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Webhook:
+    def set(self, *, url: str, context_limit: int = 10, response_timeout: int = 30, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Webhook:
         """Create or replace the project webhook; a new signing secret is returned every time.
 
         Args:
@@ -41,17 +42,19 @@ class WebhooksResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("set_webhook", _args({"url": url, "context_limit": context_limit, "response_timeout": response_timeout, "sub_account_id": sub_account_id}), Webhook, timeout, extra_headers)
+        return self._client._request("set_webhook", _args({"url": url, "context_limit": context_limit, "response_timeout": response_timeout, "sub_account_id": sub_account_id}), Webhook, timeout, extra_headers, max_retries)
 
-    def delete(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    def delete(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Remove the project webhook (agent webhooks are unaffected).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("delete_webhook", _args({}), SuccessResponse, timeout, extra_headers)
+        return self._client._request("delete_webhook", _args({}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    def list_deliveries(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDeliveryPage:
+    def list_deliveries(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookDeliveryPage:
         """List deliveries to the project webhook.
 
         Args:
@@ -60,10 +63,11 @@ class WebhooksResource:
             hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDeliveryPage, timeout, extra_headers)
+        return self._client._request("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDeliveryPage, timeout, extra_headers, max_retries)
 
-    def list_deliveries_all(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Iterator[WebhookDelivery]:
+    def list_deliveries_all(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Iterator[WebhookDelivery]:
         """List deliveries to the project webhook. Every item, fetching pages as they are consumed.
 
         Args:
@@ -72,27 +76,30 @@ class WebhooksResource:
             hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDelivery, timeout, extra_headers)
+        return self._client._stream("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDelivery, timeout, extra_headers, max_retries)
 
-    def get_delivery_stats(self, *, hours: int = 24, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDeliveryStats:
+    def get_delivery_stats(self, *, hours: int = 24, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookDeliveryStats:
         """Delivery counts over the last hours.
 
         Args:
             hours: Window in hours. (1 to 720)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_webhook_delivery_stats", _args({"hours": hours}), WebhookDeliveryStats, timeout, extra_headers)
+        return self._client._request("get_webhook_delivery_stats", _args({"hours": hours}), WebhookDeliveryStats, timeout, extra_headers, max_retries)
 
-    def get_all_time_stats(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookAllTimeStats:
+    def get_all_time_stats(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookAllTimeStats:
         """Delivery counts since the beginning.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers)
+        return self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers, max_retries)
 
-    def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookTestResult:
         """Send a synthetic `agent.message` event (marked test) to the webhook.
 
         Args:
@@ -103,8 +110,9 @@ class WebhooksResource:
             channel: Channel of the synthetic event. One of: sms, mms, imessage, whatsapp, rcs, voice.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("test_webhook", _args({"agent_id": agent_id, "from_number": from_number, "to_number": to_number, "message": message, "channel": channel}), WebhookTestResult, timeout, extra_headers)
+        return self._client._request("test_webhook", _args({"agent_id": agent_id, "from_number": from_number, "to_number": to_number, "message": message, "channel": channel}), WebhookTestResult, timeout, extra_headers, max_retries)
 
 
 class AsyncWebhooksResource:
@@ -115,17 +123,18 @@ class AsyncWebhooksResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def get(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Optional[Webhook]:
+    async def get(self, *, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Optional[Webhook]:
         """Get the project webhook, or null when none is set.
 
         Args:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_webhook", _args({"sub_account_id": sub_account_id}), Webhook, timeout, extra_headers)
+        return await self._client._request("get_webhook", _args({"sub_account_id": sub_account_id}), Webhook, timeout, extra_headers, max_retries)
 
-    async def set(self, *, url: str, context_limit: int = 10, response_timeout: int = 30, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Webhook:
+    async def set(self, *, url: str, context_limit: int = 10, response_timeout: int = 30, sub_account_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> Webhook:
         """Create or replace the project webhook; a new signing secret is returned every time.
 
         Args:
@@ -135,17 +144,19 @@ class AsyncWebhooksResource:
             sub_account_id: Act for this sub-account (X-Sub-Account-Id).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("set_webhook", _args({"url": url, "context_limit": context_limit, "response_timeout": response_timeout, "sub_account_id": sub_account_id}), Webhook, timeout, extra_headers)
+        return await self._client._request("set_webhook", _args({"url": url, "context_limit": context_limit, "response_timeout": response_timeout, "sub_account_id": sub_account_id}), Webhook, timeout, extra_headers, max_retries)
 
-    async def delete(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SuccessResponse:
+    async def delete(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> SuccessResponse:
         """Remove the project webhook (agent webhooks are unaffected).
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("delete_webhook", _args({}), SuccessResponse, timeout, extra_headers)
+        return await self._client._request("delete_webhook", _args({}), SuccessResponse, timeout, extra_headers, max_retries)
 
-    async def list_deliveries(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDeliveryPage:
+    async def list_deliveries(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookDeliveryPage:
         """List deliveries to the project webhook.
 
         Args:
@@ -154,10 +165,11 @@ class AsyncWebhooksResource:
             hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDeliveryPage, timeout, extra_headers)
+        return await self._client._request("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDeliveryPage, timeout, extra_headers, max_retries)
 
-    def list_deliveries_all(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncIterator[WebhookDelivery]:
+    def list_deliveries_all(self, *, limit: int = 50, offset: int = 0, hours: Optional[int] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> AsyncIterator[WebhookDelivery]:
         """List deliveries to the project webhook. Every item, fetching pages as they are consumed.
 
         Args:
@@ -166,27 +178,30 @@ class AsyncWebhooksResource:
             hours: Only the last this many hours (1 to 168: a week). (1 to 168)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._stream("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDelivery, timeout, extra_headers)
+        return self._client._stream("list_webhook_deliveries", _args({"limit": limit, "offset": offset, "hours": hours}), WebhookDelivery, timeout, extra_headers, max_retries)
 
-    async def get_delivery_stats(self, *, hours: int = 24, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDeliveryStats:
+    async def get_delivery_stats(self, *, hours: int = 24, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookDeliveryStats:
         """Delivery counts over the last hours.
 
         Args:
             hours: Window in hours. (1 to 720)
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_webhook_delivery_stats", _args({"hours": hours}), WebhookDeliveryStats, timeout, extra_headers)
+        return await self._client._request("get_webhook_delivery_stats", _args({"hours": hours}), WebhookDeliveryStats, timeout, extra_headers, max_retries)
 
-    async def get_all_time_stats(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookAllTimeStats:
+    async def get_all_time_stats(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookAllTimeStats:
         """Delivery counts since the beginning.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers)
+        return await self._client._request("get_webhook_all_time_stats", _args({}), WebhookAllTimeStats, timeout, extra_headers, max_retries)
 
-    async def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookTestResult:
+    async def test(self, *, agent_id: Optional[str] = None, from_number: Optional[str] = None, to_number: Optional[str] = None, message: Optional[str] = None, channel: Optional[Channel] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> WebhookTestResult:
         """Send a synthetic `agent.message` event (marked test) to the webhook.
 
         Args:
@@ -197,6 +212,7 @@ class AsyncWebhooksResource:
             channel: Channel of the synthetic event. One of: sms, mms, imessage, whatsapp, rcs, voice.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("test_webhook", _args({"agent_id": agent_id, "from_number": from_number, "to_number": to_number, "message": message, "channel": channel}), WebhookTestResult, timeout, extra_headers)
+        return await self._client._request("test_webhook", _args({"agent_id": agent_id, "from_number": from_number, "to_number": to_number, "message": message, "channel": channel}), WebhookTestResult, timeout, extra_headers, max_retries)
 

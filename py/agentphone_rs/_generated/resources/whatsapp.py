@@ -21,7 +21,7 @@ class WhatsappResource:
     def __init__(self, client: AgentPhone) -> None:
         self._client = client
 
-    def whatsapp_connect(self, *, code: str, waba_id: Optional[str] = None, phone_number_id: Optional[str] = None, business_id: Optional[str] = None, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_connect(self, *, code: str, waba_id: Optional[str] = None, phone_number_id: Optional[str] = None, business_id: Optional[str] = None, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Connect a WhatsApp Business account (from Meta's embedded signup).
 
         Args:
@@ -32,20 +32,22 @@ class WhatsappResource:
             agent_id: Agent that answers.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_connect", _args({"code": code, "waba_id": waba_id, "phone_number_id": phone_number_id, "business_id": business_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_connect", _args({"code": code, "waba_id": waba_id, "phone_number_id": phone_number_id, "business_id": business_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_available_numbers(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_available_numbers(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Numbers of a connection that can be attached.
 
         Args:
             connection_id: The id of the connection.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_available_numbers", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_available_numbers", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_connect_number(self, connection_id: str, *, phone_number_id: str, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_connect_number(self, connection_id: str, *, phone_number_id: str, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Attach a WhatsApp number to an agent.
 
         Args:
@@ -54,10 +56,11 @@ class WhatsappResource:
             agent_id: Agent that answers.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_connect_number", _args({"connection_id": connection_id, "phone_number_id": phone_number_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_connect_number", _args({"connection_id": connection_id, "phone_number_id": phone_number_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_list_templates(self, connection_id: str, *, name: Optional[str] = None, status: Optional[str] = None, category: Optional[str] = None, language: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_list_templates(self, connection_id: str, *, name: Optional[str] = None, status: Optional[str] = None, category: Optional[str] = None, language: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """List message templates.
 
         Args:
@@ -68,10 +71,11 @@ class WhatsappResource:
             language: Language code, e.g. en_US.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_list_templates", _args({"connection_id": connection_id, "name": name, "status": status, "category": category, "language": language}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_list_templates", _args({"connection_id": connection_id, "name": name, "status": status, "category": category, "language": language}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_create_template(self, connection_id: str, *, name: str, category: str, language: str = "en_US", parameter_format: Optional[str] = None, components: Optional[Any] = None, library_template_name: Optional[str] = None, library_template_button_inputs: Optional[Any] = None, library_template_body_inputs: Optional[Any] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_create_template(self, connection_id: str, *, name: str, category: str, language: str = "en_US", parameter_format: Optional[str] = None, components: Optional[Any] = None, library_template_name: Optional[str] = None, library_template_button_inputs: Optional[Any] = None, library_template_body_inputs: Optional[Any] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Create a message template (Meta reviews it).
 
         Args:
@@ -86,10 +90,11 @@ class WhatsappResource:
             library_template_body_inputs: Library template body inputs.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_create_template", _args({"connection_id": connection_id, "name": name, "language": language, "category": category, "parameter_format": parameter_format, "components": components, "library_template_name": library_template_name, "library_template_button_inputs": library_template_button_inputs, "library_template_body_inputs": library_template_body_inputs}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_create_template", _args({"connection_id": connection_id, "name": name, "language": language, "category": category, "parameter_format": parameter_format, "components": components, "library_template_name": library_template_name, "library_template_button_inputs": library_template_button_inputs, "library_template_body_inputs": library_template_body_inputs}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_delete_template(self, connection_id: str, *, name: str, hsm_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_delete_template(self, connection_id: str, *, name: str, hsm_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Delete a message template.
 
         Args:
@@ -98,25 +103,28 @@ class WhatsappResource:
             hsm_id: One language version of it.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_delete_template", _args({"connection_id": connection_id, "name": name, "hsm_id": hsm_id}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_delete_template", _args({"connection_id": connection_id, "name": name, "hsm_id": hsm_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_status(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_status(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """WhatsApp connections of the project.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_status", _args({}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_status", _args({}), JsonObject, timeout, extra_headers, max_retries)
 
-    def whatsapp_disconnect(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    def whatsapp_disconnect(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Disconnect a WhatsApp Business account.
 
         Args:
             connection_id: The id of the connection.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return self._client._request("whatsapp_disconnect", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers)
+        return self._client._request("whatsapp_disconnect", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers, max_retries)
 
 
 class AsyncWhatsappResource:
@@ -127,7 +135,7 @@ class AsyncWhatsappResource:
     def __init__(self, client: AsyncAgentPhone) -> None:
         self._client = client
 
-    async def whatsapp_connect(self, *, code: str, waba_id: Optional[str] = None, phone_number_id: Optional[str] = None, business_id: Optional[str] = None, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_connect(self, *, code: str, waba_id: Optional[str] = None, phone_number_id: Optional[str] = None, business_id: Optional[str] = None, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Connect a WhatsApp Business account (from Meta's embedded signup).
 
         Args:
@@ -138,20 +146,22 @@ class AsyncWhatsappResource:
             agent_id: Agent that answers.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_connect", _args({"code": code, "waba_id": waba_id, "phone_number_id": phone_number_id, "business_id": business_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_connect", _args({"code": code, "waba_id": waba_id, "phone_number_id": phone_number_id, "business_id": business_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_available_numbers(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_available_numbers(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Numbers of a connection that can be attached.
 
         Args:
             connection_id: The id of the connection.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_available_numbers", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_available_numbers", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_connect_number(self, connection_id: str, *, phone_number_id: str, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_connect_number(self, connection_id: str, *, phone_number_id: str, agent_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Attach a WhatsApp number to an agent.
 
         Args:
@@ -160,10 +170,11 @@ class AsyncWhatsappResource:
             agent_id: Agent that answers.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_connect_number", _args({"connection_id": connection_id, "phone_number_id": phone_number_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_connect_number", _args({"connection_id": connection_id, "phone_number_id": phone_number_id, "agent_id": agent_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_list_templates(self, connection_id: str, *, name: Optional[str] = None, status: Optional[str] = None, category: Optional[str] = None, language: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_list_templates(self, connection_id: str, *, name: Optional[str] = None, status: Optional[str] = None, category: Optional[str] = None, language: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """List message templates.
 
         Args:
@@ -174,10 +185,11 @@ class AsyncWhatsappResource:
             language: Language code, e.g. en_US.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_list_templates", _args({"connection_id": connection_id, "name": name, "status": status, "category": category, "language": language}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_list_templates", _args({"connection_id": connection_id, "name": name, "status": status, "category": category, "language": language}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_create_template(self, connection_id: str, *, name: str, category: str, language: str = "en_US", parameter_format: Optional[str] = None, components: Optional[Any] = None, library_template_name: Optional[str] = None, library_template_button_inputs: Optional[Any] = None, library_template_body_inputs: Optional[Any] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_create_template(self, connection_id: str, *, name: str, category: str, language: str = "en_US", parameter_format: Optional[str] = None, components: Optional[Any] = None, library_template_name: Optional[str] = None, library_template_button_inputs: Optional[Any] = None, library_template_body_inputs: Optional[Any] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Create a message template (Meta reviews it).
 
         Args:
@@ -192,10 +204,11 @@ class AsyncWhatsappResource:
             library_template_body_inputs: Library template body inputs.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_create_template", _args({"connection_id": connection_id, "name": name, "language": language, "category": category, "parameter_format": parameter_format, "components": components, "library_template_name": library_template_name, "library_template_button_inputs": library_template_button_inputs, "library_template_body_inputs": library_template_body_inputs}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_create_template", _args({"connection_id": connection_id, "name": name, "language": language, "category": category, "parameter_format": parameter_format, "components": components, "library_template_name": library_template_name, "library_template_button_inputs": library_template_button_inputs, "library_template_body_inputs": library_template_body_inputs}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_delete_template(self, connection_id: str, *, name: str, hsm_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_delete_template(self, connection_id: str, *, name: str, hsm_id: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Delete a message template.
 
         Args:
@@ -204,23 +217,26 @@ class AsyncWhatsappResource:
             hsm_id: One language version of it.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_delete_template", _args({"connection_id": connection_id, "name": name, "hsm_id": hsm_id}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_delete_template", _args({"connection_id": connection_id, "name": name, "hsm_id": hsm_id}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_status(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_status(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """WhatsApp connections of the project.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_status", _args({}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_status", _args({}), JsonObject, timeout, extra_headers, max_retries)
 
-    async def whatsapp_disconnect(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None) -> JsonObject:
+    async def whatsapp_disconnect(self, connection_id: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> JsonObject:
         """Disconnect a WhatsApp Business account.
 
         Args:
             connection_id: The id of the connection.
             timeout: Seconds for this call (overrides the client's).
             extra_headers: Headers for this call.
+            max_retries: Retries after the first attempt for this call (overrides the client's; 0: none).
         """
-        return await self._client._request("whatsapp_disconnect", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers)
+        return await self._client._request("whatsapp_disconnect", _args({"connection_id": connection_id}), JsonObject, timeout, extra_headers, max_retries)
 
