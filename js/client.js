@@ -103,7 +103,8 @@ export class AgentPhone {
   /**
    * @param {object} [options] `apiKey` (default: AGENTPHONE_API_KEY), `baseUrl` (default:
    *   AGENTPHONE_BASE_URL, then https://api.agentphone.ai), `timeout` (ms a call may take in all, default
-   *   30000), `maxRetries` (default 2), `defaultHeaders`.
+   *   30000), `maxRetries` (default 2), `defaultHeaders`, `proxy` and `caCertificates` (PEM text or
+   *   a file path; native builds only).
    */
   constructor(options = {}) {
     // Everything but `timeout` (ms here, seconds in the core) goes to the core as given, so a

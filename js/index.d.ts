@@ -22,6 +22,14 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Headers sent with every request, e.g. `X-Sub-Account-Id`. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * A proxy for every request (`http://host:port`, credentials in the URL if needed); without it,
+   * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` are used, except for `NO_PROXY`'s hosts. Native builds
+   * only (on wasm the runtime chooses).
+   */
+  proxy?: string;
+  /** Certificate authorities to trust beside the system's: PEM text, or a PEM file's path. Native builds only. */
+  caCertificates?: string;
 }
 
 /** Settings of one call. */

@@ -5,6 +5,8 @@ iteration, and lifecycle.
 
 from __future__ import annotations
 
+import os  # loaded at interpreter start-up already
+
 TYPE_CHECKING = False
 
 from . import _native
@@ -14,7 +16,7 @@ from ._generated.client_resources import AsyncResources, Resources
 
 if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type checkers
     import asyncio
-    from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar
+    from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar, Union
 
     T = TypeVar("T")
     C = TypeVar("C", bound="_Client")
@@ -57,6 +59,8 @@ class _Client:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         default_headers: Optional[Mapping[str, str]] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Union[str, "os.PathLike[str]", None] = None,
     ) -> None:
         """A client of the AgentPhone API.
 
@@ -68,8 +72,15 @@ class _Client:
             max_retries: Retries of failed reads and of requests the server proves it did not act on
                 (default 2). A send, call or purchase is never repeated once it may have taken effect.
             default_headers: Headers sent with every request (e.g. ``X-Sub-Account-Id``).
+            proxy: A proxy for every request (``http://host:port``, credentials in the URL if needed);
+                without it, ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` are used, except for ``NO_PROXY``'s hosts.
+            ca_certificates: Certificate authorities to trust beside the system's (a corporate proxy's):
+                PEM text, or the path of a PEM file.
         """
-        self._native: Optional[_native.NativeClient] = _native.NativeClient(api_key, base_url, timeout, max_retries, _headers(default_headers))
+        authorities = os.fspath(ca_certificates) if ca_certificates is not None else None
+        self._native: Optional[_native.NativeClient] = _native.NativeClient(
+            api_key, base_url, timeout, max_retries, _headers(default_headers), proxy=proxy, ca_certificates=authorities
+        )
         self._base_url = self._native.base_url
 
     @classmethod

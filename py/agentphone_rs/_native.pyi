@@ -16,6 +16,8 @@ class NativeClient:
         max_retries: Optional[int] = None,
         headers: Optional[Dict[str, str]] = None,
         anonymous: bool = False,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

@@ -39,7 +39,7 @@ def test_async_methods_are_awaitable_and_lists_are_async_iterators(sandbox_url: 
 
 def test_keyword_arguments_are_snake_case_with_the_tables_defaults() -> None:
     parameters = inspect.signature(agentphone_rs.AgentPhone.__init__).parameters
-    assert list(parameters)[1:] == ["api_key", "base_url", "timeout", "max_retries", "default_headers"]
+    assert list(parameters)[1:] == ["api_key", "base_url", "timeout", "max_retries", "default_headers", "proxy", "ca_certificates"]
     signature = inspect.signature(agentphone_rs.resources.agents.AgentsResource.list)
     assert signature.parameters["limit"].default == 20
     assert signature.parameters["offset"].default == 0

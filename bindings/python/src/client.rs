@@ -71,7 +71,8 @@ impl NativeClient {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None, anonymous = false))]
+    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None, anonymous = false, proxy = None, ca_certificates = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -80,8 +81,11 @@ impl NativeClient {
         max_retries: Option<i64>,
         headers: Option<&Bound<'_, PyDict>>,
         anonymous: bool,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
     ) -> PyResult<Self> {
-        let settings = ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)?, anonymous };
+        let settings =
+            ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)?, anonymous, proxy, ca_certificates };
         // Built now so that a missing key or a bad URL fails at construction, not at the first call.
         let client = settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
         Ok(Self { settings, client: Mutex::new(Some((std::process::id(), client))) })

@@ -7,7 +7,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
-use crate::transport::ClientInner;
+use crate::transport::{ClientInner, Network};
 use crate::validate::is_loopback;
 
 /// The production API host. Paths carry `/v1` themselves.
@@ -56,6 +56,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     user_agent_suffix: Option<String>,
     anonymous: bool,
+    proxy: Option<String>,
+    ca_pem: Option<Vec<u8>>,
 }
 
 impl ClientBuilder {
@@ -117,6 +119,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this proxy (`http://` or `https://`, credentials in the URL if
+    /// it needs them). Without it, the proxy the environment names is used: `HTTPS_PROXY` (or
+    /// `HTTP_PROXY`, `ALL_PROXY`), except for the hosts `NO_PROXY` lists.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Trusts these certificate authorities beside the system's: one or more PEM certificates, for
+    /// networks whose proxy signs TLS with a corporate authority.
+    pub fn ca_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem = Some(pem.into());
+        self
+    }
+
     /// Appended to the user agent, e.g. `agentphone-rs-python/0.1.0`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -150,7 +167,13 @@ impl ClientBuilder {
             .chain(self.attempt_timeout)
             .min()
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        let http = crate::transport::http_client(&user_agent, connect_timeout)?;
+        // On wasm the runtime chooses the network: no proxy variables, and none to read.
+        #[cfg(not(target_arch = "wasm32"))]
+        let environment = crate::transport::PROXY_VARIABLES.iter().map(|name| std::env::var(name).ok()).collect();
+        #[cfg(target_arch = "wasm32")]
+        let environment = Vec::new();
+        let network = Network { user_agent, connect_timeout, proxy: self.proxy, ca_pem: self.ca_pem, environment };
+        let http = crate::transport::http_client(&network)?;
         Ok(Client::from_inner(ClientInner {
             http,
             base_url,

@@ -29,26 +29,44 @@ pub(crate) struct ClientInner {
 /// Largest body read into memory; a bigger one is refused rather than exhausting memory.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// How a client reaches the API: what its HTTP client is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Network {
+    pub user_agent: String,
+    pub connect_timeout: Duration,
+    /// A proxy for every request, instead of those the environment names.
+    pub proxy: Option<String>,
+    /// Certificate authorities trusted beside the system's (PEM).
+    pub ca_pem: Option<Vec<u8>>,
+    /// The proxy variables of the environment when the client was built, which reqwest reads then:
+    /// a client built after they change gets an HTTP client of its own.
+    pub environment: Vec<Option<String>>,
+}
+
+/// The environment variables that name proxies, as reqwest reads them.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const PROXY_VARIABLES: [&str; 8] =
+    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
+
 /// The reqwest client behind a [`crate::Client`]. Building one loads the system's root
 /// certificates (about 3 ms), so clients with the same settings share one, and with it the
 /// connection pool. Keyed by process too: a forked child must not use its parent's connections.
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
-    type Key = (u32, String, Duration);
-    static SHARED: std::sync::Mutex<Vec<(Key, reqwest::Client)>> = std::sync::Mutex::new(Vec::new());
-    let key = (std::process::id(), user_agent.to_owned(), connect_timeout);
+pub(crate) fn http_client(network: &Network) -> Result<reqwest::Client> {
+    static SHARED: std::sync::Mutex<Vec<((u32, Network), reqwest::Client)>> = std::sync::Mutex::new(Vec::new());
+    let key = (std::process::id(), network.clone());
     let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, client)) = shared.iter().find(|(k, _)| *k == key) {
         return Ok(client.clone());
     }
-    let client = build_http_client(user_agent, connect_timeout)?;
-    shared.retain(|((pid, _, _), _)| *pid == key.0);
+    let client = build_http_client(network)?;
+    shared.retain(|((pid, _), _)| *pid == key.0);
     shared.push((key, client.clone()));
     Ok(client)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn build_http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
+fn build_http_client(network: &Network) -> Result<reqwest::Client> {
     // Follow redirects only within the same origin: the API never redirects elsewhere, and a
     // request that did would carry the caller's intent (and, without reqwest's own stripping,
     // the key) to a host nobody configured.
@@ -56,19 +74,38 @@ fn build_http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqw
         let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
         if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
     });
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .connect_timeout(connect_timeout)
-        .redirect(same_origin)
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))
+    // Without a proxy of its own, reqwest uses the one the environment names (HTTPS_PROXY,
+    // HTTP_PROXY, ALL_PROXY, with NO_PROXY's exceptions).
+    let mut builder =
+        reqwest::Client::builder().user_agent(&network.user_agent).connect_timeout(network.connect_timeout).redirect(same_origin);
+    if let Some(proxy) = &network.proxy {
+        // Never echoed: a proxy URL may carry credentials.
+        let refused = || Error::Config("proxy: expected an http:// or https:// URL (http://host:port)".to_owned());
+        let url = url::Url::parse(proxy)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+            .ok_or_else(refused)?;
+        builder = builder.proxy(reqwest::Proxy::all(url).map_err(|_| refused())?);
+    }
+    if let Some(pem) = &network.ca_pem {
+        let authorities = reqwest::Certificate::from_pem_bundle(pem).ok().filter(|found| !found.is_empty()).ok_or_else(|| {
+            Error::Config("ca_certificates: expected one or more PEM certificates (-----BEGIN CERTIFICATE-----)".to_owned())
+        })?;
+        builder = builder.tls_certs_merge(authorities);
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn http_client(user_agent: &str, _connect_timeout: Duration) -> Result<reqwest::Client> {
+pub(crate) fn http_client(network: &Network) -> Result<reqwest::Client> {
+    if network.proxy.is_some() || network.ca_pem.is_some() {
+        return Err(Error::Config(
+            "proxy and ca_certificates are not available on the wasm build: the browser or runtime chooses how to reach the API".to_owned(),
+        ));
+    }
     // Browsers refuse to let scripts set User-Agent; it goes in a header of our own instead.
     let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(user_agent) {
+    if let Ok(value) = HeaderValue::from_str(&network.user_agent) {
         headers.insert("x-agentphone-user-agent", value);
     }
     reqwest::Client::builder().default_headers(headers).build().map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))

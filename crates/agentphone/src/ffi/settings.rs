@@ -34,6 +34,10 @@ pub struct ClientSettings {
     /// A client for the sign-up flow, without an API key.
     #[serde(default)]
     pub anonymous: bool,
+    /// A proxy for every request (it may carry credentials: never printed).
+    pub proxy: Option<String>,
+    /// Certificate authorities to trust beside the system's: PEM text, or the path of a PEM file.
+    pub ca_certificates: Option<String>,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -73,6 +77,12 @@ impl ClientSettings {
         }
         if let Some(max_retries) = self.max_retries {
             builder = builder.max_retries(retries(max_retries)?);
+        }
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        if let Some(authorities) = &self.ca_certificates {
+            builder = builder.ca_certificates_pem(pem_or_file(authorities)?);
         }
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
@@ -115,6 +125,17 @@ impl CallOptions {
             headers: self.headers.into_iter().collect(),
         })
     }
+}
+
+/// `ca_certificates` as given: PEM text itself, or the path of a PEM file.
+fn pem_or_file(given: &str) -> Result<Vec<u8>, Error> {
+    if given.contains("-----BEGIN") {
+        return Ok(given.as_bytes().to_vec());
+    }
+    #[cfg(target_arch = "wasm32")]
+    return Err(Error::Config("ca_certificates: the wasm build reads no files; the browser or runtime chooses whom to trust".to_owned()));
+    #[cfg(not(target_arch = "wasm32"))]
+    std::fs::read(given).map_err(|e| Error::Config(format!("ca_certificates: neither PEM text nor a readable file ({given}: {e})")))
 }
 
 /// Retries from a binding: a whole number from 0 to [`MAX_RETRIES`], named `max_retries`.
