@@ -35,7 +35,60 @@ fn cli() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("The AgentPhone API from the command line: agents, numbers, calls, messages, webhooks and usage")
         .subcommand_required(true)
-        .arg_required_else_help(true)
+        .arg_required_else_help(true);
+    for resource in RESOURCES {
+        let mut command = Command::new(resource.name).about(resource.about).subcommand_required(true);
+        for spec in resource.commands {
+            command = command.subcommand(table::command(spec));
+        }
+        if resource.name == "calls" {
+            let watch = Command::new("watch")
+                .about("Follow a call live until it ends; exits 1 when the call failed (not answered, or cut off)")
+                .arg(Arg::new("call_id").required(true));
+            command = command.subcommand(watch);
+        }
+        root = root.subcommand(api_flags(command, true));
+    }
+    let mcp = Command::new("mcp")
+        .about("Serve every operation as a tool over the Model Context Protocol (stdio), for AI agents")
+        .arg(
+            Arg::new("resources")
+                .long("resources")
+                .value_name("LIST")
+                .value_delimiter(',')
+                .help("Only the tools of these resources (e.g. messages,calls,account)"),
+        )
+        .arg(Arg::new("read_only").long("read-only").action(ArgAction::SetTrue).help("Only tools that read"))
+        .arg(
+            Arg::new("exclude_world_acting")
+                .long("exclude-world-acting")
+                .action(ArgAction::SetTrue)
+                .help("Leave out tools that reach people or the carrier, or spend money"),
+        );
+    root.subcommand(sandbox_command(
+        "sandbox",
+        "Run the local AgentPhone sandbox (a stateful emulator of the API), its browser console at /console/",
+    ))
+    .subcommand(sandbox_command(
+        "console",
+        "Run the sandbox and print the address of its browser console (agents, numbers, live calls, conversations, webhooks, usage)",
+    ))
+    .subcommand(api_flags(mcp, false))
+    .subcommand(
+        Command::new("demo")
+            .about("A guided tour against an embedded sandbox: agent, number, SMS, signed webhook, call, transcript, usage"),
+    )
+    .subcommand(
+        Command::new("completions")
+            .about("Print the shell completion script: agentphone completions bash > /etc/bash_completion.d/agentphone")
+            .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
+    )
+}
+
+/// The flags of the commands that call the API (and only theirs: `sandbox`, `demo` and
+/// `completions` take none of them); `output` adds `--json`.
+fn api_flags(command: Command, output: bool) -> Command {
+    let command = command
         .arg(Arg::new("api_key").long("api-key").value_name("KEY").global(true).help("API key (default: $AGENTPHONE_API_KEY)"))
         .arg(
             Arg::new("base_url")
@@ -44,7 +97,6 @@ fn cli() -> Command {
                 .global(true)
                 .help("API host (default: $AGENTPHONE_BASE_URL, then https://api.agentphone.ai)"),
         )
-        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Print JSON instead of tables"))
         .arg(
             Arg::new("max_retries")
                 .long("max-retries")
@@ -61,46 +113,15 @@ fn cli() -> Command {
                 .value_parser(positive_seconds)
                 .help("Seconds the call may take in all, retries included (default 30)"),
         );
-    for resource in RESOURCES {
-        let mut command = Command::new(resource.name).about(resource.about).subcommand_required(true);
-        for spec in resource.commands {
-            command = command.subcommand(table::command(spec));
-        }
-        if resource.name == "calls" {
-            command =
-                command.subcommand(Command::new("watch").about("Follow a call live until it ends").arg(Arg::new("call_id").required(true)));
-        }
-        root = root.subcommand(command);
+    if !output {
+        return command;
     }
-    root.subcommand(sandbox_command(
-        "sandbox",
-        "Run the local AgentPhone sandbox (a stateful emulator of the API), its browser console at /console/",
-    ))
-    .subcommand(sandbox_command(
-        "console",
-        "Run the sandbox and print the address of its browser console (agents, numbers, live calls, conversations, webhooks, usage)",
-    ))
-    .subcommand(
-        Command::new("mcp")
-            .about("Serve every operation as a tool over the Model Context Protocol (stdio), for AI agents")
-            .arg(
-                Arg::new("resources")
-                    .long("resources")
-                    .value_name("LIST")
-                    .value_delimiter(',')
-                    .help("Only the tools of these resources (e.g. messages,calls,account)"),
-            )
-            .arg(Arg::new("read_only").long("read-only").action(ArgAction::SetTrue).help("Only tools that read"))
-            .arg(
-                Arg::new("exclude_world_acting")
-                    .long("exclude-world-acting")
-                    .action(ArgAction::SetTrue)
-                    .help("Leave out tools that reach people or the carrier, or spend money"),
-            ),
-    )
-    .subcommand(
-        Command::new("demo")
-            .about("A guided tour against an embedded sandbox: agent, number, SMS, signed webhook, call, transcript, usage"),
+    command.arg(
+        Arg::new("json")
+            .long("json")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print JSON instead of tables, and errors as JSON on stderr"),
     )
 }
 
@@ -241,7 +262,7 @@ async fn mcp_server(client: Client, matches: &ArgMatches) -> u8 {
     });
     let filter = match agentphone::ffi::tools::ToolFilter::from_json(filter) {
         Ok(filter) => filter,
-        Err(e) => return fail(&e.into()),
+        Err(e) => return fail(&e.into(), false),
     };
     match mcp::serve(client, filter).await {
         Ok(()) => SUCCESS,
@@ -252,8 +273,17 @@ async fn mcp_server(client: Client, matches: &ArgMatches) -> u8 {
     }
 }
 
-fn fail(error: &agentphone::Error) -> u8 {
-    eprintln!("error: {}", output::printable(&error.to_string()));
+/// Reports a failure on stderr (as JSON with `--json`: the error's class, message and attributes)
+/// and answers the exit status: 2 for bad input, 1 otherwise.
+fn fail(error: &agentphone::Error, json: bool) -> u8 {
+    if json {
+        let mut described = agentphone::ffi::errors::error_attributes(error, agentphone::ffi::errors::Naming::Python);
+        described.insert("class".into(), agentphone::ffi::errors::class_name(error.kind()).into());
+        described.insert("message".into(), error.to_string().into());
+        eprintln!("{}", serde_json::json!({ "error": described }));
+    } else {
+        eprintln!("error: {}", output::printable(&error.to_string()));
+    }
     match error.kind() {
         ErrorKind::Validation | ErrorKind::Config => USAGE,
         _ => FAILURE,
@@ -290,7 +320,6 @@ where
 }
 
 async fn command(matches: ArgMatches) -> u8 {
-    let json = matches.get_flag("json");
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     match name {
         "sandbox" | "console" => return sandbox(sub, name == "console").await,
@@ -303,29 +332,46 @@ async fn command(matches: ArgMatches) -> u8 {
                 }
             };
         }
+        "completions" => {
+            let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli(), "agentphone", &mut script);
+            output::emit(String::from_utf8_lossy(&script).trim_end());
+            return SUCCESS;
+        }
         _ => {}
     }
-    let client = match client(&matches, name == "signup") {
+    // The API's commands carry their flags; a resource's are read where its verb was parsed.
+    let (verb, flags) = sub.subcommand().map_or((None, sub), |(verb, args)| (Some(verb), args));
+    let json = flags.try_get_one::<bool>("json").ok().flatten().copied().unwrap_or(false);
+    let client = match client(flags, name == "signup") {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, json),
     };
-    if name == "mcp" {
-        return mcp_server(client, sub).await;
-    }
-    let (verb, args) = sub.subcommand().expect("a subcommand is required");
+    let Some(verb) = verb else { return mcp_server(client, sub).await };
     let resource = RESOURCES.iter().find(|r| r.name == name).expect("clap only accepts known resources");
-    let spec = resource.commands.iter().find(|c| c.name == verb);
-    let result = match spec {
-        Some(spec) if spec.stream => run::follow(&client, spec, args, json).await,
-        Some(spec) => run::run(&client, spec, args, json).await,
+    let result = match resource.commands.iter().find(|c| c.name == verb) {
+        Some(spec) if spec.stream => run::follow(&client, spec, flags, json).await,
+        Some(spec) => run::run(&client, spec, flags, json).await,
         // `calls watch` follows the call by polling it, which works against any server.
         None => {
-            let call_id = args.get_one::<String>("call_id").expect("call_id is required");
-            watch::watch(&client, call_id, json).await.map(|_| ())
+            let call_id = flags.get_one::<String>("call_id").expect("call_id is required");
+            match watch::watch(&client, call_id, json).await {
+                Ok(call) if call.status == Some(agentphone::CallStatus::Failed) => {
+                    let message = format!("call {call_id} failed: it was not answered, or it was cut off");
+                    if json {
+                        eprintln!("{}", serde_json::json!({"error": {"class": "CallFailed", "message": message, "call_id": call_id}}));
+                    } else {
+                        eprintln!("error: {}", output::printable(&message));
+                    }
+                    return FAILURE;
+                }
+                other => other.map(|_| ()),
+            }
         }
     };
     match result {
         Ok(()) => SUCCESS,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, json),
     }
 }

@@ -91,10 +91,39 @@ fn table(items: &[Value], total: Option<i64>) -> String {
     out.join("\n")
 }
 
+/// `key  value` lines; a nested object's fields follow their key, indented, and a list of
+/// objects becomes a table under its key.
 fn fields(object: &Map<String, Value>) -> String {
     let shown: Vec<(&String, &Value)> = object.iter().filter(|(_, v)| !v.is_null()).collect();
     let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    shown.into_iter().map(|(k, v)| format!("{k:<width$}  {}", cell(v))).collect::<Vec<_>>().join("\n")
+    let indent = |text: String| text.lines().map(|line| format!("  {line}")).collect::<Vec<_>>().join("\n");
+    let line = |(key, value): (&String, &Value)| match value {
+        Value::Object(inner) if !inner.values().all(Value::is_null) => format!("{key}\n{}", indent(fields(inner))),
+        Value::Array(items) if items.first().is_some_and(Value::is_object) => format!("{key}\n{}", indent(table(items, None))),
+        _ => format!("{key:<width$}  {}", cell(value)),
+    };
+    shown.into_iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+/// `-q`: the ids an answer holds, one a line (a list's items', or the object's own).
+pub(crate) fn ids(value: &Value) -> String {
+    let id = |item: &Value| item.get("id").and_then(Value::as_str).map(printable);
+    let items = match value {
+        Value::Array(items) => items.iter().filter_map(id).collect(),
+        Value::Object(object) => match list_of(object) {
+            Some((items, _)) => items.iter().filter_map(id).collect(),
+            None => id(value).into_iter().collect(),
+        },
+        _ => Vec::new(),
+    };
+    items.join("\n")
+}
+
+/// Writes a line to stdout. A reader that went away (`agentphone agents list | head -1`) is not an
+/// error of the command: what it no longer reads is dropped, where `println!` would panic.
+pub(crate) fn emit(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// Text from the server as a terminal may show it: control characters (ESC, CR, BEL...) are
@@ -118,6 +147,17 @@ mod tests {
         assert_eq!(render(&json!({"data": [], "total": 0}), false), "(no items)");
     }
 
+    /// `usage get` printed `plan  {…}`: nested objects are shown as indented fields, lists of
+    /// objects as tables.
+    #[test]
+    fn nested_objects_read_as_sub_tables() {
+        let usage = json!({"plan": {"name": "sandbox", "limits": {"numbers": 10}}, "numbers": {"used": 1}, "agents": [{"id": "agt_1", "name": "Ava"}]});
+        assert_eq!(
+            render(&usage, false),
+            "plan\n  name    sandbox\n  limits\n    numbers  10\nnumbers\n  used  1\nagents\n  id     name\n  agt_1  Ava"
+        );
+    }
+
     #[test]
     fn control_sequences_from_the_server_are_shown_not_obeyed() {
         let message = json!({"id": "msg_1", "body": "hi\u{1b}[2J\u{1b}]0;owned\u{7}\rX"});
@@ -129,8 +169,10 @@ mod tests {
 
     #[test]
     fn objects_become_fields_and_json_is_json() {
-        let agent = json!({"id": "agt_1", "name": "Ava", "description": null, "numbers": [{"id": "n"}]});
+        let agent = json!({"id": "agt_1", "name": "Ava", "description": null, "numbers": ["+14155550100"]});
         assert_eq!(render(&agent, false), "id       agt_1\nname     Ava\nnumbers  [1 items]");
+        assert_eq!(ids(&agent), "agt_1");
+        assert_eq!(ids(&json!({"data": [{"id": "a"}, {"id": "b"}], "total": 2})), "a\nb");
         assert_eq!(render(&Value::Null, false), "(none)");
         assert!(render(&agent, true).contains("\"description\": null"));
     }

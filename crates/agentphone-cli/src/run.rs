@@ -35,17 +35,31 @@ pub(crate) fn arguments(spec: &CommandSpec, matches: &ArgMatches) -> Result<Valu
     Ok(Value::Object(args))
 }
 
-/// Calls the operation and prints the answer.
+/// Calls the operation and prints the answer (`--all`: every item of every page; `-q`: ids only).
 pub(crate) async fn run(client: &Client, spec: &CommandSpec, matches: &ArgMatches, json: bool) -> Result<(), agentphone::Error> {
+    use futures_util::TryStreamExt;
+
     let args = arguments(spec, matches).map_err(|problem| agentphone::ValidationError::new("arguments", problem))?;
-    let answer = by_name::call(client, spec.operation, args.clone(), &RequestOptions::default()).await?;
+    let flag = |name: &str| matches.try_get_one::<bool>(name).ok().flatten().copied().unwrap_or(false);
+    let answer = if flag("all") {
+        let items: Vec<Value> = by_name::stream(client, spec.operation, args.clone(), &RequestOptions::default())?.try_collect().await?;
+        Answer::Json(Value::Array(items))
+    } else {
+        by_name::call(client, spec.operation, args.clone(), &RequestOptions::default()).await?
+    };
     match answer {
-        Answer::Json(value) => println!("{}", output::render(&value, json)),
+        Answer::Json(value) if flag("quiet") => {
+            let ids = output::ids(&value);
+            if !ids.is_empty() {
+                output::emit(ids);
+            }
+        }
+        Answer::Json(value) => output::emit(output::render(&value, json)),
         Answer::Binary(content) => {
             let id = args.get("call_id").and_then(Value::as_str).unwrap_or("call");
             let path = matches.get_one::<String>("output").map_or_else(|| PathBuf::from(format!("recording-{id}.wav")), PathBuf::from);
             std::fs::write(&path, &content.data).map_err(|e| agentphone::Error::Config(format!("cannot write {}: {e}", path.display())))?;
-            println!("saved {} bytes ({}) to {}", content.data.len(), content.content_type, path.display());
+            output::emit(format_args!("saved {} bytes ({}) to {}", content.data.len(), content.content_type, path.display()));
         }
     }
     Ok(())
@@ -60,14 +74,14 @@ pub(crate) async fn follow(client: &Client, spec: &CommandSpec, matches: &ArgMat
     while let Some(event) = events.next().await {
         let event = event?;
         if json {
-            println!("{event}");
+            output::emit(event);
             continue;
         }
         let name = event["event"].as_str().unwrap_or("message");
         let data = &event["data"];
         match (data["role"].as_str(), data["content"].as_str()) {
-            (Some(role), Some(content)) => println!("  {role:<6} {}", output::printable(content)),
-            _ => println!("  [{}] {data}", output::printable(name)),
+            (Some(role), Some(content)) => output::emit(format_args!("  {role:<6} {}", output::printable(content))),
+            _ => output::emit(format_args!("  [{}] {data}", output::printable(name))),
         }
     }
     Ok(())

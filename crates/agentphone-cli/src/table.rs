@@ -70,6 +70,11 @@ pub(crate) fn command(spec: &'static CommandSpec) -> Command {
     }
     if spec.binary {
         command = command.arg(Arg::new("output").long("output").short('o').help("Where to save the file (default: recording-<id>.wav)"));
+    } else if !spec.stream {
+        command = command.arg(Arg::new("quiet").long("quiet").short('q').action(ArgAction::SetTrue).help("Print only ids, one a line"));
+    }
+    if spec.operation.is_list() {
+        command = command.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("Every item, fetching page after page"));
     }
     command
 }

@@ -28,9 +28,9 @@ pub(crate) async fn watch(client: &Client, call_id: &str, json: bool) -> agentph
                         let who = if data["role"] == "user" { "caller" } else { "agent" };
                         let said = data["content"].as_str().unwrap_or_default();
                         if json {
-                            println!("{}", serde_json::json!({"speaker": who, "text": said}));
+                            crate::output::emit(serde_json::json!({"speaker": who, "text": said}));
                         } else {
-                            println!("  {who:<6}  {}", crate::output::printable(said));
+                            crate::output::emit(format_args!("  {who:<6}  {}", crate::output::printable(said)));
                         }
                         lines += 1;
                     }
@@ -51,7 +51,7 @@ pub(crate) async fn watch(client: &Client, call_id: &str, json: bool) -> agentph
     let call = client.calls().get(call_id).await?;
     if !json {
         let status = call.status.as_ref().map_or_else(|| "ended".to_owned(), ToString::to_string);
-        println!("  call {status} after {} s ({lines} lines)", call.duration_seconds.unwrap_or(0));
+        crate::output::emit(format_args!("  call {status} after {} s ({lines} lines)", call.duration_seconds.unwrap_or(0)));
     }
     Ok(call)
 }

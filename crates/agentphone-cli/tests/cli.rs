@@ -183,7 +183,8 @@ async fn the_api_key_appears_in_no_output_under_any_error() {
     for (what, output) in &runs {
         let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         assert!(!output.status.success(), "{what}: it failed");
-        assert!(err.starts_with("error: "), "{what}: says what went wrong: {err}");
+        // `--json` errors are JSON, and must not leak it either.
+        assert!(err.starts_with("error: ") || err.starts_with("{\"error\":{"), "{what}: says what went wrong: {err}");
         for secret in [key, refused, "SECRETcli7f3a9c2e1b0d", "7f3a9c2e1b0d"] {
             assert!(!out.contains(secret) && !err.contains(secret), "{what}: the key leaked:\n{out}\n{err}");
         }
@@ -213,4 +214,48 @@ async fn retries_and_timeout_are_flags() {
     assert!(String::from_utf8_lossy(&late.stderr).contains("no complete answer within 0.3 s"), "{}", String::from_utf8_lossy(&late.stderr));
     let wrong = agentphone(&sandbox, key, &["agents", "list", "--timeout=-1"]);
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("not a positive number of seconds"));
+}
+
+/// The command line in scripts: `--all` walks every page, `-q` prints ids only, `--json` errors
+/// are JSON on stderr, nested objects read as sub-tables, `calls watch` fails with the reason when
+/// the call does, flags a command cannot use are not offered, and shells get completions.
+#[tokio::test(flavor = "multi_thread")]
+async fn scripts_get_ids_pages_json_errors_and_exit_codes() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let key = "sk_test_cli_scripts";
+    let created: Vec<String> = (0..3)
+        .map(|n| stdout(&agentphone(&sandbox, key, &["agents", "create", "--name", &format!("A{n}"), "-q"])).trim().to_owned())
+        .collect();
+    assert!(created.iter().all(|id| id.starts_with("agt_")), "{created:?}");
+    let listed = stdout(&agentphone(&sandbox, key, &["agents", "list", "--limit", "2", "--all", "-q"]));
+    let mut listed: Vec<&str> = listed.lines().collect();
+    listed.sort_unstable();
+    let mut expected: Vec<&str> = created.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(listed, expected, "three agents over two pages");
+    assert_eq!(json(&agentphone(&sandbox, key, &["agents", "list", "--limit", "1", "--all", "--json"])).as_array().unwrap().len(), 3);
+
+    let missing = agentphone(&sandbox, key, &["agents", "get", "agt_missing", "--json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&missing.stderr).unwrap();
+    assert_eq!((error["error"]["class"].as_str(), error["error"]["status_code"].as_u64()), (Some("NotFoundError"), Some(404)));
+    assert!(error["error"]["request_id"].as_str().unwrap().starts_with("req_"));
+
+    let usage = stdout(&agentphone(&sandbox, key, &["usage", "get"]));
+    assert!(usage.contains("plan\n  name    sandbox\n  limits\n    numbers"), "{usage}");
+
+    json(&agentphone(&sandbox, key, &["numbers", "buy", "--agent-id", &created[0], "--json"]));
+    let call = json(&agentphone(&sandbox, key, &["calls", "make", "--agent-id", &created[0], "--to-number", "+14155550000", "--json"]));
+    let watched = agentphone(&sandbox, key, &["calls", "watch", call["id"].as_str().unwrap()]);
+    assert_eq!(watched.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&watched.stderr).contains("was not answered"), "{}", String::from_utf8_lossy(&watched.stderr));
+
+    let help = stdout(&agentphone(&sandbox, key, &["sandbox", "--help"]));
+    assert!(!help.contains("--api-key") && !help.contains("--json") && !help.contains("--max-retries"), "{help}");
+    assert!(!stdout(&agentphone(&sandbox, key, &["agents", "get", "--help"])).contains("--all"));
+    assert!(!stdout(&agentphone(&sandbox, key, &["calls", "get-recording", "--help"])).contains("--quiet"));
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&agentphone(&sandbox, key, &["completions", shell]));
+        assert!(script.contains("agentphone") && script.contains("attach-number"), "{shell}");
+    }
 }
