@@ -1,10 +1,11 @@
 // The client. Its resources and methods are generated from the operation table (generated/resources.js);
 // this file holds what they share: settings, calls into the native core, iteration, aborting.
 
-import { native, env, writeFile } from '#backend';
+import { BUILD, native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
 import { checkDepth } from './depth.js';
 import { SECRETS } from './generated/secrets.js';
+import { ConfigurationError } from './generated/errors.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -52,6 +53,25 @@ function clean(params) {
 // Every option but `signal` goes to the core, which refuses one it does not know by name.
 function callOptions({ signal, timeout, ...rest } = {}) {
   return clean({ ...rest, timeout: timeout == null ? undefined : timeout / 1000 });
+}
+
+/** `request_id` as `requestId`. */
+const camelKey = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+/**
+ * The core's request records to a console-compatible logger: `debug` records (with bodies) to
+ * `logger.debug`, the others to `logger.info`. A logger that throws never fails the call.
+ */
+function logSink(logger) {
+  return (json) => {
+    const fields = Object.fromEntries(Object.entries(JSON.parse(json)).map(([key, value]) => [camelKey(key), value]));
+    const write = (fields.level === 'debug' ? logger.debug : logger.info) ?? logger.log;
+    try {
+      write?.call(logger, fields.message, fields);
+    } catch {
+      // Logging is best effort.
+    }
+  };
 }
 
 function abortError(signal) {
@@ -109,16 +129,22 @@ export class AgentPhone {
   constructor(options = {}) {
     // Everything but `timeout` (ms here, seconds in the core) goes to the core as given, so a
     // misspelt option (`baseURL`) is refused by name rather than ignored.
-    const { timeout, ...rest } = options;
+    const { timeout, logger, ...rest } = options;
+    // A logger given logs at `info` unless `logLevel` says otherwise; AGENTPHONE_LOG logs to the console.
+    if (BUILD === 'wasm' && (logger || rest.logLevel)) {
+      throw new ConfigurationError('logger and logLevel need the native build: the wasm build logs nothing (a browser\'s network panel shows each request)');
+    }
+    const logLevel = BUILD === 'wasm' ? undefined : (rest.logLevel ?? (logger ? 'info' : env.AGENTPHONE_LOG?.trim() || undefined));
     const settings = clean({
       ...rest,
+      logLevel,
       apiKey: rest.anonymous ? undefined : (rest.apiKey ?? env.AGENTPHONE_API_KEY),
       baseUrl: rest.baseUrl ?? (env.AGENTPHONE_BASE_URL || undefined),
       timeout: timeout == null ? undefined : timeout / 1000,
     });
     let client;
     try {
-      client = new native.NativeClient(settings);
+      client = new native.NativeClient(settings, logLevel ? logSink(logger ?? console) : undefined);
     } catch (error) {
       throw toError(error);
     }

@@ -30,6 +30,30 @@ export interface ClientOptions {
   proxy?: string;
   /** Certificate authorities to trust beside the system's: PEM text, or a PEM file's path. Native builds only. */
   caCertificates?: string;
+  /**
+   * Where each request attempt is logged (console-compatible: `info` and `debug` are called with a
+   * message and the record's fields). Native builds only. Default: none, unless `AGENTPHONE_LOG`
+   * names a level (then `console`).
+   */
+  logger?: Pick<Console, 'info' | 'debug'> | { info(message: string, fields: LogRecord): void; debug?(message: string, fields: LogRecord): void };
+  /** `info` (a line per attempt; the default with a logger) or `debug` (with the bodies, secrets redacted). */
+  logLevel?: 'info' | 'debug';
+}
+
+/** One request attempt, as logged. */
+export interface LogRecord {
+  level: 'info' | 'debug';
+  message: string;
+  operation: string;
+  method: string;
+  path: string;
+  attempt: number;
+  status: number | null;
+  elapsedMs: number;
+  requestId: string | null;
+  error: string | null;
+  requestBody: string | null;
+  responseBody: string | null;
 }
 
 /** Settings of one call. */

@@ -65,3 +65,43 @@ test('a proxy carries every request; bad network settings are refused by name', 
   const wasm = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, AGENTPHONE_BUILD: 'wasm' } });
   assert.match(wasm.stdout, /^ConfigurationError .*not available on the wasm build/);
 });
+
+test('a logger gets a record per attempt; debug adds the bodies without secrets', async () => {
+  const project = await sandbox.project();
+  const seen = [];
+  const logger = { info: (message, fields) => seen.push(['info', message, fields]), debug: (message, fields) => seen.push(['debug', message, fields]) };
+  const client = project.client({ logger });
+  await project.addFault({ operation: 'list_agents', status: 503 });
+  await client.agents.list();
+  await new Promise((resolve) => setImmediate(resolve)); // records arrive through Node's event loop
+  assert.deepEqual(seen.map(([level, , fields]) => [level, fields.status, fields.attempt]), [['info', 503, 1], ['info', 200, 2]]);
+  assert.match(seen[1][1], /^GET \/v1\/agents -> 200 \(list_agents, attempt 2, [\d.]+ ms, request req_\w+\)$/);
+  assert.match(seen[1][2].requestId, /^req_/);
+  assert.equal(seen[1][2].responseBody, null);
+
+  seen.length = 0;
+  const debug = project.client({ logger, logLevel: 'debug' });
+  const hook = await debug.webhooks.set({ url: 'https://example.com/hook' });
+  await new Promise((resolve) => setImmediate(resolve));
+  const [[level, message]] = seen;
+  assert.equal(level, 'debug');
+  assert.ok(message.includes('[REDACTED]') && !message.includes(hook.secret) && !message.includes(project.apiKey), message);
+
+  const throwing = project.client({ logger: { info() { throw new Error('broken logger'); } } });
+  assert.deepEqual((await throwing.agents.list()).data, []);
+  assert.throws(() => project.client({ logger, logLevel: 'verbose' }), (error) => error instanceof ConfigurationError && /expected info or debug/.test(error.message));
+  const script = "import('agentphone-rs').then((m) => { try { new m.AgentPhone({ apiKey: 'sk_test_x', logger: console }) } catch (e) { console.log(e.name, e.message) } })";
+  const wasm = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, AGENTPHONE_BUILD: 'wasm' } });
+  assert.match(wasm.stdout, /^ConfigurationError logger and logLevel need the native build/);
+});
+
+test('AGENTPHONE_LOG logs to the console; unset, nothing is logged', () => {
+  const script = `import { AgentPhone } from 'agentphone-rs';
+    await new AgentPhone({ apiKey: process.argv[1], baseUrl: process.argv[2] }).agents.list();`;
+  const run = (extra) => spawnSync(process.execPath, ['--input-type=module', '-e', script, sandbox.apiKey, sandbox.baseUrl], { encoding: 'utf8', env: { ...process.env, AGENTPHONE_LOG: '', ...extra } });
+  const quiet = run({});
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stdout + quiet.stderr, '');
+  const logged = run({ AGENTPHONE_LOG: 'info' });
+  assert.match(logged.stdout, /GET \/v1\/agents -> 200 \(list_agents, attempt 1, /);
+});

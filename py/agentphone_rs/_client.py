@@ -6,6 +6,7 @@ iteration, and lifecycle.
 from __future__ import annotations
 
 import os  # loaded at interpreter start-up already
+import sys
 
 TYPE_CHECKING = False
 
@@ -16,7 +17,7 @@ from ._generated.client_resources import AsyncResources, Resources
 
 if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type checkers
     import asyncio
-    from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Type, TypeVar, Union
+    from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Type, TypeVar, Union
 
     T = TypeVar("T")
     C = TypeVar("C", bound="_Client")
@@ -44,6 +45,36 @@ def _convert(answer: Any, model: Any) -> Any:
     if isinstance(answer, list):
         return [model(item) for item in answer]
     return model(answer)
+
+
+def _logging() -> Tuple[Optional[str], Any]:
+    """The level and sink of request logging: the ``agentphone_rs`` logger of the ``logging``
+    module, when ``AGENTPHONE_LOG`` names a level or the logger is enabled. An application that has
+    not imported ``logging`` configured none: then logging is off and costs nothing."""
+    wanted = os.environ.get("AGENTPHONE_LOG", "").strip().lower()
+    if not wanted and "logging" not in sys.modules:
+        return None, None
+    import logging
+
+    logger = logging.getLogger("agentphone_rs")
+    if wanted in ("info", "debug"):
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.DEBUG if wanted == "debug" else logging.INFO)
+        if not logger.hasHandlers():
+            logger.addHandler(logging.StreamHandler())
+    elif wanted:
+        return wanted, None  # refused by name when the client is built
+    if logger.isEnabledFor(logging.DEBUG):
+        level = "debug"
+    elif logger.isEnabledFor(logging.INFO):
+        level = "info"
+    else:
+        return None, None
+
+    def sink(record_level: str, message: str, fields: Dict[str, Any]) -> None:
+        logger.log(logging.DEBUG if record_level == "debug" else logging.INFO, message, extra={"agentphone": fields})
+
+    return level, sink
 
 
 def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, str]]:
@@ -78,8 +109,9 @@ class _Client:
                 PEM text, or the path of a PEM file.
         """
         authorities = os.fspath(ca_certificates) if ca_certificates is not None else None
+        log_level, log = _logging()
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
-            api_key, base_url, timeout, max_retries, _headers(default_headers), proxy=proxy, ca_certificates=authorities
+            api_key, base_url, timeout, max_retries, _headers(default_headers), proxy=proxy, ca_certificates=authorities, log_level=log_level, log=log
         )
         self._base_url = self._native.base_url
 
@@ -89,7 +121,8 @@ class _Client:
         emails the human a code, ``client.signup.verify(...)`` answers the new account's
         ``api_key``, which makes the real client. Any other call raises ``ConfigurationError``."""
         client = cls.__new__(cls)
-        client._native = _native.NativeClient(None, base_url, timeout, max_retries, None, anonymous=True)
+        log_level, log = _logging()
+        client._native = _native.NativeClient(None, base_url, timeout, max_retries, None, anonymous=True, log_level=log_level, log=log)
         client._base_url = client._native.base_url
         return client
 

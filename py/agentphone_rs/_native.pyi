@@ -1,7 +1,7 @@
 """The native half of agentphone_rs (Rust). Use the public API instead."""
 
 from types import ModuleType
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 __version__: str
 USER_AGENT: str
@@ -18,6 +18,8 @@ class NativeClient:
         anonymous: bool = False,
         proxy: Optional[str] = None,
         ca_certificates: Optional[str] = None,
+        log_level: Optional[str] = None,
+        log: Optional[Callable[[str, str, Dict[str, Any]], None]] = None,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

@@ -17,9 +17,11 @@ use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::ffi::webhooks;
+use agentphone::logging::LogRecord;
 use agentphone::{Client, Error as CoreError};
 use futures_util::{FutureExt, StreamExt};
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 
 pub mod generated;
 pub mod sandbox;
@@ -52,6 +54,9 @@ pub struct BinaryAnswer {
     pub data: Buffer,
 }
 
+/// The request log's callback: `(recordJson) => void`, weak (it keeps no process alive).
+type LogCallback = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, false, true>;
+
 #[napi]
 pub struct NativeClient {
     client: Client,
@@ -59,10 +64,22 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers }`.
+    /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers, proxy, caCertificates,
+    /// logLevel }`; `log` gets each request's record as JSON when `logLevel` is set. It does not keep
+    /// the process alive.
     #[napi(constructor)]
-    pub fn new(settings: Value) -> napi::Result<Self> {
-        let client = ClientSettings::from_json(settings).and_then(|s| s.build(concat!("node/", env!("CARGO_PKG_VERSION"))));
+    pub fn new(settings: Value, log: Option<LogCallback>) -> napi::Result<Self> {
+        let build = |settings: ClientSettings| -> Result<Client, CoreError> {
+            let mut builder = settings.builder(concat!("node/", env!("CARGO_PKG_VERSION")))?;
+            if let (Some(level), Some(log)) = (settings.log_level()?, log) {
+                builder = builder.log(level, move |record: &LogRecord| {
+                    // Non-blocking: a record that cannot be queued (Node shutting down) is dropped.
+                    let _ = log.call(record.fields().to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+                });
+            }
+            builder.build()
+        };
+        let client = ClientSettings::from_json(settings).and_then(build);
         Ok(Self { client: client.map_err(core_error)? })
     }
 

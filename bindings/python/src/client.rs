@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use agentphone::ffi::by_name::{self, Answer, ItemStream};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
+use agentphone::logging::{LogLevel, LogRecord};
 use agentphone::{Client, RequestOptions};
 use futures_util::StreamExt;
 use pyo3::prelude::*;
@@ -23,8 +24,30 @@ const RUNTIME: &str = concat!("python/", env!("CARGO_PKG_VERSION"));
 pub(crate) struct NativeClient {
     /// Kept so that a forked child can build its own client.
     settings: ClientSettings,
+    /// The level and the callable (`_client._log_sink`) that records go to, when logging is on.
+    log: Option<(LogLevel, Arc<Py<PyAny>>)>,
     /// The core client and the process it was built in (connection pools do not survive fork).
     client: Mutex<Option<(u32, Client)>>,
+}
+
+/// The core client of these settings, logging to `log`'s callable (`(level, message, fields)`)
+/// when given. A callable that raises is reported as unraisable: logging never fails a call.
+fn build(settings: &ClientSettings, log: Option<&(LogLevel, Arc<Py<PyAny>>)>) -> agentphone::Result<Client> {
+    let mut builder = settings.builder(RUNTIME)?;
+    if let Some((level, callable)) = log {
+        let callable = callable.clone();
+        builder = builder.log(*level, move |record: &LogRecord| {
+            crate::execution::attach(|py| {
+                let fields = record.fields();
+                let level = if record.level == LogLevel::Debug { "debug" } else { "info" };
+                let called = to_py(py, &fields).and_then(|fields| callable.call1(py, (level, record.to_string(), fields)));
+                if let Err(error) = called {
+                    error.write_unraisable(py, None);
+                }
+            });
+        });
+    }
+    builder.build()
 }
 
 fn headers_of(headers: Option<&Bound<'_, PyDict>>) -> PyResult<BTreeMap<String, String>> {
@@ -60,7 +83,7 @@ impl NativeClient {
         match slot.as_ref() {
             Some((owner, client)) if *owner == pid => Ok(client.clone()),
             _ => {
-                let client = self.settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
+                let client = build(&self.settings, self.log.as_ref()).map_err(|e| to_py_err(py, e))?;
                 *slot = Some((pid, client.clone()));
                 Ok(client)
             }
@@ -71,7 +94,7 @@ impl NativeClient {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None, anonymous = false, proxy = None, ca_certificates = None))]
+    #[pyo3(signature = (api_key = None, base_url = None, timeout = None, max_retries = None, headers = None, anonymous = false, proxy = None, ca_certificates = None, log_level = None, log = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -83,12 +106,25 @@ impl NativeClient {
         anonymous: bool,
         proxy: Option<String>,
         ca_certificates: Option<String>,
+        log_level: Option<&str>,
+        log: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        let settings =
-            ClientSettings { api_key, base_url, timeout, max_retries, headers: headers_of(headers)?, anonymous, proxy, ca_certificates };
+        let settings = ClientSettings {
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            headers: headers_of(headers)?,
+            anonymous,
+            proxy,
+            ca_certificates,
+            log_level: log_level.map(str::to_owned),
+        };
+        let level = settings.log_level().map_err(|e| to_py_err(py, e))?;
+        let log = level.zip(log).map(|(level, callable)| (level, Arc::new(callable)));
         // Built now so that a missing key or a bad URL fails at construction, not at the first call.
-        let client = settings.build(RUNTIME).map_err(|e| to_py_err(py, e))?;
-        Ok(Self { settings, client: Mutex::new(Some((std::process::id(), client))) })
+        let client = build(&settings, log.as_ref()).map_err(|e| to_py_err(py, e))?;
+        Ok(Self { settings, log, client: Mutex::new(Some((std::process::id(), client))) })
     }
 
     #[getter]

@@ -90,7 +90,7 @@ where
 }
 
 /// Attaches to the interpreter unless it is shutting down (then `f` does not run).
-fn attach(f: impl FnOnce(Python<'_>)) {
+pub(crate) fn attach(f: impl FnOnce(Python<'_>)) {
     if SHUTTING_DOWN.load(Ordering::SeqCst) {
         return;
     }

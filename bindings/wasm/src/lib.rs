@@ -76,7 +76,8 @@ pub struct NativeClient {
 
 #[wasm_bindgen]
 impl NativeClient {
-    /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers }`.
+    /// `settings`: `{ apiKey, baseUrl, timeout (s), maxRetries, headers }` (request logging is the
+    /// native build's: `client.js` refuses `logger` here).
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<NativeClient, JsValue> {
         let settings = from_js(settings, "client options")?;

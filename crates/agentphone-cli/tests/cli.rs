@@ -259,3 +259,23 @@ async fn scripts_get_ids_pages_json_errors_and_exit_codes() {
         assert!(script.contains("agentphone") && script.contains("attach-number"), "{shell}");
     }
 }
+
+/// `AGENTPHONE_LOG=info` logs each attempt on stderr; unset, nothing is.
+#[tokio::test(flavor = "multi_thread")]
+async fn agentphone_log_logs_each_attempt() {
+    let sandbox = Sandbox::start(SandboxConfig::fast()).await.unwrap();
+    let run = |level: &str| {
+        Command::new(env!("CARGO_BIN_EXE_agentphone"))
+            .args(["agents", "list"])
+            .env("AGENTPHONE_BASE_URL", sandbox.url())
+            .env("AGENTPHONE_API_KEY", "sk_test_cli_log")
+            .env("AGENTPHONE_LOG", level)
+            .output()
+            .unwrap()
+    };
+    let logged = String::from_utf8_lossy(&run("info").stderr).into_owned();
+    assert!(logged.starts_with("agentphone: GET /v1/agents -> 200 (list_agents, attempt 1, "), "{logged}");
+    assert!(run("").stderr.is_empty());
+    let wrong = String::from_utf8_lossy(&run("loud").stderr).into_owned();
+    assert!(wrong.contains("\"loud\" is not a level; expected info or debug"), "{wrong}");
+}

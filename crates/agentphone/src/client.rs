@@ -82,8 +82,15 @@ impl Client {
         let mut earlier_effect = false;
         loop {
             let limit = attempt_limit.map_or(deadline.remaining(), |limit| limit.min(deadline.remaining()));
+            // Request logging is the native builds' (the wasm build's size budget leaves it out).
+            #[cfg(not(target_arch = "wasm32"))]
+            let started = self.inner.log.as_ref().map(|_| std::time::Instant::now());
             let sent =
                 within(limit, transport::send_once(&self.inner, parts, options)).await.unwrap_or_else(|| Err(timed_out(parts, limit)));
+            #[cfg(not(target_arch = "wasm32"))]
+            if let (Some(log), Some(started)) = (&self.inner.log, started) {
+                log.attempt(parts, retries + 1, &sent, started.elapsed(), &self.inner.api_key);
+            }
             let (attempt, retry_after, result) = match sent {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) => {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::logging::{LogLevel, LogRecord, Logger};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
 use crate::transport::{ClientInner, Network};
@@ -58,6 +60,8 @@ pub struct ClientBuilder {
     anonymous: bool,
     proxy: Option<String>,
     ca_pem: Option<Vec<u8>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    log: Option<Logger>,
 }
 
 impl ClientBuilder {
@@ -134,6 +138,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Logs every attempt of every call to `sink` (at `Debug`, with the bodies, secrets redacted).
+    /// Without it, `AGENTPHONE_LOG=info|debug` logs to stderr; unset, nothing is logged.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn log(mut self, level: LogLevel, sink: impl Fn(&LogRecord) + Send + Sync + 'static) -> Self {
+        self.log = Some(Logger { level, sink: std::sync::Arc::new(sink) });
+        self
+    }
+
     /// Appended to the user agent, e.g. `agentphone-rs-python/0.1.0`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -174,6 +186,11 @@ impl ClientBuilder {
         let environment = Vec::new();
         let network = Network { user_agent, connect_timeout, proxy: self.proxy, ca_pem: self.ca_pem, environment };
         let http = crate::transport::http_client(&network)?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let log = match self.log {
+            Some(log) => Some(log),
+            None => Logger::from_env()?,
+        };
         Ok(Client::from_inner(ClientInner {
             http,
             base_url,
@@ -182,6 +199,8 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout,
             retry: self.retry,
             headers,
+            #[cfg(not(target_arch = "wasm32"))]
+            log,
         }))
     }
 }

@@ -45,6 +45,9 @@ mod transport;
 mod validate;
 
 pub mod events;
+// Request logging is the native builds' (the wasm build's size budget leaves it out).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod logging;
 pub mod pagination;
 pub mod webhook;
 

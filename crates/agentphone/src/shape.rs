@@ -163,8 +163,7 @@ pub(crate) fn has_secret(shape: &Shape) -> bool {
 }
 
 /// Replaces every secret field of `value` (read as `shape`) with `[REDACTED]`: for what leaves the
-/// process in text (a tool's answer for a model).
-#[cfg(feature = "ffi")]
+/// process in text (a tool's answer for a model, a debug log).
 pub(crate) fn redact(shape: &Shape, value: &mut Value) {
     fn walk(shape: &Shape, value: &mut Value, depth: usize) {
         if depth > 16 {

@@ -24,6 +24,9 @@ pub(crate) struct ClientInner {
     pub attempt_timeout: Option<Duration>,
     pub retry: RetryPolicy,
     pub headers: HeaderMap,
+    /// Where each attempt is logged, if anywhere.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub log: Option<crate::logging::Logger>,
 }
 
 /// Largest body read into memory; a bigger one is refused rather than exhausting memory.

@@ -38,6 +38,8 @@ pub struct ClientSettings {
     pub proxy: Option<String>,
     /// Certificate authorities to trust beside the system's: PEM text, or the path of a PEM file.
     pub ca_certificates: Option<String>,
+    /// `info` or `debug`: the level of the binding's request log (the binding gives the sink).
+    pub log_level: Option<String>,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -136,6 +138,14 @@ fn pem_or_file(given: &str) -> Result<Vec<u8>, Error> {
     return Err(Error::Config("ca_certificates: the wasm build reads no files; the browser or runtime chooses whom to trust".to_owned()));
     #[cfg(not(target_arch = "wasm32"))]
     std::fs::read(given).map_err(|e| Error::Config(format!("ca_certificates: neither PEM text nor a readable file ({given}: {e})")))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl ClientSettings {
+    /// The request log's level, when one is asked for (`info` or `debug`; anything else is refused).
+    pub fn log_level(&self) -> Result<Option<crate::logging::LogLevel>, Error> {
+        self.log_level.as_deref().map(str::parse).transpose().map_err(Error::Config)
+    }
 }
 
 /// Retries from a binding: a whole number from 0 to [`MAX_RETRIES`], named `max_retries`.
