@@ -3,6 +3,7 @@
 //! `cargo xtask codegen` writes the files; `cargo xtask codegen --check` fails when a committed
 //! file differs from what the table produces (CI runs it).
 
+mod docs;
 mod errors;
 mod exports;
 mod node;
@@ -90,6 +91,9 @@ fn codegen(check: bool) -> Result<(), String> {
         (core.join("tools.json"), tools::document(&spec)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
+    for (path, content) in docs::pages(&spec) {
+        outputs.push((root.join(path), content));
+    }
     for (name, content) in python::resource_modules(&spec) {
         outputs.push((root.join(format!("py/agentphone_rs/_generated/resources/{name}.py")), content));
     }

@@ -25,7 +25,7 @@ fn enum_type(name: &str, spec: &Spec, open: bool) -> String {
     }
 }
 
-fn ts_type(ty: &Ty, spec: &Spec, open: bool) -> String {
+pub(crate) fn ts_type(ty: &Ty, spec: &Spec, open: bool) -> String {
     match ty {
         Ty::String | Ty::Phone | Ty::Recipient | Ty::Url => "string".into(),
         Ty::Int | Ty::Float => "number".into(),

@@ -84,7 +84,7 @@ pub fn models(spec: &Spec) -> String {
     out
 }
 
-fn param_type(p: &Param, spec: &Spec) -> String {
+pub(crate) fn param_type(p: &Param, spec: &Spec) -> String {
     fn value(ty: &Ty, spec: &Spec) -> String {
         match ty {
             Ty::Enum(name) => match spec.enum_def(name) {
