@@ -10,7 +10,8 @@ python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get ins
 # A venv without pip (a failed earlier attempt) is rebuilt.
 [ -x .venv/bin/pip ] || { rm -rf .venv && python3 -m venv .venv; }
 .venv/bin/python -m pip install -q --disable-pip-version-check "maturin==1.16.0" "pytest==9.2.0" "mypy==2.4.1" "mcp==2.3.0" "jsonschema==4.26.0" \
-  "gunicorn==27.0.1" "uvicorn==0.54.0" "celery==5.7.0" "redis==8.1.0" "zizmor==1.32.0" "check-jsonschema==0.39.0"
+  "gunicorn==27.0.1" "uvicorn==0.54.0" "celery==5.7.0" "redis==8.1.0" "zizmor==1.32.0" "check-jsonschema==0.39.0" \
+  "fastapi==0.165.0" "flask==3.1.3" "django==5.2.19" "httpx==0.28.1"
 # maturin's progress lines are noise; its failure is not (pipefail keeps its status; grep's
 # "nothing left to print" is not a failure).
 (cd py && ../.venv/bin/maturin develop --quiet 2>&1 | { grep -vE '^(📦|🔗|✏️|🛠|🐍|⚠️)' || true; })

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Union
+from typing import Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 from . import _native
 from ._generated.errors import WebhookVerificationError
@@ -106,6 +106,8 @@ def _verification_args(
 
 
 EventData = Union[MessageEventData, CallEndedData, ReactionEventData, ContactSharedEventData, Dict[str, Any]]
+#: What an event's ``data`` is.
+EventKind = Literal["message", "call_ended", "reaction", "contact_shared", "other"]
 
 
 class DeliveryStore(Protocol):
@@ -141,10 +143,11 @@ _PROCESS_STORE = MemoryDeliveryStore()
 
 class WebhookEvent:
     """A delivery: ``event`` (``agent.message``, ``agent.call_ended``, ``agent.reaction``,
-    ``agent.contact_shared`` or newer),
-    ``channel``, typed ``data``, and ``raw``, the payload as received."""
+    ``agent.contact_shared`` or newer), ``kind``, which says what ``data`` is (``"message"``,
+    ``"call_ended"``, ``"reaction"``, ``"contact_shared"``, or ``"other"`` for an event this version
+    does not know, whose ``data`` stays a dict), ``channel``, and ``raw``, the payload as received."""
 
-    __slots__ = ("event", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "delivery_id", "_voice_turn")
+    __slots__ = ("event", "kind", "channel", "timestamp", "agent_id", "data", "conversation_state", "recent_history", "test", "raw", "delivery_id", "_voice_turn")
 
     def __init__(self, parsed: Dict[str, Any], delivery_id: Optional[str] = None) -> None:
         #: The delivery's ``X-Webhook-ID``: the same on each redelivery of this event.
@@ -160,7 +163,8 @@ class WebhookEvent:
         self.raw: Dict[str, Any] = parsed["raw"]
         self._voice_turn: bool = parsed["is_voice_turn"]
         kinds: Dict[str, Any] = {"message": MessageEventData, "call_ended": CallEndedData, "reaction": ReactionEventData, "contact_shared": ContactSharedEventData}
-        model = kinds.get(parsed["kind"])
+        self.kind: EventKind = parsed["kind"] if parsed["kind"] in kinds else "other"
+        model = kinds.get(self.kind)
         self.data: EventData = model(parsed["data"]) if model is not None else parsed["data"]
 
     def first_delivery(self, store: Optional[DeliveryStore] = None) -> bool:

@@ -78,7 +78,7 @@ def test_a_real_signed_delivery_is_verified_and_parsed(client: ap.AgentPhone, sa
     receiver.secret = [new.secret, old.secret]
     control(sandbox_url, "POST", "/sandbox/inbound/message", {"to": number.phone_number, "from": "+14155550100", "body": "Hi there", "wait": True})
     event = receiver.wait(1)[0]
-    assert event.event == "agent.message" and event.channel == "sms" and not event.is_voice_turn
+    assert event.event == "agent.message" and event.kind == "message" and event.channel == "sms" and not event.is_voice_turn
     assert isinstance(event.data, ap.MessageEventData)
     assert event.data.message == "Hi there" and event.data.from_number == "+14155550100"
     assert event.agent_id == agent.id and event.raw["data"]["from"] == "+14155550100"
