@@ -128,12 +128,16 @@ export declare class MemoryDeliveryStore implements DeliveryStore {
  */
 export declare function firstDelivery(event: WebhookEvent, store?: DeliveryStore): Promise<boolean>;
 
+/**
+ * An event; `kind` says what `data` is, and only a message can be a voice turn, so checking
+ * `isVoiceTurn` (or `kind`) narrows it.
+ */
 export type WebhookEvent =
-  | (WebhookEventBase & { kind: 'message'; data: MessageEventData })
-  | (WebhookEventBase & { kind: 'call_ended'; data: CallEndedData })
-  | (WebhookEventBase & { kind: 'reaction'; data: ReactionEventData })
-  | (WebhookEventBase & { kind: 'contact_shared'; data: ContactSharedEventData })
-  | (WebhookEventBase & { kind: 'other'; data: unknown });
+  | (WebhookEventBase & { kind: 'message'; data: MessageEventData; isVoiceTurn: boolean })
+  | (WebhookEventBase & { kind: 'call_ended'; data: CallEndedData; isVoiceTurn: false })
+  | (WebhookEventBase & { kind: 'reaction'; data: ReactionEventData; isVoiceTurn: false })
+  | (WebhookEventBase & { kind: 'contact_shared'; data: ContactSharedEventData; isVoiceTurn: false })
+  | (WebhookEventBase & { kind: 'other'; data: unknown; isVoiceTurn: false });
 
 export interface WebhookEventBase {
   event: 'agent.message' | 'agent.call_ended' | 'agent.reaction' | 'agent.contact_shared' | (string & {});
@@ -144,7 +148,7 @@ export interface WebhookEventBase {
   recentHistory: HistoryItem[];
   test: boolean;
   raw: Record<string, unknown>;
-  /** A caller's turn on a live call: answer with `voiceReply` or `voiceStream`. */
+  /** A caller's turn on a live call (a message on the voice channel): answer with `voiceReply` or `voiceStream`. */
   isVoiceTurn: boolean;
   /** The delivery's `X-Webhook-ID`, the same on each redelivery (see `firstDelivery`). */
   deliveryId: string | undefined;

@@ -42,8 +42,14 @@ export async function tour(client: AgentPhone): Promise<string[]> {
 
 export function webhook(body: Buffer, headers: Record<string, string>, secret: string): string | undefined {
   const event: WebhookEvent = constructEvent(body, headers, { secret });
-  if (event.kind === 'message' && event.isVoiceTurn) return voiceReply(`You said ${event.data.transcript ?? ''}`);
+  // `isVoiceTurn` alone narrows the event to a message: its transcript is typed.
+  if (event.isVoiceTurn) return voiceReply(`You said ${event.data.transcript ?? ''}`);
   return undefined;
+}
+
+export async function wrongFilter(): Promise<void> {
+  // @ts-expect-error: 'ringing' is not a call status; the filter is as precise as the table.
+  await client.calls.list({ status: 'ringing' });
 }
 
 export const client = new AgentPhone({ apiKey: 'sk_test_types', timeout: 10_000, maxRetries: 1 });

@@ -9,7 +9,7 @@ from __future__ import annotations
 # typing costs several ms to import; annotations are strings here, so it loads only for type checkers.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple
+    from typing import Any, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 _REPR_FIELDS = 6
 
@@ -59,6 +59,16 @@ class Model:
                 value = [item.to_dict() if isinstance(item, Model) else item for item in value]
             out[name] = value
         return out
+
+    def to_json(self, **options: Any) -> str:
+        """``to_dict()`` as JSON text; ``options`` go to ``json.dumps`` (``indent=2``, ...)."""
+        import json
+
+        return json.dumps(self.to_dict(), **options)
+
+    def __dir__(self) -> List[str]:
+        # The fields are read on demand, not stored: list them for completion in REPLs and editors.
+        return sorted(set(super().__dir__()) | set(type(self)._fields))
 
     def __repr__(self) -> str:
         shown = []

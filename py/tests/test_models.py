@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import agentphone_rs as ap
 
@@ -17,6 +18,8 @@ def test_models_read_like_objects(client: ap.AgentPhone) -> None:
     as_dict = agent.to_dict()
     assert as_dict["voice_mode"] == "hosted" and as_dict["custom_tools"][0]["name"] == "lookup"
     assert client.agents.get(agent.id) == agent
+    assert {"voice_mode", "custom_tools", "system_prompt", "to_json", "raw"} <= set(dir(agent)), "fields complete in a REPL"
+    assert json.loads(agent.to_json()) == as_dict and agent.to_json(indent=2).startswith("{\n  ")
 
 
 def test_unknown_fields_and_values_survive() -> None:

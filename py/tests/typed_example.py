@@ -30,7 +30,14 @@ async def async_usage(client: AsyncAgentPhone) -> int:
 
 def webhook(body: bytes, headers: dict[str, str], secret: str) -> Optional[str]:
     event: WebhookEvent = construct_event(body, headers, secret=secret)
+    if event.kind == "reaction":
+        return None
     return event.channel
+
+
+def wrong_filter(client: AgentPhone) -> None:
+    # mypy --strict warns about unused ignores: this line checks that "ringing" is refused.
+    client.calls.list(status="ringing")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
