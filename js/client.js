@@ -4,7 +4,7 @@
 import { BUILD, native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
 import { checkDepth } from './depth.js';
-import { SECRETS } from './generated/secrets.js';
+import { RENAMES, SECRETS } from './generated/secrets.js';
 import { ConfigurationError } from './generated/errors.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -14,6 +14,28 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * each object holding one gets a non-enumerable inspect hook that shows `[REDACTED]`. The field
  * itself still reads the value, and JSON.stringify (an explicit choice) still writes it.
  */
+/** Renames the snake_case keys of the objects at `renames` (wire paths, deepest first) to camelCase. */
+function camelKeys(answer, renames) {
+  for (const [path, names] of renames ?? []) renameAt(answer, path, names);
+  return answer;
+}
+
+function renameAt(value, path, names) {
+  if (value === null || typeof value !== 'object') return;
+  const [step, ...rest] = path;
+  if (step === '*') {
+    if (Array.isArray(value)) for (const item of value) renameAt(item, rest, names);
+    return;
+  }
+  if (step !== undefined) return renameAt(value[step], rest, names);
+  const renamed = new Map(names);
+  const entries = Object.entries(value);
+  if (!entries.some(([key]) => renamed.has(key))) return;
+  // Rebuilt in place, in the same order: the object may be referenced from its parent.
+  for (const [key] of entries) delete value[key];
+  for (const [key, field] of entries) value[renamed.get(key) ?? key] = field;
+}
+
 function hideSecrets(answer, paths) {
   for (const path of paths ?? []) hideAt(answer, path);
   return answer;
@@ -175,13 +197,14 @@ export class AgentPhone {
     if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
       return new Recording(answer.contentType, answer.data);
     }
-    return hideSecrets(answer, SECRETS[operation]);
+    return hideSecrets(camelKeys(answer, RENAMES[operation]), SECRETS[operation]);
   }
 
   _iterate(operation, params, options = {}) {
     const client = this[NATIVE];
     // A page keeps its items under one field: an item's secrets are at the paths below `field.*`.
     const itemPaths = (SECRETS[operation] ?? []).filter((path) => path[1] === '*').map((path) => path.slice(2));
+    const itemRenames = (RENAMES[operation] ?? []).filter(([path]) => path[1] === '*').map(([path, names]) => [path.slice(2), names]);
     return {
       async *[Symbol.asyncIterator]() {
         if (options.signal?.aborted) throw abortError(options.signal);
@@ -200,7 +223,7 @@ export class AgentPhone {
               throw error?.name === 'AbortError' ? error : toError(error);
             }
             if (item === null) return;
-            yield hideSecrets(item, itemPaths);
+            yield hideSecrets(camelKeys(item, itemRenames), itemPaths);
           }
         } finally {
           // An abort, a `break` or an error: the stream and its connection go now.

@@ -14,7 +14,7 @@ export async function render(main, ctx) {
       field('From agent', 'agentId', { options: agents.map((a) => [a.id, a.name]), required: true }),
       field('To', 'toNumber', { type: 'tel', required: true, placeholder: '+14155550123' }),
       field('Message', 'body', { type: 'textarea', rows: 2, required: true }),
-    ], 'Send', (values) => ctx.client.messages.send(values), { onDone: (sent) => { location.hash = `#/conversations/${sent.conversation_id}`; } })
+    ], 'Send', (values) => ctx.client.messages.send(values), { onDone: (sent) => { location.hash = `#/conversations/${sent.conversationId}`; } })
     : empty('Create an agent with a number to send messages.', link('#/agents', 'Agents'));
   show(main, h('h2', {}, 'Conversations'), h('h3', {}, 'New message'), start, h('h3', {}, 'Threads'),
     conversations.length

@@ -552,12 +552,12 @@ export interface SendMessageResponse {
   id: string;
   status?: string | null;
   channel?: Channel | null;
-  from_number?: string | null;
-  to_number?: string | null;
-  conversation_id?: string | null;
-  media_urls?: string[] | null;
-  reply_to_message_id?: string | null;
-  reply_parent_unresolved?: boolean | null;
+  fromNumber?: string | null;
+  toNumber?: string | null;
+  conversationId?: string | null;
+  mediaUrls?: string[] | null;
+  replyToMessageId?: string | null;
+  replyParentUnresolved?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }
@@ -565,8 +565,8 @@ export interface SendMessageResponse {
 /** A reaction sent to a message. */
 export interface Reaction {
   id: string;
-  reaction_type?: string | null;
-  message_id?: string | null;
+  reactionType?: string | null;
+  messageId?: string | null;
   channel?: Channel | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
@@ -1005,9 +1005,9 @@ export interface JsonObject {
 export interface RegistrationResponse {
   ok?: boolean | null;
   message?: string | null;
-  campaign_status?: string | null;
-  sub_account_id?: string | null;
-  fee_cents?: number | null;
+  campaignStatus?: string | null;
+  subAccountId?: string | null;
+  feeCents?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }
@@ -1015,7 +1015,7 @@ export interface RegistrationResponse {
 /** Where the A2P registration stands. */
 export interface CampaignStatus {
   /** none, pending, approved or rejected. */
-  campaign_status?: string | null;
+  campaignStatus?: string | null;
   message?: string | null;
   stage?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
@@ -1024,7 +1024,7 @@ export interface CampaignStatus {
 
 /** A WhatsApp call-to-action button: a label of at most 20 characters that opens an HTTPS link. */
 export interface WhatsAppCta {
-  display_text: string;
+  displayText: string;
   url: string;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
@@ -1041,10 +1041,10 @@ export interface WhatsAppTemplate {
 
 /** A sign-up waiting for its code. */
 export interface SignUpStarted {
-  verification_id: string;
-  human_email?: string | null;
+  verificationId: string;
+  humanEmail?: string | null;
   /** When the code stops working (10 minutes). */
-  expires_at?: string | null;
+  expiresAt?: string | null;
   message?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
@@ -1052,12 +1052,12 @@ export interface SignUpStarted {
 
 /** A new account: its agent, its first number and its API key (shown once: store it now). */
 export interface SignUpVerified {
-  account_id?: string | null;
-  agent_id?: string | null;
-  number_id?: string | null;
-  phone_number?: string | null;
+  accountId?: string | null;
+  agentId?: string | null;
+  numberId?: string | null;
+  phoneNumber?: string | null;
   /** The account's API key (`sk_live_...`); shown once. */
-  api_key?: string | null;
+  apiKey?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
   [field: string]: unknown;
 }
@@ -1101,7 +1101,7 @@ export interface LocationRefresh {
 
 /** Where a SIP trunk sends inbound calls. */
 export interface SipOriginationUri {
-  sip_uri?: string | null;
+  sipUri?: string | null;
   name?: string | null;
   priority?: number | null;
   weight?: number | null;

@@ -30,12 +30,15 @@ function substitute(value, vars) {
 }
 
 const MISSING = Symbol('missing');
+// Scenario paths use wire names; the package answers snake_case model fields in camelCase
+// (`to_number` is `toNumber`), while free-form data keeps its keys: either is looked up.
 function at(value, pathText) {
   if (pathText === '$') return value;
   for (const raw of pathText.replace(/\\\./g, '\0').split('.')) {
     const key = raw.replace(/\0/g, '.');
     if (Array.isArray(value)) value = key in value ? value[Number(key)] : MISSING;
     else if (value && typeof value === 'object' && key in value) value = value[key];
+    else if (value && typeof value === 'object' && camel(key) in value) value = value[camel(key)];
     else return MISSING;
     if (value === MISSING) return MISSING;
   }

@@ -66,12 +66,12 @@ test('a closed sandbox refuses connections', async () => {
 test('the sign-up flow needs no key', async () => {
   const signup = AgentPhone.forSignUp({ baseUrl: sandbox.baseUrl });
   const started = await signup.signup.start({ humanEmail: 'owner@example.net', agentName: 'Ava' });
-  await assert.rejects(signup.signup.verify({ verificationId: started.verification_id, otpCode: '000000' }), BadRequestError);
-  const account = await signup.signup.verify({ verificationId: started.verification_id, otpCode: '123456' });
-  assert.match(account.api_key, /^sk_test_/);
-  assert.doesNotMatch(inspect(account), new RegExp(account.api_key));
-  const client = new AgentPhone({ apiKey: account.api_key, baseUrl: sandbox.baseUrl });
-  assert.equal((await client.agents.get(account.agent_id)).name, 'Ava');
+  await assert.rejects(signup.signup.verify({ verificationId: started.verificationId, otpCode: '000000' }), BadRequestError);
+  const account = await signup.signup.verify({ verificationId: started.verificationId, otpCode: '123456' });
+  assert.match(account.apiKey, /^sk_test_/);
+  assert.doesNotMatch(inspect(account), new RegExp(account.apiKey));
+  const client = new AgentPhone({ apiKey: account.apiKey, baseUrl: sandbox.baseUrl });
+  assert.equal((await client.agents.get(account.agentId)).name, 'Ava');
   await assert.rejects(signup.agents.list(), (error) => error instanceof ConfigurationError && /list_agents needs an API key/.test(error.message));
   await assert.rejects(signup.signup.start({ humanEmail: 'owner@example.net' }), ConflictError);
 });

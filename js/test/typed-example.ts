@@ -20,7 +20,7 @@ export async function tour(client: AgentPhone): Promise<string[]> {
   const contact = await client.contacts.create({ name: 'Jo', phoneNumber: '+14155550100' });
   await client.contacts.update(contact.id, { email: null });
   const sent = await client.messages.send({ agentId: agent.id, toNumber: '+14155550100', body: 'Hi' });
-  const conversation = await client.conversations.get(sent.conversation_id ?? '', { messageLimit: 10 });
+  const conversation = await client.conversations.get(sent.conversationId ?? '', { messageLimit: 10 });
   await client.conversations.update(conversation.id, { metadata: { vip: true } });
   await client.webhooks.set({ url: 'https://example.com/hook', contextLimit: 5 });
   const usage = await client.usage.get();

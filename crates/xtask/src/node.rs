@@ -42,17 +42,20 @@ pub(crate) fn ts_type(ty: &Ty, spec: &Spec, open: bool) -> String {
     }
 }
 
+/// A field's key in JavaScript: the wire name, camelCased where the API answers in snake_case
+/// (`to_number` is `toNumber`), so that every answer reads in one casing.
+pub(crate) fn js_key(wire: &str) -> String {
+    if wire.contains('_') { wire.to_lower_camel_case() } else { wire.to_owned() }
+}
+
 fn model_interface(model: &Model, spec: &Spec) -> String {
     let mut out = jsdoc(&model.doc, "");
     let _ = writeln!(out, "export interface {} {{", model.name);
     for field in &model.fields {
         out.push_str(&jsdoc(&field.doc, "  "));
         let ty = ts_type(&field.ty, spec, true);
-        let key = if field.wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            field.wire.clone()
-        } else {
-            format!("{:?}", field.wire)
-        };
+        let key = js_key(&field.wire);
+        let key = if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { key } else { format!("{key:?}") };
         if field.required {
             let _ = writeln!(out, "  {key}: {ty};");
         } else {
@@ -227,47 +230,86 @@ pub fn resources(spec: &Spec) -> String {
 
 /// Where each operation's answer keeps secrets, as paths of wire names (`*`: every item of a
 /// list), so that the package keeps them out of `util.inspect` and `console.log`.
-pub fn secrets(spec: &Spec) -> String {
-    fn walk(spec: &Spec, ty: &Ty, path: &mut Vec<String>, depth: usize, out: &mut Vec<Vec<String>>) {
-        let Some(model) = (match ty {
+/// An object to rename: its path in wire names, and its `(wire, key)` pairs.
+type Rename = (Vec<String>, Vec<(String, String)>);
+
+/// Where each operation's answer needs work in JavaScript, by walking its model: each object of a
+/// model with snake_case wire names, and each secret field.
+struct AnswerPaths {
+    /// Deepest first, so that a path is renamed before its parents.
+    renames: Vec<Rename>,
+    /// Paths in JavaScript keys (after the renames).
+    secrets: Vec<Vec<String>>,
+}
+
+fn answer_paths(spec: &Spec, op: &Operation) -> Option<AnswerPaths> {
+    fn walk(spec: &Spec, ty: &Ty, wire: &mut Vec<String>, keys: &mut Vec<String>, depth: usize, out: &mut AnswerPaths) {
+        let model = match ty {
             Ty::Model(name) => spec.model(name),
             Ty::List(inner) => {
-                path.push("*".into());
-                walk(spec, inner, path, depth, out);
-                path.pop();
+                wire.push("*".into());
+                keys.push("*".into());
+                walk(spec, inner, wire, keys, depth, out);
+                wire.pop();
+                keys.pop();
                 return;
             }
             _ => None,
-        }) else {
-            return;
         };
-        if depth > 8 {
-            return;
-        }
+        let Some(model) = model.filter(|_| depth <= 8) else { return };
+        let renamed: Vec<(String, String)> =
+            model.fields.iter().filter(|f| js_key(&f.wire) != f.wire).map(|f| (f.wire.clone(), js_key(&f.wire))).collect();
         for field in &model.fields {
-            path.push(field.wire.clone());
+            wire.push(field.wire.clone());
+            keys.push(js_key(&field.wire));
             if field.secret {
-                out.push(path.clone());
+                out.secrets.push(keys.clone());
             } else {
-                walk(spec, &field.ty, path, depth + 1, out);
+                walk(spec, &field.ty, wire, keys, depth + 1, out);
             }
-            path.pop();
+            wire.pop();
+            keys.pop();
+        }
+        // After the nested objects: those are renamed first, while their parents' keys are still wire names.
+        if !renamed.is_empty() {
+            out.renames.push((wire.clone(), renamed));
         }
     }
+    let ty = match &op.response {
+        Response::Model(name) => Ty::Model(name.clone()),
+        Response::List(name) => Ty::List(Box::new(Ty::Model(name.clone()))),
+        _ => return None,
+    };
+    let mut out = AnswerPaths { renames: Vec::new(), secrets: Vec::new() };
+    walk(spec, &ty, &mut Vec::new(), &mut Vec::new(), 0, &mut out);
+    Some(out)
+}
+
+pub fn secrets(spec: &Spec) -> String {
     let mut out = format!(
-        "{HEADER}\n// Where each operation's answer keeps secrets (wire names; `*` is every item of a list).\n\nexport const SECRETS = {{\n"
+        "{HEADER}\n// Each operation's answer as JavaScript reads it: the objects whose snake_case wire names are\n\
+         // renamed to camelCase (a path in wire names, `*` every item of a list; deepest first), and\n\
+         // where secrets are kept (paths in JavaScript keys).\n\nexport const RENAMES = {{\n"
     );
-    for op in &spec.operations {
-        let ty = match &op.response {
-            Response::Model(name) => Ty::Model(name.clone()),
-            Response::List(name) => Ty::List(Box::new(Ty::Model(name.clone()))),
-            _ => continue,
-        };
-        let mut paths = Vec::new();
-        walk(spec, &ty, &mut Vec::new(), 0, &mut paths);
-        if !paths.is_empty() {
-            let paths: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
-            let _ = writeln!(out, "  {}: [{}],", op.id, paths.join(", "));
+    let paths: Vec<(&Operation, AnswerPaths)> = spec.operations.iter().filter_map(|op| answer_paths(spec, op).map(|p| (op, p))).collect();
+    for (op, answer) in &paths {
+        if !answer.renames.is_empty() {
+            let renames: Vec<String> = answer
+                .renames
+                .iter()
+                .map(|(path, names)| {
+                    let names: Vec<String> = names.iter().map(|(wire, key)| format!("[{wire:?}, {key:?}]")).collect();
+                    format!("[{path:?}, [{}]]", names.join(", "))
+                })
+                .collect();
+            let _ = writeln!(out, "  {}: [{}],", op.id, renames.join(", "));
+        }
+    }
+    out.push_str("};\n\nexport const SECRETS = {\n");
+    for (op, answer) in &paths {
+        if !answer.secrets.is_empty() {
+            let secrets: Vec<String> = answer.secrets.iter().map(|p| format!("{p:?}")).collect();
+            let _ = writeln!(out, "  {}: [{}],", op.id, secrets.join(", "));
         }
     }
     out.push_str("};\n");
