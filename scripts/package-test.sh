@@ -115,6 +115,8 @@ read -r line <&"${SERVE[0]}"
 url=$(node -p "JSON.parse(process.argv[1]).url" "$line")
 key=$(node -p "JSON.parse(process.argv[1]).key" "$line")
 out=$(URL=$url KEY=$key node wasm.mjs)
+node -e "fetch(process.argv[1]).then(async (r) => { if (r.status !== 200 || !(await r.text()).includes('type=\"importmap\"')) process.exit(1); })" "$url/console/"
+echo "  the addon's sandbox serves the browser console"
 exec {SERVE[1]}>&-
 wait "$SERVE_PID" || true
 echo "  $out"
