@@ -174,12 +174,11 @@ fn sandbox_command(name: &'static str, about: &'static str) -> Command {
         .arg(Arg::new("fast").long("fast").action(ArgAction::SetTrue).help("Test timing: calls and webhook redeliveries take milliseconds"))
 }
 
-/// `--timeout`: a positive number of seconds.
+/// `--timeout`: a positive number of seconds, checked as the bindings check theirs.
 fn positive_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .filter(|duration| !duration.is_zero())
+        .and_then(|seconds| agentphone::ffi::settings::seconds("--timeout", seconds).ok())
         .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
 }
 

@@ -279,3 +279,19 @@ async fn agentphone_log_logs_each_attempt() {
     let wrong = String::from_utf8_lossy(&run("loud").stderr).into_owned();
     assert!(wrong.contains("\"loud\" is not a level; expected info or debug"), "{wrong}");
 }
+
+/// A reader that goes away (`agentphone completions bash | head -1`) ends the output quietly: the
+/// command used to panic on the broken pipe.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentphone"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && !stderr.contains("panicked"), "{stderr}");
+}

@@ -91,7 +91,7 @@ fn codegen(check: bool) -> Result<(), String> {
         (core.join("tools.json"), tools::document(&spec)),
         (root.join("spec/openapi.json"), format!("{}\n", serde_json::to_string_pretty(&openapi::document(&spec)).map_err(|e| e.to_string())?)),
     ];
-    for (path, content) in docs::pages(&spec) {
+    for (path, content) in docs::pages(&spec, &error_classes)? {
         outputs.push((root.join(path), content));
     }
     for (name, content) in python::resource_modules(&spec) {

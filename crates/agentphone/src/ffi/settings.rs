@@ -156,8 +156,9 @@ fn retries(value: i64) -> Result<u32, ValidationError> {
         .ok_or_else(|| ValidationError::new("max_retries", format!("expected a whole number from 0 to {MAX_RETRIES}, got {value}")))
 }
 
-/// A number of seconds from a binding; negative, NaN or endless values are refused by name.
-fn seconds(field: &str, value: f64) -> Result<Duration, Error> {
+/// A number of seconds from a binding or the command line; negative, NaN or endless values are
+/// refused by name.
+pub fn seconds(field: &str, value: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(value)
         .ok()
         .filter(|duration| !duration.is_zero())
