@@ -67,15 +67,20 @@ function connectView() {
     await connect({ baseUrl: values.baseUrl ?? location.origin, apiKey: values.apiKey ?? '' });
     location.hash = '#/agents';
   });
+  const problem = h('div');
   const newProject = h('button', { type: 'button', onclick: async () => {
     const base = connectForm.querySelector('[name=baseUrl]').value || location.origin;
-    const answer = await fetch(`${base}/sandbox/keys`, { method: 'POST' });
-    const { apiKey: key } = await answer.json();
-    await connect({ baseUrl: base, apiKey: key });
-    location.hash = '#/agents';
+    try {
+      const answer = await fetch(`${base}/sandbox/keys`, { method: 'POST' });
+      if (!answer.ok) throw new Error(`${base} answered ${answer.status}: it is not a sandbox`);
+      await connect({ baseUrl: base, apiKey: (await answer.json()).apiKey });
+      location.hash = '#/agents';
+    } catch (error) {
+      show(problem, errorBox(error));
+    }
   } }, 'New sandbox project');
   const parts = [h('h2', {}, 'Connection'), connectForm];
-  if (location.protocol.startsWith('http')) parts.push(h('p', {}, 'On a sandbox, every key is its own project: ', newProject));
+  if (location.protocol.startsWith('http')) parts.push(h('p', {}, 'On a sandbox, every key is its own project: ', newProject), problem);
   if (ctx) parts.push(h('p', {}, h('button', { type: 'button', onclick: () => { disconnect(); route(); } }, 'Disconnect')));
   return parts;
 }

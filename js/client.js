@@ -89,7 +89,9 @@ function logSink(logger) {
     const fields = Object.fromEntries(Object.entries(JSON.parse(json)).map(([key, value]) => [camelKey(key), value]));
     const write = (fields.level === 'debug' ? logger.debug : logger.info) ?? logger.log;
     try {
-      write?.call(logger, fields.message, fields);
+      const written = write?.call(logger, fields.message, fields);
+      // An async logger's rejection would otherwise be unhandled, which ends a Node process.
+      if (typeof written?.then === 'function') written.then(undefined, () => {});
     } catch {
       // Logging is best effort.
     }

@@ -50,6 +50,7 @@ async function thread(main, ctx) {
       seen.set(message.id, drawn);
     }
     if (!seen.size) show(messages, h('li', { class: 'state empty' }, 'No messages yet.'));
+    else messages.querySelector('li.state')?.remove();
   };
   const reply = form('Reply', [field('Message', 'body', { type: 'textarea', rows: 2, required: true })], 'Send',
     (values) => ctx.client.messages.send({ agentId: conversation.agentId, toNumber: conversation.participant, body: values.body ?? '' }),
@@ -70,7 +71,23 @@ async function thread(main, ctx) {
       conversation.agentId ? link(`#/agents/${conversation.agentId}`, 'agent') : ''),
     messages, problems, reply, h('h3', {}, 'Metadata'), metadata);
   await refresh();
-  // New messages (a reply from the other side) appear without reloading: the list is read again.
-  const timer = setInterval(() => refresh().catch((error) => show(problems, errorBox(error))), POLL_MS);
-  ctx.signal.addEventListener('abort', () => clearInterval(timer));
+  // New messages (a reply from the other side) appear without reloading: the list is read again,
+  // each read after the last one ended (never two at once), until the view is left; after a
+  // failure the next read waits twice as long, up to a minute.
+  let wait = POLL_MS;
+  const poll = async () => {
+    if (ctx.signal.aborted) return;
+    try {
+      await refresh();
+      show(problems);
+      wait = POLL_MS;
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      show(problems, errorBox(error));
+      wait = Math.min(wait * 2, 60_000);
+    }
+    timer = setTimeout(poll, wait);
+  };
+  let timer = setTimeout(poll, wait);
+  ctx.signal.addEventListener('abort', () => clearTimeout(timer));
 }

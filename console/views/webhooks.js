@@ -6,7 +6,14 @@
 import { constructEvent } from 'agentphone-rs';
 import { h, show, loading, empty, errorBox, field, form, table, all, badge, time } from '../ui.js';
 
-const SINK = 'console';
+/**
+ * This project's receiver in the sandbox: sinks are named, not owned, so the name comes from the
+ * key (a hash of it: the key itself never goes into a URL).
+ */
+async function sinkName(apiKey) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(apiKey));
+  return `console-${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 export async function render(main, ctx) {
   show(main, h('h2', {}, 'Webhooks'), loading('webhooks'));
@@ -64,13 +71,24 @@ function projectHook(ctx, hook, rerender) {
 }
 
 async function sinkView(ctx, hook, checker, rerender) {
-  const url = `${ctx.baseUrl}/sandbox/sink/${SINK}`;
+  const url = `${ctx.baseUrl}/sandbox/sink/${await sinkName(ctx.apiKey)}`;
   if (hook?.url !== url) {
+    const status = h('div');
+    const deliver = async () => {
+      try {
+        await ctx.client.webhooks.set({ url });
+        await rerender();
+      } catch (error) {
+        show(status, errorBox(error));
+      }
+    };
     return [empty('The sandbox can receive the deliveries itself, to look at and check here.'),
-      h('button', { type: 'button', onclick: async () => { await ctx.client.webhooks.set({ url }); await rerender(); } }, 'Deliver to the sandbox')];
+      h('button', { type: 'button', onclick: deliver }, 'Deliver to the sandbox'), status];
   }
   // Sandbox controls are not API operations: plain requests to its /sandbox routes.
-  const received = (await (await fetch(url)).json()).data ?? [];
+  const answer = await fetch(url);
+  if (!answer.ok) return errorBox(new Error(`the sandbox answered ${answer.status} for its receiver`));
+  const received = (await answer.json()).data ?? [];
   if (!received.length) return empty('Nothing received yet.');
   return table('Received deliveries', [
     ['Event', (d) => d.eventType],

@@ -89,6 +89,10 @@ test('a logger gets a record per attempt; debug adds the bodies without secrets'
 
   const throwing = project.client({ logger: { info() { throw new Error('broken logger'); } } });
   assert.deepEqual((await throwing.agents.list()).data, []);
+  // An async logger that rejects: an unhandled rejection would end this process (node --test fails).
+  const rejecting = project.client({ logger: { async info() { throw new Error('broken async logger'); } } });
+  assert.deepEqual((await rejecting.agents.list()).data, []);
+  await new Promise((resolve) => setTimeout(resolve, 50));
   assert.throws(() => project.client({ logger, logLevel: 'verbose' }), (error) => error instanceof ConfigurationError && /expected info or debug/.test(error.message));
   const script = "import('agentphone-rs').then((m) => { try { new m.AgentPhone({ apiKey: 'sk_test_x', logger: console }) } catch (e) { console.log(e.name, e.message) } })";
   const wasm = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, AGENTPHONE_BUILD: 'wasm' } });

@@ -108,22 +108,45 @@ class _Client:
             ca_certificates: Certificate authorities to trust beside the system's (a corporate proxy's):
                 PEM text, or the path of a PEM file.
         """
+        self._connect(api_key, base_url, timeout, max_retries, default_headers, proxy, ca_certificates, anonymous=False)
+
+    def _connect(
+        self,
+        api_key: Optional[str],
+        base_url: Optional[str],
+        timeout: Optional[float],
+        max_retries: Optional[int],
+        default_headers: Optional[Mapping[str, str]],
+        proxy: Optional[str],
+        ca_certificates: Union[str, "os.PathLike[str]", None],
+        *,
+        anonymous: bool,
+    ) -> None:
+        """The native client of these settings: one construction for ``__init__`` and ``for_sign_up``."""
         authorities = os.fspath(ca_certificates) if ca_certificates is not None else None
         log_level, log = _logging()
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
-            api_key, base_url, timeout, max_retries, _headers(default_headers), proxy=proxy, ca_certificates=authorities, log_level=log_level, log=log
+            api_key, base_url, timeout, max_retries, _headers(default_headers), anonymous=anonymous, proxy=proxy, ca_certificates=authorities, log_level=log_level, log=log
         )
         self._base_url = self._native.base_url
 
     @classmethod
-    def for_sign_up(cls: Type[C], *, base_url: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> C:
+    def for_sign_up(
+        cls: Type[C],
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Union[str, "os.PathLike[str]", None] = None,
+    ) -> C:
         """A client without an API key, for the sign-up flow: ``client.signup.start(human_email=...)``
         emails the human a code, ``client.signup.verify(...)`` answers the new account's
-        ``api_key``, which makes the real client. Any other call raises ``ConfigurationError``."""
+        ``api_key``, which makes the real client. Any other call raises ``ConfigurationError``.
+        The settings are the client's, but for the API key."""
         client = cls.__new__(cls)
-        log_level, log = _logging()
-        client._native = _native.NativeClient(None, base_url, timeout, max_retries, None, anonymous=True, log_level=log_level, log=log)
-        client._base_url = client._native.base_url
+        client._connect(None, base_url, timeout, max_retries, default_headers, proxy, ca_certificates, anonymous=True)
         return client
 
     @property

@@ -51,7 +51,12 @@ def test_off_by_default_and_agentphone_log_turns_it_on(agentphone_project: Proje
     assert quiet.returncode == 0 and quiet.stderr == ""
     logged = run(AGENTPHONE_LOG="info")
     assert logged.returncode == 0 and "GET /v1/agents -> 200 (list_agents, attempt 1" in logged.stderr, logged.stderr
-    assert "logging" not in run(AGENTPHONE_LOG="").stderr
+    assert run(AGENTPHONE_LOG="").stderr == ""
+    untouched = subprocess.run(
+        [sys.executable, "-c", script + ";assert 'logging' not in sys.modules, 'logging was imported'", agentphone_project.api_key, agentphone_project._sandbox.base_url],
+        env={k: v for k, v in os.environ.items() if k != "AGENTPHONE_LOG"}, capture_output=True, text=True, timeout=60,
+    )
+    assert untouched.returncode == 0, untouched.stderr
     wrong = run(AGENTPHONE_LOG="verbose")
     assert wrong.returncode != 0 and "expected info or debug" in wrong.stderr
 

@@ -102,7 +102,11 @@ fn api_flags(command: Command, output: bool) -> Command {
                 .long("max-retries")
                 .value_name("N")
                 .global(true)
-                .value_parser(value_parser!(u32).range(..=10))
+                .value_parser(|text: &str| {
+                    text.parse::<i64>()
+                        .map_err(|_| format!("{text:?} is not a whole number"))
+                        .and_then(|n| agentphone::ffi::settings::retries(n).map_err(|e| e.problem))
+                })
                 .help("Retries after the first attempt (default 2; calls that act are retried only when the server proves it did not act)"),
         )
         .arg(

@@ -224,8 +224,14 @@ pub(crate) async fn deliver(world: Arc<World>, outgoing: Outgoing) -> Answer {
 async fn until(world: &World, due: i64, real: Duration) {
     let slept = tokio::time::sleep(real);
     tokio::pin!(slept);
-    while world.now() < due {
+    loop {
+        // Registered before the clock is read, so an advance in between is not missed.
         let moved = world.clock.moved.notified();
+        tokio::pin!(moved);
+        moved.as_mut().enable();
+        if world.now() >= due {
+            return;
+        }
         tokio::select! {
             () = &mut slept => return,
             () = moved => {}

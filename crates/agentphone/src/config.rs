@@ -47,7 +47,7 @@ impl Client {
 }
 
 /// Builds a [`Client`]. Created by [`Client::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
@@ -62,6 +62,20 @@ pub struct ClientBuilder {
     ca_pem: Option<Vec<u8>>,
     #[cfg(not(target_arch = "wasm32"))]
     log: Option<Logger>,
+}
+
+/// A proxy URL may carry credentials and CA certificates are long: neither is printed.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("proxy", &self.proxy.as_ref().map(|_| "[REDACTED]"))
+            .field("ca_certificates", &self.ca_pem.as_ref().map(|pem| format!("[{} bytes of PEM]", pem.len())))
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -236,6 +250,13 @@ fn parse_base_url(raw: &str) -> Result<url::Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proxy_s_credentials_are_never_printed() {
+        let builder = Client::builder().api_key("sk_test_secret_key").proxy("http://user:hunter2@proxy.example:3128");
+        let printed = format!("{builder:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("sk_test_secret_key"), "{printed}");
+    }
 
     #[test]
     fn base_urls() {

@@ -148,8 +148,8 @@ impl ClientSettings {
     }
 }
 
-/// Retries from a binding: a whole number from 0 to [`MAX_RETRIES`], named `max_retries`.
-fn retries(value: i64) -> Result<u32, ValidationError> {
+/// Retries from a binding or the command line: a whole number from 0 to [`MAX_RETRIES`], named `max_retries`.
+pub fn retries(value: i64) -> Result<u32, ValidationError> {
     u32::try_from(value)
         .ok()
         .filter(|n| *n <= MAX_RETRIES)
