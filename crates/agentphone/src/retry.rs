@@ -82,7 +82,9 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    if let Ok(seconds) = value.parse::<f64>() {
+    // Fractional seconds, read as a JSON number: `str::parse::<f64>` would bring the standard
+    // library's float parser and its 10 KB table into the wasm build for this alone.
+    if let Ok(seconds) = serde_json::from_str::<f64>(value) {
         return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
     }
     let at = httpdate::parse_http_date(value).ok()?;
