@@ -3,6 +3,7 @@
 
 import { BUILD, native, env, writeFile } from '#backend';
 import { toError } from './failure.js';
+import { APIPromise } from './response.js';
 import { checkDepth } from './depth.js';
 import { RENAMES, SECRETS } from './generated/secrets.js';
 import { ConfigurationError } from './generated/errors.js';
@@ -136,6 +137,17 @@ export class Recording {
   }
 }
 
+/** A native reply's answer as the client gives it; objects carry their request id as `_requestId`. */
+function typed(operation, { answer, requestId }) {
+  if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
+    return new Recording(answer.contentType, answer.data);
+  }
+  const data = hideSecrets(camelKeys(answer, RENAMES[operation]), SECRETS[operation]);
+  // Not enumerable: it is no part of the answer's value (JSON, equality, spreading).
+  if (data !== null && typeof data === 'object') Object.defineProperty(data, '_requestId', { value: requestId ?? null });
+  return data;
+}
+
 const NATIVE = Symbol('native');
 
 /** The native client behind an AgentPhone (for the package's own modules). */
@@ -188,18 +200,16 @@ export class AgentPhone {
     return new AgentPhone({ ...options, apiKey: undefined, anonymous: true });
   }
 
-  async _request(operation, params, options = {}) {
-    let answer;
-    try {
-      const args = clean(params);
-      answer = await cancellable(options.signal, (token) => this[NATIVE].call(operation, args, callOptions(options), token));
-    } catch (error) {
-      throw error?.name === 'AbortError' ? error : toError(error);
-    }
-    if (answer && answer.data instanceof Uint8Array && typeof answer.contentType === 'string') {
-      return new Recording(answer.contentType, answer.data);
-    }
-    return hideSecrets(camelKeys(answer, RENAMES[operation]), SECRETS[operation]);
+  _request(operation, params, options = {}) {
+    const reply = (async () => {
+      try {
+        const args = clean(params);
+        return await cancellable(options.signal, (token) => this[NATIVE].call(operation, args, callOptions(options), token));
+      } catch (error) {
+        throw error?.name === 'AbortError' ? error : toError(error);
+      }
+    })();
+    return new APIPromise(reply, (got) => typed(operation, got));
   }
 
   _iterate(operation, params, options = {}) {

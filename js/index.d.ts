@@ -68,6 +68,27 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The status, headers and request id of a successful answer. */
+export interface ResponseInfo {
+  status: number;
+  headers: Headers;
+  /** `X-Request-Id`: what the API's support asks for. */
+  requestId: string | null;
+}
+
+/** An answer that is an object carries the id of the request that answered it (not enumerable). */
+export type WithRequestId<T> = T extends object ? T & { readonly _requestId?: string | null } : T;
+
+/** What every method returns: a Promise of the typed answer that can also give what came with it. */
+export interface APIPromise<T> extends Promise<WithRequestId<T>> {
+  /** The typed answer with its status, headers and request id. */
+  withResponse(): Promise<{ data: WithRequestId<T>; response: ResponseInfo; requestId: string | null }>;
+  /** `{ data, rawResponse }`, as the official SDK's `withRawResponse()`. */
+  withRawResponse(): Promise<{ data: WithRequestId<T>; rawResponse: ResponseInfo }>;
+  /** The answer as a fetch `Response`: its body the JSON as received (or a recording's bytes). */
+  asResponse(): Promise<Response>;
+}
+
 /** A call recording. */
 export declare class Recording {
   readonly contentType: string;

@@ -11,11 +11,12 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 /// The package files a browser loads (what `index.js` imports, with the `#backend` for browsers).
-const PACKAGE: [&str; 13] = [
+const PACKAGE: [&str; 14] = [
     "index.js",
     "client.js",
     "depth.js",
     "failure.js",
+    "response.js",
     "tools.js",
     "webhooks.js",
     "generated/errors.js",

@@ -53,3 +53,12 @@ test('the browser and Workers examples are the pages and workers the web tests r
   assert.ok(page.includes(normalize(browserBlock)), 'README browser example differs from test/web/page.html');
   assert.ok(worker.includes(normalize(workerBlock)), 'README worker example differs from test/web/worker.js');
 });
+
+test("every block marked `js client` runs with a client in scope", async () => {
+  const blocks = [...readme.matchAll(/```js client\n([\s\S]*?)```/g)].map((match) => match[1]);
+  assert.ok(blocks.length >= 2, 'the README shows per-call options and raw responses');
+  const { AgentPhone } = await import('agentphone-rs');
+  const client = new AgentPhone({ apiKey: newKey(), baseUrl: sandbox.url });
+  const AsyncFunction = (async () => {}).constructor;
+  for (const code of blocks) await new AsyncFunction('client', code)(client);
+});

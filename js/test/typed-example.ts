@@ -8,6 +8,7 @@ import {
   voiceReply,
   type Agent,
   type Call,
+  type ResponseInfo,
   type WebhookEvent,
 } from 'agentphone-rs';
 import { startSandbox, SandboxError, type Project } from 'agentphone-rs/testing';
@@ -36,6 +37,13 @@ export async function tour(client: AgentPhone): Promise<string[]> {
     if (error instanceof NotFoundError) ids.push(String(error.status));
     if (error instanceof RateLimitError) ids.push(String(error.retryAfter));
   }
+  // Raw responses: the typed answer with its status, headers and request id; per-call retries.
+  const { data: fetched, response } = await client.agents.get(agent.id, {}, { maxRetries: 0 }).withResponse();
+  const info: ResponseInfo = response;
+  const name: string | null | undefined = fetched.name;
+  const requestId: string | null | undefined = response.headers.get('x-request-id') ?? fetched._requestId;
+  const wire: Response = await client.usage.get().asResponse();
+  ids.push(`${info.status} ${requestId} ${wire.status} ${name}`);
   const status: 'in-progress' | 'completed' | 'failed' | (string & {}) | null | undefined = call.status;
   return [...ids, voices.data[0]?.voiceId ?? '', String(usage.numbers?.used ?? 0), String(status)];
 }
@@ -50,6 +58,9 @@ export function webhook(body: Buffer, headers: Record<string, string>, secret: s
 export async function wrongFilter(): Promise<void> {
   // @ts-expect-error: 'ringing' is not a call status; the filter is as precise as the table.
   await client.calls.list({ status: 'ringing' });
+  // @ts-expect-error: a status is a number.
+  const status: string = (await client.agents.get('agt_1').withResponse()).response.status;
+  void status;
 }
 
 export const client = new AgentPhone({ apiKey: 'sk_test_types', timeout: 10_000, maxRetries: 1 });

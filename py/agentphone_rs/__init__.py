@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from ._model import Model as Model
     from ._generated.models import *  # noqa: F403
     from ._recording import Recording as Recording
+    from ._response import Headers as Headers
+    from ._response import RawResponse as RawResponse
     from .tools import AgentTools as AgentTools
     from .webhooks import WebhookEvent as WebhookEvent
     from .webhooks import construct_event as construct_event
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from .webhooks import voice_stream as voice_stream
 
 _WEBHOOKS = ("WebhookEvent", "construct_event", "verify_webhook", "voice_reply", "voice_ndjson", "voice_stream")
-_LAZY = {"AgentTools": ".tools", "Model": "._model", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._generated.models" for name in _MODELS}}
+_LAZY = {"AgentTools": ".tools", "Headers": "._response", "Model": "._model", "RawResponse": "._response", "Recording": "._recording", **{name: ".webhooks" for name in _WEBHOOKS}, **{name: "._generated.models" for name in _MODELS}}
 
 __all__ = [
     "AgentPhone",

@@ -13,7 +13,7 @@ TYPE_CHECKING = False
 from . import _native
 from ._generated.errors import AgentPhoneError
 from ._recording import Recording
-from ._generated.client_resources import AsyncResources, Resources
+from ._generated.client_resources import AsyncRawResources, AsyncResources, RawResources, Resources
 
 if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type checkers
     import asyncio
@@ -36,15 +36,29 @@ def _resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
         future.set_exception(value)
 
 
-def _convert(answer: Any, model: Any) -> Any:
+def _convert(reply: Tuple[Any, Optional[str], int, Any], model: Any) -> Any:
+    """The typed answer of a native reply ``(answer, request_id, status, headers)``; the objects
+    it answers carry the request id as ``_request_id``."""
+    answer, request_id = reply[0], reply[1]
     if answer is None or model is None:
         return answer
     if model is Recording:
         content_type, content = answer
         return Recording(content, content_type)
     if isinstance(answer, list):
-        return [model(item) for item in answer]
-    return model(answer)
+        items = [model(item) for item in answer]
+        for item in items:
+            item._request_id = request_id
+        return items
+    converted = model(answer)
+    converted._request_id = request_id
+    return converted
+
+
+def _raw(reply: Tuple[Any, Optional[str], int, Any], model: Any) -> Any:
+    from ._response import Headers, RawResponse
+
+    return RawResponse(reply[2], Headers(reply[3]), reply[1], lambda: _convert(reply, model))
 
 
 def _logging() -> Tuple[Optional[str], Any]:
@@ -167,6 +181,15 @@ class _Client:
 class AgentPhone(Resources, _Client):
     """The synchronous client: every method blocks, with the GIL released while it waits."""
 
+    @property
+    def with_raw_response(self) -> RawResources:
+        """The same resources and methods, answering a ``RawResponse``: the status, headers and
+        request id, and ``parse()`` for the typed result."""
+        view = self.__dict__.get("_raw_view")
+        if view is None:
+            view = self.__dict__["_raw_view"] = _RawView(self)
+        return view  # type: ignore[return-value]
+
     def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
         return _convert(self._live().call(operation, args, timeout, _headers(extra_headers), max_retries), model)
 
@@ -196,6 +219,15 @@ class AgentPhone(Resources, _Client):
 class AsyncAgentPhone(AsyncResources, _Client):
     """The asyncio client: every method is awaitable, lists are async iterators."""
 
+    @property
+    def with_raw_response(self) -> AsyncRawResources:
+        """The same resources and methods, answering a ``RawResponse``: the status, headers and
+        request id, and ``parse()`` for the typed result."""
+        view = self.__dict__.get("_raw_view")
+        if view is None:
+            view = self.__dict__["_raw_view"] = _AsyncRawView(self)
+        return view  # type: ignore[return-value]
+
     async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
         return _convert(await self._live().call_async(operation, args, timeout, _headers(extra_headers), max_retries), model)
 
@@ -221,3 +253,31 @@ class AsyncAgentPhone(AsyncResources, _Client):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+
+class _RawView(RawResources):
+    """``with_raw_response`` of a sync client: its resources, bound here, answer ``RawResponse``;
+    item iterators (``list_all``, event streams) are the client's own."""
+
+    def __init__(self, client: AgentPhone) -> None:
+        self._client = client
+
+    def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
+        reply = self._client._live().call(operation, args, timeout, _headers(extra_headers), max_retries, with_headers=True)
+        return _raw(reply, model)
+
+    def _stream(self, *args: Any) -> Any:
+        return self._client._stream(*args)
+
+
+class _AsyncRawView(AsyncRawResources):
+    """``with_raw_response`` of an async client (see ``_RawView``)."""
+
+    def __init__(self, client: AsyncAgentPhone) -> None:
+        self._client = client
+
+    async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
+        reply = await self._client._live().call_async(operation, args, timeout, _headers(extra_headers), max_retries, with_headers=True)
+        return _raw(reply, model)
+
+    def _stream(self, *args: Any) -> Any:
+        return self._client._stream(*args)

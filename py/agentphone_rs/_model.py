@@ -15,9 +15,12 @@ _REPR_FIELDS = 6
 
 
 class Model:
-    """A response object. ``raw`` is the payload; ``to_dict()`` gives snake_case keys."""
+    """A response object. ``raw`` is the payload; ``to_dict()`` gives snake_case keys;
+    ``_request_id`` is the id of the request that answered it (``None`` for nested objects)."""
 
-    __slots__ = ("_raw",)
+    # `_request_id` is set on the objects a call answers; nested ones leave it unset (see __getattr__).
+    __slots__ = ("_raw", "_request_id")
+    _request_id: Optional[str]
     # snake_case name -> (wire name, model class of the value or of its items)
     _fields: ClassVar[Dict[str, Tuple[str, Optional[type]]]] = {}
     # Fields that hold secrets: never shown by repr() or str(); the attribute still reads them.
@@ -27,6 +30,8 @@ class Model:
         self._raw = raw if isinstance(raw, dict) else dict(raw)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_request_id":
+            return None
         try:
             wire, nested = type(self)._fields[name]
         except KeyError:
@@ -96,8 +101,8 @@ class Model:
     def __hash__(self) -> int:
         return hash((type(self).__name__, repr(sorted(self._raw.items(), key=lambda kv: kv[0]))))
 
-    def __getstate__(self) -> Dict[str, Any]:
-        return self._raw
+    def __getstate__(self) -> Tuple[Dict[str, Any], Optional[str]]:
+        return self._raw, self._request_id
 
-    def __setstate__(self, state: Dict[str, Any]) -> None:
-        self._raw = state
+    def __setstate__(self, state: Tuple[Dict[str, Any], Optional[str]]) -> None:
+        self._raw, self._request_id = state

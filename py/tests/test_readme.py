@@ -20,3 +20,12 @@ def test_the_quickstart_runs_as_written() -> None:
     lines = result.stdout.splitlines()
     assert re.fullmatch(r"msg_\w+ sms \+14155550100", lines[0])
     assert lines[-1] == "404 Agent not found"
+
+
+def test_every_client_snippet_of_the_package_readme_runs(client: "agentphone_rs.AgentPhone") -> None:  # noqa: F821
+    """The blocks of py/README.md marked ``python client`` run with a sandbox ``client`` in scope."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python client\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 3, "the README shows per-call options, raw responses and logging"
+    for number, code in enumerate(blocks, 1):
+        exec(compile(code, f"py/README.md (client block {number})", "exec"), {"client": client})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import List, Optional
 
-from agentphone_rs import Agent, AgentPhone, AsyncAgentPhone, Call, NotFoundError, WebhookEvent, construct_event
+from agentphone_rs import Agent, AgentPhone, AsyncAgentPhone, Call, NotFoundError, RawResponse, WebhookEvent, construct_event
 
 
 def sync_usage(client: AgentPhone) -> List[str]:
@@ -17,11 +17,16 @@ def sync_usage(client: AgentPhone) -> List[str]:
         client.agents.get("agt_missing")
     except NotFoundError as error:
         print(error.status_code, error.request_id)
+    raw: RawResponse[Agent] = client.with_raw_response.agents.get(agent.id, max_retries=0, timeout=5.0)
+    request_id: Optional[str] = raw.request_id or raw.headers.get("x-request-id") or agent._request_id
+    print(raw.status_code, request_id, raw.parse().name)
     return [c.id for c in client.calls.list_all(status="completed")] + [call.id]
 
 
 async def async_usage(client: AsyncAgentPhone) -> int:
-    usage = await client.usage.get()
+    usage = await client.usage.get(max_retries=5)
+    raw = await client.with_raw_response.usage.get()
+    assert raw.parse().plan == usage.plan
     total = 0
     async for contact in client.contacts.list_all(search="jo"):
         total += 1 if contact.name else 0
@@ -36,8 +41,9 @@ def webhook(body: bytes, headers: dict[str, str], secret: str) -> Optional[str]:
 
 
 def wrong_filter(client: AgentPhone) -> None:
-    # mypy --strict warns about unused ignores: this line checks that "ringing" is refused.
+    # mypy --strict warns about unused ignores: these lines check that "ringing" is refused.
     client.calls.list(status="ringing")  # type: ignore[arg-type]
+    client.with_raw_response.calls.list(status="ringing")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

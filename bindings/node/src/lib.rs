@@ -55,6 +55,15 @@ pub struct BinaryAnswer {
 }
 
 /// The request log's callback: `(recordJson) => void`, weak (it keeps no process alive).
+/// A call's answer with its status, request id and headers (`name: value` lines).
+#[napi(object, object_from_js = false)]
+pub struct NativeReply {
+    pub answer: Either<Value, BinaryAnswer>,
+    pub status: u32,
+    pub request_id: Option<String>,
+    pub headers: String,
+}
+
 type LogCallback = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, false, true>;
 
 #[napi]
@@ -91,21 +100,16 @@ impl NativeClient {
     /// Calls an operation by name with its arguments (snake_case or camelCase names); `cancel`
     /// is a token from `newCancelToken()`.
     #[napi]
-    pub async fn call(
-        &self,
-        operation: String,
-        args: Value,
-        options: Option<Value>,
-        cancel: Option<u32>,
-    ) -> napi::Result<Either<Value, BinaryAnswer>> {
+    pub async fn call(&self, operation: String, args: Value, options: Option<Value>, cancel: Option<u32>) -> napi::Result<NativeReply> {
         let options = request_options(options)?;
-        let call = async { by_name::call(&self.client, by_name::operation(&operation)?, args, &options).await };
-        match guarded(cancel::guarded(cancel, call)).await? {
-            Answer::Json(value) => Ok(Either::A(value)),
-            Answer::Binary(content) => {
-                Ok(Either::B(BinaryAnswer { content_type: content.content_type, data: content.data.to_vec().into() }))
-            }
-        }
+        let call = async { by_name::call_with_response(&self.client, by_name::operation(&operation)?, args, &options).await };
+        let reply = guarded(cancel::guarded(cancel, call)).await?;
+        let headers = reply.header_lines();
+        let answer = match reply.answer {
+            Answer::Json(value) => Either::A(value),
+            Answer::Binary(content) => Either::B(BinaryAnswer { content_type: content.content_type, data: content.data.to_vec().into() }),
+        };
+        Ok(NativeReply { answer, status: reply.response.status.into(), request_id: reply.response.request_id, headers })
     }
 
     /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake).

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::by_name::{self, Answer, ItemStream, Reply};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
 use agentphone::ffi::tools::{self, ToolFilter};
 use agentphone::logging::{LogLevel, LogRecord};
@@ -56,8 +56,8 @@ fn headers_of(headers: Option<&Bound<'_, PyDict>>) -> PyResult<BTreeMap<String, 
         .unwrap_or_else(|| Ok(BTreeMap::new()))
 }
 
-fn answer_to_py(py: Python<'_>, answer: agentphone::Result<Answer>) -> PyResult<Py<PyAny>> {
-    match answer.map_err(|e| to_py_err(py, e))? {
+fn answer_to_py(py: Python<'_>, answer: Answer) -> PyResult<Py<PyAny>> {
+    match answer {
         Answer::Json(value) => to_py(py, &value),
         Answer::Binary(content) => {
             Ok(PyTuple::new(py, [content.content_type.into_pyobject(py)?.into_any(), PyBytes::new(py, &content.data).into_any()])?
@@ -65,6 +65,14 @@ fn answer_to_py(py: Python<'_>, answer: agentphone::Result<Answer>) -> PyResult<
                 .unbind())
         }
     }
+}
+
+/// `(answer, request_id, status, headers)`: the headers (a list of `(name, value)`) only when
+/// asked for, since converting them costs every call that does not use them.
+fn reply_to_py(py: Python<'_>, reply: agentphone::Result<Reply>, with_headers: bool) -> PyResult<Py<PyAny>> {
+    let Reply { answer, response } = reply.map_err(|e| to_py_err(py, e))?;
+    let headers = if with_headers { response.headers.into_pyobject(py)?.into_any().unbind() } else { py.None() };
+    Ok((answer_to_py(py, answer)?, response.request_id, response.status, headers).into_pyobject(py)?.into_any().unbind())
 }
 
 fn options(
@@ -132,8 +140,9 @@ impl NativeClient {
         Ok(self.core(py)?.base_url().to_owned())
     }
 
-    /// Calls an operation and waits, with the GIL released.
-    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None))]
+    /// Calls an operation and waits, with the GIL released: `(answer, request_id, status, headers)`.
+    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None, with_headers = false))]
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &self,
         py: Python<'_>,
@@ -142,16 +151,19 @@ impl NativeClient {
         timeout: Option<f64>,
         extra_headers: Option<&Bound<'_, PyDict>>,
         max_retries: Option<i64>,
+        with_headers: bool,
     ) -> PyResult<Py<PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers, max_retries)?;
         let client = self.core(py)?;
-        let answer = block_on(py, async move { by_name::call(&client, by_name::operation(operation)?, args, &options).await })?;
-        answer_to_py(py, answer)
+        let reply =
+            block_on(py, async move { by_name::call_with_response(&client, by_name::operation(operation)?, args, &options).await })?;
+        reply_to_py(py, reply, with_headers)
     }
 
-    /// Calls an operation; returns an awaitable on the running asyncio loop.
-    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None))]
+    /// `call`, as an awaitable on the running asyncio loop.
+    #[pyo3(signature = (operation, args, timeout = None, extra_headers = None, max_retries = None, with_headers = false))]
+    #[allow(clippy::too_many_arguments)]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
@@ -160,11 +172,19 @@ impl NativeClient {
         timeout: Option<f64>,
         extra_headers: Option<&Bound<'py, PyDict>>,
         max_retries: Option<i64>,
+        with_headers: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers, max_retries)?;
         let client = self.core(py)?;
-        spawn_awaitable(py, async move { by_name::call(&client, by_name::operation(&operation)?, args, &options).await }, answer_to_py)
+        spawn_awaitable(
+            py,
+            async move {
+                let reply = async { by_name::call_with_response(&client, by_name::operation(&operation)?, args, &options).await };
+                (reply.await, with_headers)
+            },
+            |py, (reply, with_headers)| reply_to_py(py, reply, with_headers),
+        )
     }
 
     /// Answers a model's tool call with JSON text (an `{"error": ...}` object for the model on a mistake), GIL released.

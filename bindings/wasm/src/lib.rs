@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use agentphone::ffi::by_name::{self, Answer, ItemStream};
+use agentphone::ffi::by_name::{self, Answer, ItemStream, Reply};
 use agentphone::ffi::cancel;
 use agentphone::ffi::errors::{self as interop, HelperError};
 use agentphone::ffi::settings::{CallOptions, ClientSettings};
@@ -69,6 +69,16 @@ fn answer_to_js(answer: Answer) -> Result<JsValue, JsValue> {
     }
 }
 
+/// `{ answer, status, requestId, headers }`, as the Node addon's `NativeReply`.
+fn reply_to_js(reply: Reply) -> Result<JsValue, JsValue> {
+    let object = Object::new();
+    Reflect::set(&object, &"headers".into(), &reply.header_lines().into())?;
+    Reflect::set(&object, &"status".into(), &reply.response.status.into())?;
+    Reflect::set(&object, &"requestId".into(), &reply.response.request_id.into())?;
+    Reflect::set(&object, &"answer".into(), &answer_to_js(reply.answer)?)?;
+    Ok(object.into())
+}
+
 #[wasm_bindgen]
 pub struct NativeClient {
     client: Client,
@@ -97,8 +107,8 @@ impl NativeClient {
         let inputs = from_js(args, "arguments").and_then(|args| Ok((args, request_options(options)?)));
         future_to_promise(async move {
             let (args, options) = inputs?;
-            let call = async { by_name::call(&client, by_name::operation(&operation)?, args, &options).await };
-            answer_to_js(cancel::guarded(cancel, call).await.map_err(|e| core_error(&e))?)
+            let call = async { by_name::call_with_response(&client, by_name::operation(&operation)?, args, &options).await };
+            reply_to_js(cancel::guarded(cancel, call).await.map_err(|e| core_error(&e))?)
         })
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::error::{ApiError, Error, Result};
 use crate::request::{Endpoint, RequestOptions, RequestParts};
-use crate::response::RawResponse;
+use crate::response::{RawResponse, WithResponse};
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
 use crate::table::Method;
 use crate::timer::{Deadline, sleep, within};
@@ -59,6 +59,15 @@ impl Client {
         let parts = params.to_request()?;
         let response = self.execute(&parts, options).await?;
         E::decode(response)
+    }
+
+    /// Sends a typed request and answers its typed result with the status, headers and request
+    /// id it came with.
+    pub async fn send_with_response<E: Endpoint>(&self, params: &E, options: &RequestOptions) -> Result<WithResponse<E::Output>> {
+        let parts = params.to_request()?;
+        let response = self.execute(&parts, options).await?;
+        let info = response.info();
+        Ok(WithResponse { data: E::decode(response)?, response: info })
     }
 
     /// Sends the request, retrying as the policy allows, and turns error statuses into errors.

@@ -83,6 +83,6 @@ pub use generated::params::*;
 pub use generated::resources::*;
 pub use phone::normalize_e164;
 pub use request::RequestOptions;
-pub use response::{BinaryContent, RawResponse};
+pub use response::{BinaryContent, RawResponse, ResponseInfo, WithResponse};
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;

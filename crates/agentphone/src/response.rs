@@ -15,6 +15,8 @@ const EXCERPT_CHARS: usize = 200;
 pub struct RawResponse {
     pub operation: &'static Operation,
     pub status: u16,
+    /// Every header as received (names in lowercase, in the order they came).
+    pub headers: Vec<(String, String)>,
     pub content_type: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
@@ -37,6 +39,30 @@ impl std::fmt::Debug for RawResponse {
     }
 }
 
+/// What came with a successful answer besides its body: the status, every header and the
+/// request id (`X-Request-Id`, which the API's support asks for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseInfo {
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// Every header as received (names in lowercase, in the order they came).
+    pub headers: Vec<(String, String)>,
+}
+
+impl ResponseInfo {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+}
+
+/// A typed answer with what came with it: [`crate::Client::send_with_response`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithResponse<T> {
+    pub data: T,
+    pub response: ResponseInfo,
+}
+
 /// Binary content with its media type (call recordings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BinaryContent {
@@ -48,7 +74,21 @@ impl RawResponse {
     /// A successful answer to `operation` as received, without headers: for replaying recorded
     /// traffic through the bindings' `ffi::decode`.
     pub fn new(operation: &'static Operation, status: u16, body: impl Into<Bytes>) -> Self {
-        Self { operation, status, content_type: None, request_id: None, retry_after: None, body: body.into(), api_key: None }
+        Self {
+            operation,
+            status,
+            headers: Vec::new(),
+            content_type: None,
+            request_id: None,
+            retry_after: None,
+            body: body.into(),
+            api_key: None,
+        }
+    }
+
+    /// What came with the answer, for callers that want more than its body.
+    pub fn info(&self) -> ResponseInfo {
+        ResponseInfo { status: self.status, request_id: self.request_id.clone(), headers: self.headers.clone() }
     }
 
     pub(crate) fn decode_error(&self, message: String) -> Error {

@@ -182,6 +182,12 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
     let content_type = header("content-type");
     let request_id = header("x-request-id");
     let retry_after = header("retry-after");
+    // Values that are not text (rare, and never the API's) are kept as lossy UTF-8 rather than dropped.
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
     if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
         return Err(too_large(parts, status));
     }
@@ -197,7 +203,7 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
         body.extend_from_slice(&chunk);
     }
     let body = Bytes::from(body);
-    Ok(RawResponse { operation: op, status, content_type, request_id, retry_after, body, api_key: Some(inner.api_key.clone()) })
+    Ok(RawResponse { operation: op, status, headers, content_type, request_id, retry_after, body, api_key: Some(inner.api_key.clone()) })
 }
 
 /// Sends the request and returns as soon as the headers arrived. Event streams get no total

@@ -122,6 +122,19 @@ async fn delivery_unconfirmed_is_never_retried() {
 }
 
 #[tokio::test]
+async fn a_typed_answer_comes_with_its_status_headers_and_request_id() {
+    let server =
+        MockServer::start(|_, _| Reply::json(201, agent("agt_9")).header("x-request-id", "req_7").header("x-ratelimit-remaining", "59"))
+            .await;
+    let params = GetAgentParams { agent_id: "agt_9".into(), ..Default::default() };
+    let got = client(&server.url()).send_with_response(&params, &RequestOptions::default()).await.unwrap();
+    assert_eq!(got.data.id, "agt_9");
+    assert_eq!((got.response.status, got.response.request_id.as_deref()), (201, Some("req_7")));
+    assert_eq!(got.response.header("X-RateLimit-Remaining"), Some("59"));
+    assert_eq!(got.response.header("content-type"), Some("application/json"));
+}
+
+#[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_http_date_and_capped() {
     let server =
         MockServer::start(

@@ -137,7 +137,7 @@ fn ts_arguments(op: &Operation) -> String {
 
 pub fn declarations(spec: &Spec) -> String {
     let mut out = format!(
-        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ RequestOptions, Recording }} from '../index.js';\n\n"
+        "{HEADER}\n// Models, parameters and resources of the AgentPhone API.\n\nimport type {{ APIPromise, RequestOptions, Recording }} from '../index.js';\n\n"
     );
     for e in &spec.enums {
         out.push_str(&jsdoc(&e.doc, ""));
@@ -161,7 +161,7 @@ pub fn declarations(spec: &Spec) -> String {
             if let Response::EventStream(m) = &op.response {
                 let _ = writeln!(out, "  {name}({args}): AsyncIterable<{m}>;");
             } else {
-                let _ = writeln!(out, "  {name}({args}): Promise<{}>;", output_type(op));
+                let _ = writeln!(out, "  {name}({args}): APIPromise<{}>;", output_type(op));
             }
             if let Some(item) = page_item(op, spec) {
                 out.push_str(&jsdoc(&format!("Every item of `{name}`, fetching pages as they are consumed."), "  "));

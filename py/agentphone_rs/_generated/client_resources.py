@@ -10,22 +10,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .resources.agents import AsyncAgentsResource, AgentsResource
-    from .resources.signup import AsyncSignupResource, SignupResource
-    from .resources.numbers import AsyncNumbersResource, NumbersResource
-    from .resources.contacts import AsyncContactsResource, ContactsResource
-    from .resources.calls import AsyncCallsResource, CallsResource
-    from .resources.messages import AsyncMessagesResource, MessagesResource
-    from .resources.conversations import AsyncConversationsResource, ConversationsResource
-    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
-    from .resources.usage import AsyncUsageResource, UsageResource
-    from .resources.registration import AsyncRegistrationResource, RegistrationResource
-    from .resources.sub_accounts import AsyncSubAccountsResource, SubAccountsResource
-    from .resources.location import AsyncLocationResource, LocationResource
-    from .resources.sip_trunks import AsyncSipTrunksResource, SipTrunksResource
-    from .resources.verification import AsyncVerificationResource, VerificationResource
-    from .resources.feedback import AsyncFeedbackResource, FeedbackResource
-    from .resources.whatsapp import AsyncWhatsappResource, WhatsappResource
+    from .resources.agents import AsyncAgentsResource, AsyncRawAgentsResource, AgentsResource, RawAgentsResource
+    from .resources.signup import AsyncSignupResource, AsyncRawSignupResource, SignupResource, RawSignupResource
+    from .resources.numbers import AsyncNumbersResource, AsyncRawNumbersResource, NumbersResource, RawNumbersResource
+    from .resources.contacts import AsyncContactsResource, AsyncRawContactsResource, ContactsResource, RawContactsResource
+    from .resources.calls import AsyncCallsResource, AsyncRawCallsResource, CallsResource, RawCallsResource
+    from .resources.messages import AsyncMessagesResource, AsyncRawMessagesResource, MessagesResource, RawMessagesResource
+    from .resources.conversations import AsyncConversationsResource, AsyncRawConversationsResource, ConversationsResource, RawConversationsResource
+    from .resources.webhooks import AsyncWebhooksResource, AsyncRawWebhooksResource, WebhooksResource, RawWebhooksResource
+    from .resources.usage import AsyncUsageResource, AsyncRawUsageResource, UsageResource, RawUsageResource
+    from .resources.registration import AsyncRegistrationResource, AsyncRawRegistrationResource, RegistrationResource, RawRegistrationResource
+    from .resources.sub_accounts import AsyncSubAccountsResource, AsyncRawSubAccountsResource, SubAccountsResource, RawSubAccountsResource
+    from .resources.location import AsyncLocationResource, AsyncRawLocationResource, LocationResource, RawLocationResource
+    from .resources.sip_trunks import AsyncSipTrunksResource, AsyncRawSipTrunksResource, SipTrunksResource, RawSipTrunksResource
+    from .resources.verification import AsyncVerificationResource, AsyncRawVerificationResource, VerificationResource, RawVerificationResource
+    from .resources.feedback import AsyncFeedbackResource, AsyncRawFeedbackResource, FeedbackResource, RawFeedbackResource
+    from .resources.whatsapp import AsyncWhatsappResource, AsyncRawWhatsappResource, WhatsappResource, RawWhatsappResource
 
 
 class _Lazy:
@@ -106,6 +106,84 @@ class AsyncResources:
         verification: AsyncVerificationResource
         feedback: AsyncFeedbackResource
         whatsapp: AsyncWhatsappResource
+    else:
+        agents = _Lazy("agents", "AsyncAgentsResource")
+        signup = _Lazy("signup", "AsyncSignupResource")
+        numbers = _Lazy("numbers", "AsyncNumbersResource")
+        contacts = _Lazy("contacts", "AsyncContactsResource")
+        calls = _Lazy("calls", "AsyncCallsResource")
+        messages = _Lazy("messages", "AsyncMessagesResource")
+        conversations = _Lazy("conversations", "AsyncConversationsResource")
+        webhooks = _Lazy("webhooks", "AsyncWebhooksResource")
+        usage = _Lazy("usage", "AsyncUsageResource")
+        registration = _Lazy("registration", "AsyncRegistrationResource")
+        sub_accounts = _Lazy("sub_accounts", "AsyncSubAccountsResource")
+        location = _Lazy("location", "AsyncLocationResource")
+        sip_trunks = _Lazy("sip_trunks", "AsyncSipTrunksResource")
+        verification = _Lazy("verification", "AsyncVerificationResource")
+        feedback = _Lazy("feedback", "AsyncFeedbackResource")
+        whatsapp = _Lazy("whatsapp", "AsyncWhatsappResource")
+
+
+class RawResources:
+    """The resources of `with_raw_response` of the sync client: the same methods, answering `RawResponse`."""
+
+    if TYPE_CHECKING:
+        agents: RawAgentsResource
+        signup: RawSignupResource
+        numbers: RawNumbersResource
+        contacts: RawContactsResource
+        calls: RawCallsResource
+        messages: RawMessagesResource
+        conversations: RawConversationsResource
+        webhooks: RawWebhooksResource
+        usage: RawUsageResource
+        registration: RawRegistrationResource
+        sub_accounts: RawSubAccountsResource
+        location: RawLocationResource
+        sip_trunks: RawSipTrunksResource
+        verification: RawVerificationResource
+        feedback: RawFeedbackResource
+        whatsapp: RawWhatsappResource
+    else:
+        agents = _Lazy("agents", "AgentsResource")
+        signup = _Lazy("signup", "SignupResource")
+        numbers = _Lazy("numbers", "NumbersResource")
+        contacts = _Lazy("contacts", "ContactsResource")
+        calls = _Lazy("calls", "CallsResource")
+        messages = _Lazy("messages", "MessagesResource")
+        conversations = _Lazy("conversations", "ConversationsResource")
+        webhooks = _Lazy("webhooks", "WebhooksResource")
+        usage = _Lazy("usage", "UsageResource")
+        registration = _Lazy("registration", "RegistrationResource")
+        sub_accounts = _Lazy("sub_accounts", "SubAccountsResource")
+        location = _Lazy("location", "LocationResource")
+        sip_trunks = _Lazy("sip_trunks", "SipTrunksResource")
+        verification = _Lazy("verification", "VerificationResource")
+        feedback = _Lazy("feedback", "FeedbackResource")
+        whatsapp = _Lazy("whatsapp", "WhatsappResource")
+
+
+class AsyncRawResources:
+    """The resources of `with_raw_response` of the async client: the same methods, answering `RawResponse`."""
+
+    if TYPE_CHECKING:
+        agents: AsyncRawAgentsResource
+        signup: AsyncRawSignupResource
+        numbers: AsyncRawNumbersResource
+        contacts: AsyncRawContactsResource
+        calls: AsyncRawCallsResource
+        messages: AsyncRawMessagesResource
+        conversations: AsyncRawConversationsResource
+        webhooks: AsyncRawWebhooksResource
+        usage: AsyncRawUsageResource
+        registration: AsyncRawRegistrationResource
+        sub_accounts: AsyncRawSubAccountsResource
+        location: AsyncRawLocationResource
+        sip_trunks: AsyncRawSipTrunksResource
+        verification: AsyncRawVerificationResource
+        feedback: AsyncRawFeedbackResource
+        whatsapp: AsyncRawWhatsappResource
     else:
         agents = _Lazy("agents", "AsyncAgentsResource")
         signup = _Lazy("signup", "AsyncSignupResource")

@@ -13,7 +13,7 @@ use crate::error::{Error, Result, ValidationError};
 use crate::models::TranscriptEvent;
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
 use crate::request::{Endpoint, Request, RequestOptions, RequestParts};
-use crate::response::{BinaryContent, RawResponse};
+use crate::response::{BinaryContent, RawResponse, ResponseInfo};
 use crate::table::{Operation, ResponseKind};
 
 /// What an operation called by name returns.
@@ -50,14 +50,36 @@ pub fn build(operation: &'static Operation, args: Value) -> Result<RequestParts>
     Ok(crate::arguments::build(operation, args)?)
 }
 
+/// An answer with what came with it: the bindings' raw responses and request ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub answer: Answer,
+    pub response: ResponseInfo,
+}
+
+impl Reply {
+    /// The headers as `name: value` lines: one string crosses into JavaScript, which splits it
+    /// only when asked (header values cannot hold a line break).
+    pub fn header_lines(&self) -> String {
+        let lines: Vec<String> = self.response.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect();
+        lines.join("\n")
+    }
+}
+
 /// Calls `operation` with its arguments and reads the answer by shape.
 pub async fn call(client: &Client, operation: &'static Operation, args: Value, options: &RequestOptions) -> Result<Answer> {
+    call_with_response(client, operation, args, options).await.map(|reply| reply.answer)
+}
+
+/// [`call`], answering the status, headers and request id too.
+pub async fn call_with_response(client: &Client, operation: &'static Operation, args: Value, options: &RequestOptions) -> Result<Reply> {
     if operation.is_event_stream() {
         let message = format!("{:?} answers with a stream of events; follow it with stream(), not call()", operation.id);
         return Err(ValidationError::new("operation", message).into());
     }
     let response = client.execute(&build(operation, args)?, options).await?;
-    decode(response)
+    let info = response.info();
+    Ok(Reply { answer: decode(response)?, response: info })
 }
 
 /// Reads an answer by the shape of its operation's model (`crate::shape`), as a call does: for

@@ -11,6 +11,7 @@ from ..models import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ..._client import AgentPhone, AsyncAgentPhone
+    from ..._response import RawResponse
 
 
 class FeedbackResource:
@@ -60,3 +61,11 @@ class AsyncFeedbackResource:
         """
         return await self._client._request("submit_feedback", _args({"category": category, "note": note, "request_id": request_id, "url": url, "tags": tags}), JsonObject, timeout, extra_headers, max_retries)
 
+
+if TYPE_CHECKING:
+
+    class RawFeedbackResource:
+        def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...
+
+    class AsyncRawFeedbackResource:
+        async def submit(self, *, category: str, note: str, request_id: Optional[str] = None, url: Optional[str] = None, tags: Optional[Sequence[str]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...

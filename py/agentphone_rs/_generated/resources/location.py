@@ -11,6 +11,7 @@ from ..models import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ..._client import AgentPhone, AsyncAgentPhone
+    from ..._response import RawResponse
 
 
 class LocationResource:
@@ -68,3 +69,13 @@ class AsyncLocationResource:
         """
         return await self._client._request("refresh_locations", _args({}), LocationRefresh, timeout, extra_headers, max_retries)
 
+
+if TYPE_CHECKING:
+
+    class RawLocationResource:
+        def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[Location]: ...
+        def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[LocationRefresh]: ...
+
+    class AsyncRawLocationResource:
+        async def get(self, phone_number: str, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[Location]: ...
+        async def refresh(self, *, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[LocationRefresh]: ...

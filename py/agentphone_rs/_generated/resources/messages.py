@@ -11,6 +11,7 @@ from ..models import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ..._client import AgentPhone, AsyncAgentPhone
+    from ..._response import RawResponse
 
 
 class MessagesResource:
@@ -104,3 +105,13 @@ class AsyncMessagesResource:
         """
         return await self._client._request("send_reaction", _args({"message_id": message_id, "reaction": reaction}), Reaction, timeout, extra_headers, max_retries)
 
+
+if TYPE_CHECKING:
+
+    class RawMessagesResource:
+        def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SendMessageResponse]: ...
+        def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[Reaction]: ...
+
+    class AsyncRawMessagesResource:
+        async def send(self, *, agent_id: Optional[str] = None, to_number: Optional[str] = None, recipients: Optional[Sequence[str]] = None, body: Optional[str] = None, media_url: Optional[str] = None, media_urls: Optional[Sequence[str]] = None, number_id: Optional[str] = None, from_number: Optional[str] = None, send_style: Optional[SendStyle] = None, reply_to_message_id: Optional[str] = None, channel: Optional[SendChannel] = None, buttons: Optional[Sequence[str]] = None, list: Optional[Mapping[str, Any]] = None, cta: Optional[Mapping[str, Any]] = None, template: Optional[Mapping[str, Any]] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SendMessageResponse]: ...
+        async def react(self, message_id: str, *, reaction: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[Reaction]: ...

@@ -11,6 +11,7 @@ from ..models import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ..._client import AgentPhone, AsyncAgentPhone
+    from ..._response import RawResponse
 
 
 class SignupResource:
@@ -78,3 +79,13 @@ class AsyncSignupResource:
         """
         return await self._client._request("verify_sign_up", _args({"verification_id": verification_id, "otp_code": otp_code}), SignUpVerified, timeout, extra_headers, max_retries)
 
+
+if TYPE_CHECKING:
+
+    class RawSignupResource:
+        def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SignUpStarted]: ...
+        def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SignUpVerified]: ...
+
+    class AsyncRawSignupResource:
+        async def start(self, *, human_email: str, agent_name: Optional[str] = None, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SignUpStarted]: ...
+        async def verify(self, *, verification_id: str, otp_code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[SignUpVerified]: ...

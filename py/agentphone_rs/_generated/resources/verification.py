@@ -11,6 +11,7 @@ from ..models import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ..._client import AgentPhone, AsyncAgentPhone
+    from ..._response import RawResponse
 
 
 class VerificationResource:
@@ -76,3 +77,13 @@ class AsyncVerificationResource:
         """
         return await self._client._request("check_verification", _args({"verification_id": verification_id, "code": code}), JsonObject, timeout, extra_headers, max_retries)
 
+
+if TYPE_CHECKING:
+
+    class RawVerificationResource:
+        def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...
+        def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...
+
+    class AsyncRawVerificationResource:
+        async def send_verification(self, *, phone_number: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...
+        async def check_verification(self, *, verification_id: str, code: str, timeout: Optional[float] = None, extra_headers: Optional[Mapping[str, str]] = None, max_retries: Optional[int] = None) -> RawResponse[JsonObject]: ...
