@@ -173,6 +173,13 @@ class _Client:
             raise AgentPhoneError("this client is closed")
         return self._native
 
+    def _raw_view(self, kind: Any) -> Any:
+        """The client's ``with_raw_response``, made once."""
+        view = self.__dict__.get("_with_raw_response")
+        if view is None:
+            view = self.__dict__["_with_raw_response"] = kind(self)
+        return view
+
     def __repr__(self) -> str:
         state = "closed" if self._native is None else "open"
         return f"{type(self).__name__}(base_url={self._base_url!r}, {state})"
@@ -185,10 +192,7 @@ class AgentPhone(Resources, _Client):
     def with_raw_response(self) -> RawResources:
         """The same resources and methods, answering a ``RawResponse``: the status, headers and
         request id, and ``parse()`` for the typed result."""
-        view = self.__dict__.get("_raw_view")
-        if view is None:
-            view = self.__dict__["_raw_view"] = _RawView(self)
-        return view  # type: ignore[return-value]
+        return self._raw_view(_RawView)  # type: ignore[no-any-return]
 
     def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
         return _convert(self._live().call(operation, args, timeout, _headers(extra_headers), max_retries), model)
@@ -223,10 +227,7 @@ class AsyncAgentPhone(AsyncResources, _Client):
     def with_raw_response(self) -> AsyncRawResources:
         """The same resources and methods, answering a ``RawResponse``: the status, headers and
         request id, and ``parse()`` for the typed result."""
-        view = self.__dict__.get("_raw_view")
-        if view is None:
-            view = self.__dict__["_raw_view"] = _AsyncRawView(self)
-        return view  # type: ignore[return-value]
+        return self._raw_view(_AsyncRawView)  # type: ignore[no-any-return]
 
     async def _request(self, operation: str, args: Dict[str, Any], model: Any, timeout: Optional[float], extra_headers: Optional[Mapping[str, str]], max_retries: Optional[int]) -> Any:
         return _convert(await self._live().call_async(operation, args, timeout, _headers(extra_headers), max_retries), model)
