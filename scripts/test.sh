@@ -42,7 +42,7 @@ bash scripts/node-build.sh
 (cd js && npm ci --no-audit --no-fund --loglevel=error && node --test test/*.test.mjs && npx --no-install tsc -p tsconfig.json)
 
 step "the package on wasm: in Node, in headless Chromium, in workerd, in Deno"
-(cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs test/boundary.test.mjs test/responses.test.mjs \
+(cd js && node --conditions=agentphone-wasm --test test/conformance.test.mjs test/hostile.test.mjs test/webhooks.test.mjs test/tools.test.mjs test/readme.test.mjs test/boundary.test.mjs test/responses.test.mjs test/models.test.mjs \
   && node --test test/web/*.test.mjs)
 
 step "release artifacts (scripts/dist.sh: wheel, sdist, npm packages, their budgets), installed and run without Rust"

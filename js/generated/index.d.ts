@@ -108,7 +108,7 @@ export interface CustomTool {
   /** What to say while the tool runs. */
   executionMessage?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A phone number as listed on its agent. */
@@ -120,7 +120,7 @@ export interface AgentNumber {
   /** sms (default) or imessage. */
   type?: NumberType | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** An AI agent that owns phone numbers, answers calls and sends messages. */
@@ -152,7 +152,7 @@ export interface Agent {
   /** Numbers attached to the agent. */
   numbers?: AgentNumber[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of agents. */
@@ -162,7 +162,7 @@ export interface AgentList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Result of deleting an agent. */
@@ -174,7 +174,7 @@ export interface DeleteAgentResponse {
   /** Numbers that were attached to the agent. */
   unassignedNumbers?: string[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A number now attached to an agent. */
@@ -182,7 +182,7 @@ export interface AttachNumberResponse {
   agentId?: string | null;
   number?: AgentNumber | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Acknowledgement of an action. */
@@ -190,7 +190,7 @@ export interface SuccessResponse {
   success?: boolean | null;
   message?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A voice an agent can speak with. The API's shape varies; the accessors read either naming. */
@@ -202,14 +202,14 @@ export interface Voice {
   accent?: string | null;
   previewAudioUrl?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Available voices. */
 export interface VoiceList {
   data: Voice[];
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A webhook endpoint. The secret changes every time the webhook is set. */
@@ -224,7 +224,7 @@ export interface Webhook {
   timeout?: number | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** One delivery attempt record. */
@@ -243,7 +243,7 @@ export interface WebhookDelivery {
   nextRetryAt?: string | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of project webhook deliveries. */
@@ -253,7 +253,7 @@ export interface WebhookDeliveryPage {
   offset?: number | null;
   limit?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Delivery counts over a recent window. */
@@ -268,7 +268,7 @@ export interface WebhookDeliveryStats {
   byEventType?: Record<string, unknown> | null;
   byHour?: unknown[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Delivery counts since the webhook was created. */
@@ -278,7 +278,7 @@ export interface WebhookAllTimeStats {
   failed?: number | null;
   successRate?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Outcome of a synthetic test delivery. */
@@ -288,7 +288,7 @@ export interface WebhookTestResult {
   responseMs?: number | null;
   error?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** How many new contacts a number may reach today. */
@@ -296,7 +296,7 @@ export interface DailyNewContacts {
   used?: number | null;
   limit?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A phone number owned by the project. */
@@ -322,7 +322,7 @@ export interface PhoneNumber {
   expiresAt?: string | null;
   rcsFallbackForAlias?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of phone numbers. */
@@ -331,7 +331,7 @@ export interface PhoneNumberList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Result of releasing a number. */
@@ -341,7 +341,7 @@ export interface ReleaseNumberResponse {
   phoneNumber?: string | null;
   status?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A number that can be bought. */
@@ -352,14 +352,14 @@ export interface AvailableNumber {
   rateCenter?: string | null;
   areaCode?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Numbers available to buy. */
 export interface AvailableNumberList {
   data: AvailableNumber[];
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Carrier facts about a phone number. */
@@ -369,14 +369,14 @@ export interface NumberLookup {
   country?: string | null;
   rcsEnabled?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Lookup results, one per number. */
 export interface NumberLookupList {
   data: NumberLookup[];
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A message in a number's inbox. The sender key differs between API versions; all are accepted. */
@@ -394,7 +394,7 @@ export interface Message {
   mediaUrls?: string[] | null;
   conversationId?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of messages, newest first. */
@@ -403,7 +403,7 @@ export interface MessageList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The iMessage contact card a number shares. */
@@ -413,7 +413,7 @@ export interface ContactCard {
   displayName?: string | null;
   hasAvatar?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** An address-book contact. */
@@ -426,7 +426,7 @@ export interface Contact {
   createdAt?: string | null;
   updatedAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of contacts. */
@@ -435,7 +435,7 @@ export interface ContactList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Channels a phone number can be reached on. */
@@ -443,7 +443,7 @@ export interface Capabilities {
   imessage?: boolean | null;
   sms?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Live channel check for a phone number. */
@@ -452,7 +452,7 @@ export interface ContactCapabilities {
   capabilities?: Capabilities | null;
   checkedAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** One turn of a call: what the caller said and the agent's reply. */
@@ -465,7 +465,7 @@ export interface CallTranscript {
   confidence?: number | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A voice call. */
@@ -489,7 +489,7 @@ export interface Call {
   transcripts?: CallTranscript[] | null;
   retellCallId?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of calls. */
@@ -498,7 +498,7 @@ export interface CallList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A browser call: pass the access token to the web SDK within 30 seconds. */
@@ -508,7 +508,7 @@ export interface WebCall {
   agentId?: string | null;
   expiresAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A role-tagged transcript line. */
@@ -517,7 +517,7 @@ export interface TranscriptTurn {
   content?: string | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A hang-up under way (`status` is `ending`): the call's final state follows; get the call, or take the `agent.call_ended` webhook. */
@@ -525,7 +525,7 @@ export interface CallEnding {
   id: string;
   status?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A call's transcript. Servers answer in one of two shapes; `data` holds turn pairs, `transcript` role-tagged lines. */
@@ -536,15 +536,26 @@ export interface CallTranscriptResponse {
   data?: CallTranscript[] | null;
   transcript?: TranscriptTurn[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** One server-sent event of a live transcript: `connected`, `turn` or `ended`. */
 export interface TranscriptEvent {
   event: string;
-  data?: unknown | null;
+  data?: TranscriptEventData | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
+}
+
+/** What a transcript event carries: `call_id` on `connected`; `role`, `content` and `created_at` on `turn`; `duration_seconds` on `ended`. */
+export interface TranscriptEventData {
+  callId?: string | null;
+  role?: string | null;
+  content?: string | null;
+  createdAt?: string | null;
+  durationSeconds?: number | null;
+  /** Fields this version of the SDK does not know, as the API sent them. */
+  extra?: { [field: string]: unknown };
 }
 
 /** A message accepted for delivery. For a new group, `to_number` holds the new `grp_` id. */
@@ -559,7 +570,7 @@ export interface SendMessageResponse {
   replyToMessageId?: string | null;
   replyParentUnresolved?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A reaction sent to a message. */
@@ -569,7 +580,7 @@ export interface Reaction {
   messageId?: string | null;
   channel?: Channel | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A member of an iMessage group. */
@@ -577,7 +588,7 @@ export interface GroupParticipant {
   identifier: string;
   name?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** What can be sent in a conversation right now. */
@@ -591,7 +602,7 @@ export interface ConversationCapabilities {
   sendDisabledReason?: string | null;
   sendChannel?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A reaction on a message in a conversation. */
@@ -602,7 +613,7 @@ export interface ConversationReaction {
   direction?: MessageDirection | (string & {}) | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The message a message replies to. */
@@ -611,7 +622,7 @@ export interface ReplyTo {
   message?: string | null;
   mediaUrls?: string[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A message inside a conversation. */
@@ -633,7 +644,7 @@ export interface ConversationMessage {
   deliveredAt?: string | null;
   readAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of conversation messages, newest first. */
@@ -641,7 +652,7 @@ export interface ConversationMessageList {
   data: ConversationMessage[];
   hasMore?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A thread between one of your numbers and a participant or group. */
@@ -667,7 +678,7 @@ export interface Conversation {
   /** Recent messages (on get and update). */
   messages?: ConversationMessage[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A page of conversations, most recent activity first. */
@@ -676,7 +687,7 @@ export interface ConversationList {
   hasMore?: boolean | null;
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A typing indicator was shown. */
@@ -685,7 +696,7 @@ export interface TypingIndicator {
   channel?: Channel | null;
   status?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The chat background state of an iMessage conversation. */
@@ -697,7 +708,7 @@ export interface ChatBackground {
   backgroundVersion?: number | null;
   changed?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** What the plan allows. */
@@ -708,7 +719,7 @@ export interface PlanLimits {
   maxCallDurationMinutes?: number | null;
   concurrentCalls?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The project's plan. */
@@ -716,7 +727,7 @@ export interface Plan {
   name?: string | null;
   limits?: PlanLimits | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Phone numbers used against the plan's limit. */
@@ -725,7 +736,7 @@ export interface NumberAllowance {
   limit?: number | null;
   remaining?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity counters. */
@@ -743,7 +754,7 @@ export interface UsageStats {
   failedWebhookDeliveries?: number | null;
   smsSegmentsLast30d?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Plan, limits and activity for the project. */
@@ -755,7 +766,7 @@ export interface Usage {
   periodEnd?: string | null;
   reportGeneratedAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity on one day. */
@@ -766,7 +777,7 @@ export interface DailyUsageEntry {
   calls?: number | null;
   webhooks?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity per day. */
@@ -774,7 +785,7 @@ export interface DailyUsage {
   data: DailyUsageEntry[];
   days?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity in one month. */
@@ -785,7 +796,7 @@ export interface MonthlyUsageEntry {
   calls?: number | null;
   webhooks?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity per month. */
@@ -793,7 +804,7 @@ export interface MonthlyUsage {
   data: MonthlyUsageEntry[];
   months?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity on one number. */
@@ -807,14 +818,14 @@ export interface NumberUsageEntry {
   messages?: number | null;
   calls?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity per number. */
 export interface NumberUsage {
   data: NumberUsageEntry[];
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity of one agent; `agent_id` is null for the unassigned bucket. */
@@ -826,7 +837,7 @@ export interface AgentUsageEntry {
   totalSeconds?: number | null;
   isOrphan?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Activity per agent over a period. */
@@ -836,7 +847,7 @@ export interface AgentUsage {
   periodStart?: string | null;
   periodEnd?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The address-book contact matched to the sender, if any. */
@@ -846,7 +857,7 @@ export interface EventContact {
   email?: string | null;
   phoneNumber?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A recent message included with an event (limited by the webhook's context limit). */
@@ -857,7 +868,7 @@ export interface HistoryItem {
   channel?: Channel | null;
   at?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The iMessage group a message was sent in. */
@@ -868,7 +879,7 @@ export interface EventGroup {
   groupIconUrl?: string | null;
   participants?: GroupParticipant[] | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** `agent.message` on a messaging channel, or a caller's turn on `voice`. Senders are `from` here (`fromNumber` accepted). */
@@ -896,7 +907,7 @@ export interface MessageEventData {
   /** Voice turns: speech recognition confidence. */
   confidence?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** `agent.call_ended`: the whole call, with its full transcript. */
@@ -917,7 +928,7 @@ export interface CallEndedData {
   userSentiment?: string | null;
   callSuccessful?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** `agent.contact_shared`: someone shared a contact card with one of your numbers. The REST reference names the event, not its fields: the SDK reads those of `agent.message`, with the card in `shared_contact`; anything else is kept in `extra`. */
@@ -933,7 +944,7 @@ export interface ContactSharedEventData {
   sharedContact?: SharedContact | null;
   receivedAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A contact card shared in a conversation. */
@@ -943,7 +954,7 @@ export interface SharedContact {
   emails?: string[] | null;
   organization?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** `agent.reaction`: an iMessage tapback or a WhatsApp reaction (the envelope's `channel` says which). Senders are `fromNumber` here (`from` accepted). */
@@ -959,7 +970,7 @@ export interface ReactionEventData {
   messageMediaUrls?: string[] | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** What every delivery carries; `data` depends on `event` (see `WebhookEvent::data`). */
@@ -976,7 +987,7 @@ export interface WebhookEventEnvelope {
   /** True on synthetic test deliveries. */
   test?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Your answer to a voice turn: what to say, and whether to hang up, transfer or press digits. */
@@ -992,12 +1003,12 @@ export interface VoiceReply {
   /** NDJSON only: spoken, but the turn stays open. */
   interim?: boolean | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** An object whose shape the API does not document; every field is kept as received. */
 export interface JsonObject {
-  /** Fields this version of the SDK does not know, as the API sent them. */
+  /** The fields as the API sent them. */
   [field: string]: unknown;
 }
 
@@ -1009,7 +1020,7 @@ export interface RegistrationResponse {
   subAccountId?: string | null;
   feeCents?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Where the A2P registration stands. */
@@ -1019,7 +1030,7 @@ export interface CampaignStatus {
   message?: string | null;
   stage?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A WhatsApp call-to-action button: a label of at most 20 characters that opens an HTTPS link. */
@@ -1027,7 +1038,7 @@ export interface WhatsAppCta {
   displayText: string;
   url: string;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** An approved WhatsApp template to send: its name, its language (the API's default `en_US`) and the values of its variables. */
@@ -1036,7 +1047,7 @@ export interface WhatsAppTemplate {
   language?: string | null;
   variables?: unknown | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A sign-up waiting for its code. */
@@ -1047,7 +1058,7 @@ export interface SignUpStarted {
   expiresAt?: string | null;
   message?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A new account: its agent, its first number and its API key (shown once: store it now). */
@@ -1059,7 +1070,7 @@ export interface SignUpVerified {
   /** The account's API key (`sk_live_...`); shown once. */
   apiKey?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A sub-account: a separate project under this one (select it with X-Sub-Account-Id). */
@@ -1068,7 +1079,7 @@ export interface SubAccount {
   name?: string | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Sub-accounts. */
@@ -1076,7 +1087,7 @@ export interface SubAccountList {
   data: SubAccount[];
   total?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** The last known location of a phone number's device. */
@@ -1088,7 +1099,7 @@ export interface Location {
   /** Unix seconds. */
   lastUpdated?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A location refresh was requested. */
@@ -1096,7 +1107,7 @@ export interface LocationRefresh {
   success?: boolean | null;
   pollAfterSeconds?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Where a SIP trunk sends inbound calls. */
@@ -1106,7 +1117,7 @@ export interface SipOriginationUri {
   priority?: number | null;
   weight?: number | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** An address allowed to send calls over a SIP trunk. */
@@ -1114,7 +1125,7 @@ export interface SipAllowedIp {
   cidr?: string | null;
   name?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Credentials of a SIP trunk; the password is shown once. */
@@ -1124,7 +1135,7 @@ export interface SipCredential {
   passwordLast4?: string | null;
   credentialListName?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** A SIP trunk connecting your own telephony to AgentPhone. */
@@ -1144,14 +1155,14 @@ export interface SipTrunk {
   credentials?: SipCredential[] | null;
   createdAt?: string | null;
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** SIP trunks. */
 export interface SipTrunkList {
   data: SipTrunk[];
   /** Fields this version of the SDK does not know, as the API sent them. */
-  [field: string]: unknown;
+  extra?: { [field: string]: unknown };
 }
 
 /** Parameters of `agents.list`. */

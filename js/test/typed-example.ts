@@ -28,7 +28,7 @@ export async function tour(client: AgentPhone): Promise<string[]> {
   const call: Call = await client.calls.make({ agentId: agent.id, toNumber: '+14155550100' }, { timeout: 5000 });
   const ids: string[] = [];
   for await (const item of client.calls.listAll({ status: 'completed' })) ids.push(item.id);
-  for await (const event of client.calls.streamTranscript(call.id)) ids.push(event.event);
+  for await (const event of client.calls.streamTranscript(call.id)) ids.push(`${event.event} ${event.data?.role ?? ''} ${event.data?.content ?? ''} ${event.data?.durationSeconds ?? ''}`);
   const recording = await client.calls.getRecording(call.id);
   await recording.save('/tmp/call.wav');
   try {
@@ -58,6 +58,11 @@ export function webhook(body: Buffer, headers: Record<string, string>, secret: s
 export async function wrongFilter(): Promise<void> {
   // @ts-expect-error: 'ringing' is not a call status; the filter is as precise as the table.
   await client.calls.list({ status: 'ringing' });
+  const agent = await client.agents.get('agt_1');
+  // @ts-expect-error: models list their fields exactly (no catch-all): a misspelt one is an error.
+  void agent.voicemode;
+  const unknown: unknown = agent.extra?.['futureField'];
+  void unknown;
   // @ts-expect-error: a status is a number.
   const status: string = (await client.agents.get('agt_1').withResponse()).response.status;
   void status;

@@ -54,8 +54,15 @@ def test_recordings_are_bytes_with_a_save_helper(client: ap.AgentPhone, tmp_path
     agent = client.agents.create(name="Ava", voice_mode="hosted")
     client.numbers.buy(agent_id=agent.id)
     call = client.calls.make(agent_id=agent.id, to_number="+14155550100")
-    events = [event.event for event in client.calls.stream_transcript(call.id)]
+    transcript = list(client.calls.stream_transcript(call.id))
+    events = [event.event for event in transcript]
     assert events[0] == "connected" and events[-1] == "ended"
+    # The events' data is a model, snake_case like every other.
+    assert transcript[0].data is not None and transcript[0].data.call_id == call.id
+    turns = [event.data for event in transcript if event.event == "turn" and event.data is not None]
+    assert turns and all(turn.role in ("user", "agent") and turn.content for turn in turns)
+    ended = transcript[-1].data
+    assert ended is not None and isinstance(ended.duration_seconds, int)
     recording = client.calls.get_recording(call.id)
     assert recording.content_type == "audio/wav" and recording.content[:4] == b"RIFF"
     path = recording.save(tmp_path / "call.wav")

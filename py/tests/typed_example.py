@@ -17,6 +17,9 @@ def sync_usage(client: AgentPhone) -> List[str]:
         client.agents.get("agt_missing")
     except NotFoundError as error:
         print(error.status_code, error.request_id)
+    for event in client.calls.stream_transcript(call.id):
+        said: Optional[str] = event.data.content if event.data else None
+        print(event.event, said)
     raw: RawResponse[Agent] = client.with_raw_response.agents.get(agent.id, max_retries=0, timeout=5.0)
     request_id: Optional[str] = raw.request_id or raw.headers.get("x-request-id") or agent._request_id
     print(raw.status_code, request_id, raw.parse().name)

@@ -79,7 +79,9 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(settings: Value, log: Option<LogCallback>) -> napi::Result<Self> {
         let build = |settings: ClientSettings| -> Result<Client, CoreError> {
-            let mut builder = settings.builder(concat!("node/", env!("CARGO_PKG_VERSION")))?;
+            // JavaScript's types list every field a model has; the rest go under `extra`.
+            let mut builder =
+                settings.builder(concat!("node/", env!("CARGO_PKG_VERSION")))?.unknown_fields(agentphone::UnknownFields::UnderExtra);
             if let (Some(level), Some(log)) = (settings.log_level()?, log) {
                 builder = builder.log(level, move |record: &LogRecord| {
                     // Non-blocking: a record that cannot be queued (Node shutting down) is dropped.

@@ -91,7 +91,10 @@ impl NativeClient {
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<NativeClient, JsValue> {
         let settings = from_js(settings, "client options")?;
-        let client = ClientSettings::from_json(settings).and_then(|s| s.build(concat!("wasm/", env!("CARGO_PKG_VERSION"))));
+        // JavaScript's types list every field a model has; the rest go under `extra`.
+        let client = ClientSettings::from_json(settings).and_then(|s| {
+            s.builder(concat!("wasm/", env!("CARGO_PKG_VERSION")))?.unknown_fields(agentphone::UnknownFields::UnderExtra).build()
+        });
         Ok(Self { client: client.map_err(|e| core_error(&e))? })
     }
 

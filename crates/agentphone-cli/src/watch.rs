@@ -25,8 +25,8 @@ pub(crate) async fn watch(client: &Client, call_id: &str, json: bool) -> agentph
                 match event.event.as_str() {
                     "turn" => {
                         let data = event.data.unwrap_or_default();
-                        let who = if data["role"] == "user" { "caller" } else { "agent" };
-                        let said = data["content"].as_str().unwrap_or_default();
+                        let who = if data.role.as_deref() == Some("user") { "caller" } else { "agent" };
+                        let said = data.content.as_deref().unwrap_or_default();
                         if json {
                             crate::output::emit(serde_json::json!({"speaker": who, "text": said}));
                         } else {

@@ -183,8 +183,8 @@ async fn the_core_follows_the_transcript_live() {
     let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(names.first(), Some(&"connected"));
     assert_eq!(names.last(), Some(&"ended"));
-    assert_eq!(events[1].data.as_ref().unwrap()["content"], "Hello?");
-    assert_eq!(events.last().unwrap().data.as_ref().unwrap()["durationSeconds"], 12);
+    assert_eq!(events[1].data.as_ref().unwrap().content.as_deref(), Some("Hello?"));
+    assert_eq!(events.last().unwrap().data.as_ref().unwrap().duration_seconds, Some(12));
     let missing: Vec<_> = client.calls().stream_transcript("call_missing").collect().await;
     assert_eq!(missing[0].as_ref().unwrap_err().kind(), ErrorKind::NotFound);
 }

@@ -49,6 +49,11 @@ impl Client {
         self.inner.base_url.as_str().trim_end_matches('/')
     }
 
+    #[cfg_attr(not(feature = "ffi"), allow(dead_code))]
+    pub(crate) fn unknown_fields(&self) -> crate::shape::UnknownFields {
+        self.inner.unknown_fields
+    }
+
     /// Sends a typed request with the client's settings.
     pub async fn send<E: Endpoint>(&self, params: &E) -> Result<E::Output> {
         self.send_with(params, &RequestOptions::default()).await

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::logging::{LogLevel, LogRecord, Logger};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
+use crate::shape::UnknownFields;
 use crate::transport::{ClientInner, Network};
 use crate::validate::is_loopback;
 
@@ -60,6 +61,7 @@ pub struct ClientBuilder {
     anonymous: bool,
     proxy: Option<String>,
     ca_pem: Option<Vec<u8>>,
+    unknown_fields: UnknownFields,
     #[cfg(not(target_arch = "wasm32"))]
     log: Option<Logger>,
 }
@@ -160,6 +162,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Where answers called by name (`ffi::by_name`) keep the fields their model does not know:
+    /// the JavaScript bindings keep them under `extra`.
+    pub fn unknown_fields(mut self, unknown: UnknownFields) -> Self {
+        self.unknown_fields = unknown;
+        self
+    }
+
     /// Appended to the user agent, e.g. `agentphone-rs-python/0.1.0`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -213,6 +222,7 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout,
             retry: self.retry,
             headers,
+            unknown_fields: self.unknown_fields,
             #[cfg(not(target_arch = "wasm32"))]
             log,
         }))

@@ -16,7 +16,7 @@ use futures_util::stream::LocalBoxStream as BoxStream;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::models::TranscriptEvent;
+use crate::models::{TranscriptEvent, TranscriptEventData};
 use crate::request::{Request, RequestOptions, RequestParts};
 use crate::retry::Attempt;
 use crate::timer::{Deadline, sleep, within};
@@ -309,10 +309,15 @@ pub fn events_with<P: Request>(client: Client, params: P, options: RequestOption
     })
 }
 
+/// An event's data is a JSON object of the API's; data that is not one (a server off the
+/// documented format) is kept under `extra["data"]`, as received, rather than dropped.
 impl From<SseEvent> for TranscriptEvent {
     fn from(event: SseEvent) -> Self {
-        let data = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::String(event.data));
-        TranscriptEvent { event: event.event, data: Some(data), ..Default::default() }
+        let value = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::String(event.data));
+        match serde_json::from_value::<TranscriptEventData>(value.clone()) {
+            Ok(data) if value.is_object() => TranscriptEvent { event: event.event, data: Some(data), ..Default::default() },
+            _ => TranscriptEvent { event: event.event, extra: [("data".to_owned(), value)].into_iter().collect(), ..Default::default() },
+        }
     }
 }
 
@@ -337,6 +342,25 @@ mod tests {
         );
         assert_eq!(parser.last_event_id.as_deref(), Some("7"));
         assert_eq!(parser.retry, Some(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn event_data_is_typed_and_data_off_the_format_is_kept() {
+        let turn = TranscriptEvent::from(SseEvent {
+            event: "turn".into(),
+            data: r#"{"role":"user","content":"hi","createdAt":"2026-01-01T00:00:00Z","mood":"calm"}"#.into(),
+            id: None,
+        });
+        let data = turn.data.unwrap();
+        assert_eq!((data.role.as_deref(), data.content.as_deref()), (Some("user"), Some("hi")));
+        assert_eq!(data.extra["mood"], "calm");
+        let ended = TranscriptEvent::from(SseEvent { event: "ended".into(), data: r#"{"durationSeconds":330}"#.into(), id: None });
+        assert_eq!(ended.data.unwrap().duration_seconds, Some(330));
+        for odd in ["line one\nline two", "[1,2]", r#"{"durationSeconds":"long"}"#] {
+            let event = TranscriptEvent::from(SseEvent { event: "turn".into(), data: odd.into(), id: None });
+            let kept = serde_json::from_str(odd).unwrap_or_else(|_| serde_json::Value::String(odd.into()));
+            assert_eq!((event.data, &event.extra["data"]), (None, &kept), "{odd}");
+        }
     }
 
     #[test]

@@ -86,3 +86,4 @@ pub use request::RequestOptions;
 pub use response::{BinaryContent, RawResponse, ResponseInfo, WithResponse};
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
+pub use shape::UnknownFields;

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, Result, excerpt};
 use crate::secret::ApiKey;
+use crate::shape::UnknownFields;
 use crate::table::Operation;
 
 /// Characters of a body that a decode error quotes.
@@ -24,6 +25,9 @@ pub struct RawResponse {
     /// The key the request carried: a hostile server may echo it, so errors built from this
     /// body are scrubbed of it before they are cut to an excerpt.
     pub(crate) api_key: Option<ApiKey>,
+    /// Where its client keeps unknown fields of answers read by name.
+    #[cfg_attr(not(feature = "ffi"), allow(dead_code))]
+    pub(crate) unknown_fields: UnknownFields,
 }
 
 /// The body is not printed (it may carry secrets): its length is.
@@ -83,6 +87,7 @@ impl RawResponse {
             retry_after: None,
             body: body.into(),
             api_key: None,
+            unknown_fields: UnknownFields::AfterKnown,
         }
     }
 

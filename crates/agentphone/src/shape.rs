@@ -16,12 +16,27 @@ pub struct Misfit {
     pub message: String,
 }
 
+/// Where an object keeps the fields its model does not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// After the known ones, as the typed models write them back (Rust, Python's `raw`).
+    #[default]
+    AfterKnown,
+    /// Under `extra`, so that JavaScript's types list every other field exactly.
+    UnderExtra,
+}
+
 /// Reads `value` as `shape`: the answer as the typed models would write it back (fields in the
 /// model's order under their wire names, absent and `null` optional fields left out, floats as
 /// floats, unknown fields after the known ones).
 pub fn read(shape: &Shape, value: Value) -> Result<Value, Misfit> {
+    read_with(shape, value, UnknownFields::AfterKnown)
+}
+
+/// [`read`], keeping unknown fields where `unknown` says.
+pub fn read_with(shape: &Shape, value: Value, unknown: UnknownFields) -> Result<Value, Misfit> {
     let mut path = Vec::new();
-    read_at(shape, value, &mut path).map_err(|message| Misfit { path: render(&path), message })
+    read_at(shape, value, &mut path, unknown).map_err(|message| Misfit { path: render(&path), message })
 }
 
 /// A step of the path to a misfit.
@@ -54,7 +69,7 @@ fn push_key(out: &mut String, key: &str) {
 }
 
 /// On error the path is left pointing at the misfit.
-fn read_at(shape: &Shape, value: Value, path: &mut Vec<Step>) -> Result<Value, String> {
+fn read_at(shape: &Shape, value: Value, path: &mut Vec<Step>, unknown: UnknownFields) -> Result<Value, String> {
     let wrong = |value: &Value, expected: &str| format!("invalid type: {}, expected {expected}", unexpected(value));
     match shape {
         Shape::String if value.is_string() => Ok(value),
@@ -88,18 +103,18 @@ fn read_at(shape: &Shape, value: Value, path: &mut Vec<Step>) -> Result<Value, S
             let mut out = Vec::with_capacity(items.len());
             for (i, value) in items.into_iter().enumerate() {
                 path.push(Step::Index(i));
-                out.push(read_at(item, value, path)?);
+                out.push(read_at(item, value, path, unknown)?);
                 path.pop();
             }
             Ok(Value::Array(out))
         }
-        Shape::Model(model) => read_model(model, value, path),
+        Shape::Model(model) => read_model(model, value, path, unknown),
     }
 }
 
 /// Fields are read in the order the answer gives them, so the first misfit reported is the one
 /// the typed decoders report; missing fields are reported after all were read, as they do.
-fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>) -> Result<Value, String> {
+fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>, unknown: UnknownFields) -> Result<Value, String> {
     let Value::Object(input) = value else {
         return Err(format!("invalid type: {}, expected struct {}", unexpected(&value), model.name));
     };
@@ -120,7 +135,7 @@ fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>) -> Result<
             continue;
         }
         path.push(Step::Field(field.wire));
-        known[i] = Some(read_at(&field.shape, value, path)?);
+        known[i] = Some(read_at(&field.shape, value, path, unknown)?);
         path.pop();
     }
     if let Some(missing) = model.fields.iter().zip(&seen).find(|(f, seen)| f.required && !**seen) {
@@ -132,7 +147,15 @@ fn read_model(model: &ModelShape, value: Value, path: &mut Vec<Step>) -> Result<
             out.insert(field.wire.to_owned(), value);
         }
     }
-    out.extend(extra);
+    match unknown {
+        UnknownFields::AfterKnown => out.extend(extra),
+        // A model of no documented fields is a free-form object: nothing in it is unknown.
+        UnknownFields::UnderExtra if !extra.is_empty() && !model.fields.is_empty() => {
+            out.insert("extra".to_owned(), Value::Object(extra));
+        }
+        UnknownFields::UnderExtra if model.fields.is_empty() => out.extend(extra),
+        UnknownFields::UnderExtra => {}
+    }
     Ok(Value::Object(out))
 }
 

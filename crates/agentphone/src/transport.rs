@@ -24,6 +24,7 @@ pub(crate) struct ClientInner {
     pub attempt_timeout: Option<Duration>,
     pub retry: RetryPolicy,
     pub headers: HeaderMap,
+    pub unknown_fields: crate::shape::UnknownFields,
     /// Where each attempt is logged, if anywhere.
     #[cfg(not(target_arch = "wasm32"))]
     pub log: Option<crate::logging::Logger>,
@@ -203,7 +204,17 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
         body.extend_from_slice(&chunk);
     }
     let body = Bytes::from(body);
-    Ok(RawResponse { operation: op, status, headers, content_type, request_id, retry_after, body, api_key: Some(inner.api_key.clone()) })
+    Ok(RawResponse {
+        operation: op,
+        status,
+        headers,
+        content_type,
+        request_id,
+        retry_after,
+        body,
+        api_key: Some(inner.api_key.clone()),
+        unknown_fields: inner.unknown_fields,
+    })
 }
 
 /// Sends the request and returns as soon as the headers arrived. Event streams get no total

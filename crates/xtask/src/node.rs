@@ -62,7 +62,12 @@ fn model_interface(model: &Model, spec: &Spec) -> String {
             let _ = writeln!(out, "  {key}?: {ty} | null;");
         }
     }
-    out.push_str("  /** Fields this version of the SDK does not know, as the API sent them. */\n  [field: string]: unknown;\n}\n\n");
+    // A model of no documented fields is a free-form object: its fields are all as the API sent them.
+    out.push_str(if model.fields.is_empty() {
+        "  /** The fields as the API sent them. */\n  [field: string]: unknown;\n}\n\n"
+    } else {
+        "  /** Fields this version of the SDK does not know, as the API sent them. */\n  extra?: { [field: string]: unknown };\n}\n\n"
+    });
     out
 }
 

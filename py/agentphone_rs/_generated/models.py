@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from .._model import Model
 
-__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ContactSharedEventData", "SharedContact", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "WhatsAppCta", "WhatsAppTemplate", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendChannel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
+__all__ = ["CustomTool", "AgentNumber", "Agent", "AgentList", "DeleteAgentResponse", "AttachNumberResponse", "SuccessResponse", "Voice", "VoiceList", "Webhook", "WebhookDelivery", "WebhookDeliveryPage", "WebhookDeliveryStats", "WebhookAllTimeStats", "WebhookTestResult", "DailyNewContacts", "PhoneNumber", "PhoneNumberList", "ReleaseNumberResponse", "AvailableNumber", "AvailableNumberList", "NumberLookup", "NumberLookupList", "Message", "MessageList", "ContactCard", "Contact", "ContactList", "Capabilities", "ContactCapabilities", "CallTranscript", "Call", "CallList", "WebCall", "TranscriptTurn", "CallEnding", "CallTranscriptResponse", "TranscriptEvent", "TranscriptEventData", "SendMessageResponse", "Reaction", "GroupParticipant", "ConversationCapabilities", "ConversationReaction", "ReplyTo", "ConversationMessage", "ConversationMessageList", "Conversation", "ConversationList", "TypingIndicator", "ChatBackground", "PlanLimits", "Plan", "NumberAllowance", "UsageStats", "Usage", "DailyUsageEntry", "DailyUsage", "MonthlyUsageEntry", "MonthlyUsage", "NumberUsageEntry", "NumberUsage", "AgentUsageEntry", "AgentUsage", "EventContact", "HistoryItem", "EventGroup", "MessageEventData", "CallEndedData", "ContactSharedEventData", "SharedContact", "ReactionEventData", "WebhookEventEnvelope", "VoiceReply", "JsonObject", "RegistrationResponse", "CampaignStatus", "WhatsAppCta", "WhatsAppTemplate", "SignUpStarted", "SignUpVerified", "SubAccount", "SubAccountList", "Location", "LocationRefresh", "SipOriginationUri", "SipAllowedIp", "SipCredential", "SipTrunk", "SipTrunkList", "VoiceMode", "ModelTier", "SttMode", "AmbientSound", "DenoisingMode", "Language", "HttpMethod", "CallStatus", "CallDirection", "CallType", "Channel", "SendChannel", "SendStyle", "NumberType", "UsagePeriod", "RegistrationType", "OrganizationType", "ContactTitle", "UseCase", "CampaignInclude", "Volume", "SipTransfers", "TransferCallerId"]
 
 # Values the server accepts for arguments it checks strictly.
 VoiceMode = Literal["webhook", "hosted"]
@@ -492,7 +492,18 @@ class TranscriptEvent(Model):
     __slots__ = ()
 
     event: str
-    data: Optional[Any]
+    data: Optional[TranscriptEventData]
+
+class TranscriptEventData(Model):
+    """What a transcript event carries: `call_id` on `connected`; `role`, `content` and `created_at` on `turn`; `duration_seconds` on `ended`."""
+
+    __slots__ = ()
+
+    call_id: Optional[str]
+    role: Optional[str]
+    content: Optional[str]
+    created_at: Optional[str]
+    duration_seconds: Optional[int]
 
 class SendMessageResponse(Model):
     """A message accepted for delivery. For a new group, `to_number` holds the new `grp_` id."""
@@ -1142,7 +1153,8 @@ WebCall._secrets = frozenset({"access_token"})
 TranscriptTurn._fields = {"role": ("role", None), "content": ("content", None), "created_at": ("createdAt", None)}
 CallEnding._fields = {"id": ("id", None), "status": ("status", None)}
 CallTranscriptResponse._fields = {"call_id": ("callId", None), "status": ("status", None), "data": ("data", CallTranscript), "transcript": ("transcript", TranscriptTurn)}
-TranscriptEvent._fields = {"event": ("event", None), "data": ("data", None)}
+TranscriptEvent._fields = {"event": ("event", None), "data": ("data", TranscriptEventData)}
+TranscriptEventData._fields = {"call_id": ("callId", None), "role": ("role", None), "content": ("content", None), "created_at": ("createdAt", None), "duration_seconds": ("durationSeconds", None)}
 SendMessageResponse._fields = {"id": ("id", None), "status": ("status", None), "channel": ("channel", None), "from_number": ("from_number", None), "to_number": ("to_number", None), "conversation_id": ("conversation_id", None), "media_urls": ("media_urls", None), "reply_to_message_id": ("reply_to_message_id", None), "reply_parent_unresolved": ("reply_parent_unresolved", None)}
 Reaction._fields = {"id": ("id", None), "reaction_type": ("reaction_type", None), "message_id": ("message_id", None), "channel": ("channel", None)}
 GroupParticipant._fields = {"identifier": ("identifier", None), "name": ("name", None)}

@@ -40,6 +40,7 @@ MODELS = (
     "CallEnding",
     "CallTranscriptResponse",
     "TranscriptEvent",
+    "TranscriptEventData",
     "SendMessageResponse",
     "Reaction",
     "GroupParticipant",

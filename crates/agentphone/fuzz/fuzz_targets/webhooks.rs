@@ -3,6 +3,7 @@
 //! error, never a panic; the bindings' reading (by shape) agrees with the typed event.
 #![no_main]
 
+use agentphone::UnknownFields;
 use agentphone::ffi::webhooks::event_json;
 use agentphone::webhook::{EventData, Verifier, WebhookEvent, sign};
 use libfuzzer_sys::fuzz_target;
@@ -15,7 +16,7 @@ fuzz_target!(|input: &[u8]| {
     let signature = sign(SECRET, NOW, input);
     let timestamp = NOW.to_string();
     assert!(verifier.verify_at(input, Some(&signature), Some(&timestamp), NOW).is_ok());
-    match (WebhookEvent::parse(input), event_json(input)) {
+    match (WebhookEvent::parse(input), event_json(input, UnknownFields::AfterKnown)) {
         (Ok(typed), Ok(document)) => {
             let data = match &typed.data {
                 EventData::Message(data) => serde_json::to_value(data).unwrap(),

@@ -14,7 +14,8 @@ use crate::models::TranscriptEvent;
 use crate::pagination::{CursorPaged, OffsetPaged, Page};
 use crate::request::{Endpoint, Request, RequestOptions, RequestParts};
 use crate::response::{BinaryContent, RawResponse, ResponseInfo};
-use crate::table::{Operation, ResponseKind};
+use crate::shape::UnknownFields;
+use crate::table::{Operation, ResponseKind, Shape};
 
 /// What an operation called by name returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +98,7 @@ pub fn decode(response: RawResponse) -> Result<Answer> {
         ResponseKind::Json => response.json::<Value>()?,
     };
     let Some(shape) = operation.shape else { return Ok(Answer::Json(value)) };
-    crate::shape::read(shape, value).map(Answer::Json).map_err(|misfit| {
+    crate::shape::read_with(shape, value, response.unknown_fields).map(Answer::Json).map_err(|misfit| {
         let message = if misfit.path == "." { misfit.message } else { format!("at `{}`: {}", misfit.path, misfit.message) };
         response.decode_error(message)
     })
@@ -115,8 +116,9 @@ pub fn stream(client: &Client, operation: &'static Operation, args: Value, optio
         Some(_) => Ok(Box::pin(crate::pagination::offset_items_with(client, params, options))),
         None if operation.is_event_stream() => {
             // Every event stream of the table carries transcript events.
+            let unknown = client.unknown_fields();
             let events = crate::events::events_with(client, params, options);
-            Ok(Box::pin(events.map(|event| event.map(|event| to_json(TranscriptEvent::from(event))))))
+            Ok(Box::pin(events.map(move |event| event.map(|event| to_json(TranscriptEvent::from(event), unknown)))))
         }
         None => {
             let streamed: Vec<&str> = crate::OPERATIONS.iter().filter(|op| op.is_list() || op.is_event_stream()).map(|op| op.id).collect();
@@ -126,8 +128,10 @@ pub fn stream(client: &Client, operation: &'static Operation, args: Value, optio
     }
 }
 
-fn to_json(event: TranscriptEvent) -> Value {
-    serde_json::to_value(event).unwrap_or(Value::Null)
+/// An event as JSON, its unknown fields where the client keeps them.
+fn to_json(event: TranscriptEvent, unknown: UnknownFields) -> Value {
+    let value = serde_json::to_value(event).unwrap_or(Value::Null);
+    crate::shape::read_with(&Shape::Model(&crate::generated::shapes::TRANSCRIPT_EVENT), value.clone(), unknown).unwrap_or(value)
 }
 
 /// An operation's arguments by name, standing in for its parameter struct: list walks and event

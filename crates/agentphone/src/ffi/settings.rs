@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::client::Client;
 use crate::config::ClientBuilder;
 use crate::error::{Error, ValidationError};
 
@@ -90,11 +89,6 @@ impl ClientSettings {
             builder = builder.header(name, value);
         }
         Ok(builder)
-    }
-
-    /// The client these settings describe.
-    pub fn build(&self, runtime: &str) -> Result<Client, Error> {
-        self.builder(runtime)?.build()
     }
 }
 

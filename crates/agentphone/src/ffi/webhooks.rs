@@ -9,7 +9,7 @@ use crate::ffi::errors::{HelperError, Naming};
 use crate::generated::shapes;
 use crate::models::VoiceReply;
 use crate::models::WebhookEventType;
-use crate::shape::{read, unexpected};
+use crate::shape::{UnknownFields, read_with, unexpected};
 use crate::table::{ModelShape, Shape};
 use crate::webhook::{self, Verifier, WebhookError};
 
@@ -38,9 +38,11 @@ pub fn verify_delivery(
 
 /// A delivery as the event a runtime hands its user, its envelope unpacked: `event`, `channel`,
 /// `timestamp`, `agent_id`, `conversation_state`, `recent_history` (a list), `test` (a boolean),
-/// then `kind`, `data`, `raw` and `is_voice_turn`; in camelCase for JavaScript.
+/// then `kind`, `data`, `raw` and `is_voice_turn`; in camelCase for JavaScript, whose data keeps
+/// the fields its model does not know under `extra` (they are all in `raw` too).
 fn delivery_event(payload: &[u8], naming: Naming) -> Result<Value, HelperError> {
-    let mut parsed = match event_json(payload)? {
+    let unknown = if naming == Naming::Python { UnknownFields::AfterKnown } else { UnknownFields::UnderExtra };
+    let mut parsed = match event_json(payload, unknown)? {
         Value::Object(parsed) => parsed,
         other => return Err(WebhookError::InvalidPayload(format!("expected an event object, read {other}")).into()),
     };
@@ -135,10 +137,10 @@ pub fn default_tolerance() -> f64 {
 /// [`WebhookEvent::parse`], without a typed decoder per event): `envelope`, `kind` (`message`,
 /// `call_ended`, `reaction` or `other`), `data` with canonical wire names, `raw` as received, and
 /// `isVoiceTurn`.
-pub fn event_json(body: &[u8]) -> Result<Value, WebhookError> {
+pub fn event_json(body: &[u8], unknown: UnknownFields) -> Result<Value, WebhookError> {
     let raw: Value = serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload(e.to_string()))?;
     let by_shape = |model: &'static ModelShape, value: Value, within: &str| {
-        read(&Shape::Model(model), value)
+        read_with(&Shape::Model(model), value, unknown)
             .map_err(|misfit| WebhookError::InvalidPayload(format!("at `{within}{}`: {}", misfit.path, misfit.message)))
     };
     let envelope = by_shape(&shapes::WEBHOOK_EVENT_ENVELOPE, raw.clone(), "")?;

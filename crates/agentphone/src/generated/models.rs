@@ -904,7 +904,25 @@ pub struct TranscriptEvent {
     #[serde(rename = "event")]
     pub event: String,
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<TranscriptEventData>,
+    /// Fields the API sent that this SDK version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[doc = "What a transcript event carries: `call_id` on `connected`; `role`, `content` and `created_at` on `turn`; `duration_seconds` on `ended`."]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptEventData {
+    #[serde(rename = "callId", default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(rename = "durationSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i64>,
     /// Fields the API sent that this SDK version does not know, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

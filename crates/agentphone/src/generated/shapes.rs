@@ -449,7 +449,18 @@ pub static TRANSCRIPT_EVENT: ModelShape = ModelShape {
     name: "TranscriptEvent",
     fields: &[
         FieldShape { wire: "event", aliases: &[], shape: Shape::String, required: true, secret: false },
-        FieldShape { wire: "data", aliases: &[], shape: Shape::Json, required: false, secret: false },
+        FieldShape { wire: "data", aliases: &[], shape: Shape::Model(&TRANSCRIPT_EVENT_DATA), required: false, secret: false },
+    ],
+};
+
+pub static TRANSCRIPT_EVENT_DATA: ModelShape = ModelShape {
+    name: "TranscriptEventData",
+    fields: &[
+        FieldShape { wire: "callId", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "role", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "content", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "createdAt", aliases: &[], shape: Shape::String, required: false, secret: false },
+        FieldShape { wire: "durationSeconds", aliases: &[], shape: Shape::Int, required: false, secret: false },
     ],
 };
 
