@@ -85,6 +85,10 @@ const camelKey = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
  * The core's request records to a console-compatible logger: `debug` records (with bodies) to
  * `logger.debug`, the others to `logger.info`. A logger that throws never fails the call.
  */
+/** Where `AGENTPHONE_LOG` writes: stderr, one message per record (bodies included at debug), so
+ * that a program's own output on stdout stays clean. */
+const STDERR_LOGGER = { info: (message) => console.error(message), debug: (message) => console.error(message) };
+
 function logSink(logger) {
   return (json) => {
     const fields = Object.fromEntries(Object.entries(JSON.parse(json)).map(([key, value]) => [camelKey(key), value]));
@@ -166,7 +170,7 @@ export class AgentPhone {
     // Everything but `timeout` (ms here, seconds in the core) goes to the core as given, so a
     // misspelt option (`baseURL`) is refused by name rather than ignored.
     const { timeout, logger, ...rest } = options;
-    // A logger given logs at `info` unless `logLevel` says otherwise; AGENTPHONE_LOG logs to the console.
+    // A logger given logs at `info` unless `logLevel` says otherwise; AGENTPHONE_LOG logs to stderr.
     if (BUILD === 'wasm' && (logger || rest.logLevel)) {
       throw new ConfigurationError('logger and logLevel need the native build: the wasm build logs nothing (a browser\'s network panel shows each request)');
     }
@@ -180,7 +184,7 @@ export class AgentPhone {
     });
     let client;
     try {
-      client = new native.NativeClient(settings, logLevel ? logSink(logger ?? console) : undefined);
+      client = new native.NativeClient(settings, logLevel ? logSink(logger ?? STDERR_LOGGER) : undefined);
     } catch (error) {
       throw toError(error);
     }

@@ -99,7 +99,7 @@ test('a logger gets a record per attempt; debug adds the bodies without secrets'
   assert.match(wasm.stdout, /^ConfigurationError logger and logLevel need the native build/);
 });
 
-test('AGENTPHONE_LOG logs to the console; unset, nothing is logged', () => {
+test('AGENTPHONE_LOG logs to stderr, leaving stdout to the program; unset, nothing is logged', () => {
   const script = `import { AgentPhone } from 'agentphone-rs';
     await new AgentPhone({ apiKey: process.argv[1], baseUrl: process.argv[2] }).agents.list();`;
   const run = (extra) => spawnSync(process.execPath, ['--input-type=module', '-e', script, sandbox.apiKey, sandbox.baseUrl], { encoding: 'utf8', env: { ...process.env, AGENTPHONE_LOG: '', ...extra } });
@@ -107,5 +107,6 @@ test('AGENTPHONE_LOG logs to the console; unset, nothing is logged', () => {
   assert.equal(quiet.status, 0, quiet.stderr);
   assert.equal(quiet.stdout + quiet.stderr, '');
   const logged = run({ AGENTPHONE_LOG: 'info' });
-  assert.match(logged.stdout, /GET \/v1\/agents -> 200 \(list_agents, attempt 1, /);
+  assert.match(logged.stderr, /^GET \/v1\/agents -> 200 \(list_agents, attempt 1, [\d.]+ ms, request req_\w+\)$/m);
+  assert.equal(logged.stdout, '');
 });
