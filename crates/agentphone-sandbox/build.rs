@@ -36,7 +36,7 @@ fn main() {
     for watched in [app.clone(), js.join("wasm"), js.join("generated"), js.join("backend")] {
         println!("cargo::rerun-if-changed={}", watched.display());
     }
-    for file in &PACKAGE[..6] {
+    for file in &PACKAGE[..7] {
         println!("cargo::rerun-if-changed={}", js.join(file).display());
     }
 
