@@ -2,12 +2,19 @@
 // status, headers and request id it came with (`withResponse()`), the official SDK's shape of the
 // same (`withRawResponse()`), or a fetch `Response` (`asResponse()`).
 
+const encoder = new TextEncoder();
+
+/** A value as Headers takes it: one character per byte, so text beyond Latin-1 goes as its UTF-8 bytes. */
+function byteString(value) {
+  return /[^\x00-\xff]/.test(value) ? String.fromCharCode(...encoder.encode(value)) : value;
+}
+
 /** The status, headers and request id of a successful answer. */
 function responseInfo(reply) {
   const headers = new Headers();
   for (const line of reply.headers ? reply.headers.split('\n') : []) {
     const at = line.indexOf(': ');
-    headers.append(line.slice(0, at), line.slice(at + 2));
+    headers.append(line.slice(0, at), byteString(line.slice(at + 2)));
   }
   return { status: reply.status, headers, requestId: reply.requestId ?? null };
 }

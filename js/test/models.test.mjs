@@ -34,6 +34,23 @@ test('fields the SDK does not know come under extra, at every level', async () =
   }
 });
 
+test('header values that are not UTF-8 reach withResponse() byte for byte, as fetch reads them', async () => {
+  const server = http.createServer((req, res) => {
+    // 0xE9 alone is not UTF-8: read as UTF-8 it became U+FFFD, which Headers refuses.
+    res.setHeader('x-note', Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('latin1'));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: 'agt_1' }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const client = new AgentPhone({ apiKey: 'sk_test_extra', baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    const { response } = await client.agents.get('agt_1').withResponse();
+    assert.equal(response.headers.get('x-note'), 'caf\u00e9');
+  } finally {
+    server.close();
+  }
+});
+
 test('an object whose shape the API leaves open keeps its fields', async () => {
   const server = await answering({ brand: { name: 'Acme' }, campaign: { status: 'pending' } });
   try {

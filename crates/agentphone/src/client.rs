@@ -70,8 +70,8 @@ impl Client {
     /// id it came with.
     pub async fn send_with_response<E: Endpoint>(&self, params: &E, options: &RequestOptions) -> Result<WithResponse<E::Output>> {
         let parts = params.to_request()?;
-        let response = self.execute(&parts, options).await?;
-        let info = response.info();
+        let mut response = self.execute(&parts, options).await?;
+        let info = response.take_info();
         Ok(WithResponse { data: E::decode(response)?, response: info })
     }
 

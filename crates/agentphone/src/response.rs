@@ -91,9 +91,10 @@ impl RawResponse {
         }
     }
 
-    /// What came with the answer, for callers that want more than its body.
-    pub fn info(&self) -> ResponseInfo {
-        ResponseInfo { status: self.status, request_id: self.request_id.clone(), headers: self.headers.clone() }
+    /// What came with the answer, for callers that want more than its body; the headers move
+    /// out (decoding the body does not read them).
+    pub fn take_info(&mut self) -> ResponseInfo {
+        ResponseInfo { status: self.status, request_id: self.request_id.clone(), headers: std::mem::take(&mut self.headers) }
     }
 
     pub(crate) fn decode_error(&self, message: String) -> Error {

@@ -175,6 +175,10 @@ pub(crate) async fn send_once(inner: &ClientInner, parts: &RequestParts, options
     read_whole(inner, parts, response).await
 }
 
+fn header_text(bytes: &[u8]) -> String {
+    std::str::from_utf8(bytes).map_or_else(|_| bytes.iter().map(|&byte| char::from(byte)).collect(), str::to_owned)
+}
+
 /// Reads a whole answer (up to the size limit) with the headers the SDK uses.
 pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, response: reqwest::Response) -> Result<RawResponse, Failure> {
     let op = parts.operation;
@@ -183,12 +187,9 @@ pub(crate) async fn read_whole(inner: &ClientInner, parts: &RequestParts, respon
     let content_type = header("content-type");
     let request_id = header("x-request-id");
     let retry_after = header("retry-after");
-    // Values that are not text (rare, and never the API's) are kept as lossy UTF-8 rather than dropped.
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-        .collect();
+    // Header values are bytes: UTF-8 when they are, else Latin-1 byte for byte (as fetch reads
+    // them); either way no byte is lost.
+    let headers = response.headers().iter().map(|(name, value)| (name.as_str().to_owned(), header_text(value.as_bytes()))).collect();
     if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
         return Err(too_large(parts, status));
     }

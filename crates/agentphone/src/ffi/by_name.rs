@@ -78,8 +78,8 @@ pub async fn call_with_response(client: &Client, operation: &'static Operation, 
         let message = format!("{:?} answers with a stream of events; follow it with stream(), not call()", operation.id);
         return Err(ValidationError::new("operation", message).into());
     }
-    let response = client.execute(&build(operation, args)?, options).await?;
-    let info = response.info();
+    let mut response = client.execute(&build(operation, args)?, options).await?;
+    let info = response.take_info();
     Ok(Reply { answer: decode(response)?, response: info })
 }
 
