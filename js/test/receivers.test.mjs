@@ -1,9 +1,10 @@
-// The README's webhook receivers, run as written: Express and Hono under the real frameworks, the
-// Next.js route handler with a web Request. A signed message is accepted, a forged one refused, and
-// a caller's turn answered with streamed NDJSON.
+// The README's webhook receivers, run as written under the real frameworks: Express, Hono, and the
+// Next.js route handler built by `next build` and served by `next start`. A signed message is
+// accepted, a forged one refused, and a caller's turn answered with streamed NDJSON.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { signWebhook } from 'agentphone-rs';
@@ -17,11 +18,16 @@ const dir = mkdtempSync(path.join(js, '.receiver-'));
 before(() => { process.env.AGENTPHONE_WEBHOOK_SECRET = SECRET; });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The README's block tagged `js <name>`. */
+function block(name) {
+  const code = new RegExp('```js ' + name + '\\n([\\s\\S]*?)```').exec(readme);
+  assert.ok(code, `the README shows a ${name} block`);
+  return code[1];
+}
+
 async function load(framework) {
-  const code = new RegExp('```js ' + framework + '\\n([\\s\\S]*?)```').exec(readme);
-  assert.ok(code, `the README shows a ${framework} receiver`);
   const file = path.join(dir, `${framework}.mjs`);
-  writeFileSync(file, code[1]);
+  writeFileSync(file, block(framework));
   return import(pathToFileURL(file).href);
 }
 
@@ -76,10 +82,49 @@ test('Hono', async () => {
   });
 });
 
-test('Next.js route handler', async () => {
-  const { POST } = await load('nextjs');
-  await expectations(async (body, headers) => {
-    const answer = await POST(new Request('http://localhost/agentphone', { method: 'POST', body, headers }));
-    return { status: answer.status, contentType: answer.headers.get('content-type') ?? '', text: await answer.text() };
-  });
+test('Next.js route handler, built and served by Next', { timeout: 120_000 }, async () => {
+  // A Next app as a user lays it out: its own folder (beside the package, not inside it), this
+  // package installed in its node_modules as npm installs it (the package.json's files), and Next
+  // and React linked from the package's devDependencies, which Turbopack follows once its root
+  // spans both folders.
+  const app = mkdtempSync(path.join(js, '..', '.receiver-next-'));
+  after(() => rmSync(app, { recursive: true, force: true }));
+  const installed = path.join(app, 'node_modules', 'agentphone-rs');
+  const manifest = JSON.parse(readFileSync(path.join(js, 'package.json'), 'utf8'));
+  const addons = readdirSync(js).filter((name) => name.endsWith('.node'));
+  for (const file of [...manifest.files, ...addons, 'package.json']) {
+    cpSync(path.join(js, file), path.join(installed, file), { recursive: true });
+  }
+  for (const name of ['next', 'react', 'react-dom']) {
+    symlinkSync(path.join(js, 'node_modules', name), path.join(app, 'node_modules', name));
+  }
+  mkdirSync(path.join(app, 'app', 'agentphone'), { recursive: true });
+  writeFileSync(path.join(app, 'app', 'agentphone', 'route.js'), block('nextjs'));
+  writeFileSync(path.join(app, 'user.config.mjs'), block('nextjs-config'));
+  writeFileSync(path.join(app, 'next.config.mjs'), `import config from './user.config.mjs';
+export default { ...config, turbopack: { root: ${JSON.stringify(path.dirname(js))} } };
+`);
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  const next = path.join(js, 'node_modules', '.bin', 'next');
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  execFileSync(next, ['build'], { cwd: app, env, stdio: 'pipe' });
+
+  const server = spawn(next, ['start', '--hostname', '127.0.0.1', '--port', '0'], { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const origin = await new Promise((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk) => {
+        out += chunk;
+        const url = /http:\/\/[\w.]+:(\d+)/.exec(out);
+        if (url && /Ready/.test(out)) resolve(`http://127.0.0.1:${url[1]}`);
+      });
+      server.once('exit', (code) => reject(new Error(`next start exited (${code}): ${out}`)));
+    });
+    await expectations(async (body, headers) => {
+      const answer = await fetch(`${origin}/agentphone`, { method: 'POST', body, headers });
+      return { status: answer.status, contentType: answer.headers.get('content-type') ?? '', text: await answer.text() };
+    });
+  } finally {
+    server.kill();
+  }
 });
