@@ -9,6 +9,7 @@ Models and webhook helpers load on first use, so importing the package stays fas
 """
 
 import atexit as _atexit
+import os as _os
 from importlib import import_module
 
 # typing costs several ms to import; annotations are never evaluated here, so only type checkers load it.
@@ -16,19 +17,23 @@ TYPE_CHECKING = False
 
 from . import _native
 from ._args import NOT_GIVEN, NotGiven
-from ._client import AgentPhone, AsyncAgentPhone, _resolve
+from ._client import AgentPhone, AsyncAgentPhone
 from ._generated import errors as _errors
 from ._generated.errors import *  # noqa: F403
 from ._generated.errors import __all__ as _errors_all
 from ._generated.names import MODELS as _MODELS
 from ._native import USER_AGENT, __version__, normalize_e164
 
-# The native layer raises the package's exceptions and settles asyncio futures with the package's
-# helper; it is handed both here rather than importing the package back.
-_native.bind(_errors, _resolve)
+# The native layer raises the package's exceptions; it is handed them here rather than importing
+# the package back.
+_native.bind(_errors)
 # Before the interpreter finalizes, the native runtime stops: none of its threads may call into
 # Python after that (it would abort the process).
 _atexit.register(_native.shutdown)
+# A forked child (gunicorn and celery workers) builds its own runtime and connections: the native
+# layer learns of the fork here rather than asking the kernel for its pid on every call.
+if hasattr(_os, "register_at_fork"):  # no fork on Windows
+    _os.register_at_fork(after_in_child=_native.after_fork)
 
 if TYPE_CHECKING:
     from typing import Any

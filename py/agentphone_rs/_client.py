@@ -25,17 +25,6 @@ if TYPE_CHECKING:  # asyncio (~50 ms) and typing (several ms) load only for type
 __all__ = ["AgentPhone", "AsyncAgentPhone"]
 
 
-
-def _resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
-    """Completes a future on its loop's thread (called by the native layer); skips cancelled ones."""
-    if future.cancelled():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
-
-
 def _convert(reply: Tuple[Any, Optional[str], int, Any], model: Any) -> Any:
     """The typed answer of a native reply ``(answer, request_id, status, headers)``; the objects
     it answers carry the request id as ``_request_id``."""

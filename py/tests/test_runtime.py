@@ -56,3 +56,19 @@ def test_importing_the_package_loads_neither_asyncio_nor_the_models() -> None:
     assert loaded == "[]"
     # ... and still reaches everything on first use.
     assert ap.webhooks.verify_webhook is ap.verify_webhook and ap.Agent.__name__ == "Agent"
+
+
+def test_concurrent_async_calls_each_get_their_own_answer_on_successive_loops(sandbox_url: str, api_key: str) -> None:
+    """Finished calls reach their loop in batches: every future gets its own answer, none is lost
+    or crossed, on one loop and then on the next (each loop has its own queue)."""
+    import asyncio
+
+    async def main() -> None:
+        client = ap.AsyncAgentPhone(api_key, base_url=sandbox_url)
+        agents = await asyncio.gather(*(client.agents.create(name=f"Batch {i}") for i in range(40)))
+        fetched = await asyncio.gather(*(client.agents.get(agent.id) for agent in agents * 3))
+        assert [agent.id for agent in fetched] == [agent.id for agent in agents * 3]
+        assert [agent.name for agent in fetched] == [f"Batch {i}" for i in range(40)] * 3
+
+    asyncio.run(main())
+    asyncio.run(main())

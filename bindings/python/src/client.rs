@@ -86,13 +86,13 @@ fn options(
 
 impl NativeClient {
     fn core(&self, py: Python<'_>) -> PyResult<Client> {
-        let pid = std::process::id();
+        let process = crate::runtime::process();
         let mut slot = self.client.lock().unwrap_or_else(|p| p.into_inner());
         match slot.as_ref() {
-            Some((owner, client)) if *owner == pid => Ok(client.clone()),
+            Some((owner, client)) if *owner == process => Ok(client.clone()),
             _ => {
                 let client = build(&self.settings, self.log.as_ref()).map_err(|e| to_py_err(py, e))?;
-                *slot = Some((pid, client.clone()));
+                *slot = Some((process, client.clone()));
                 Ok(client)
             }
         }
@@ -132,7 +132,7 @@ impl NativeClient {
         let log = level.zip(log).map(|(level, callable)| (level, Arc::new(callable)));
         // Built now so that a missing key or a bad URL fails at construction, not at the first call.
         let client = build(&settings, log.as_ref()).map_err(|e| to_py_err(py, e))?;
-        Ok(Self { settings, log, client: Mutex::new(Some((std::process::id(), client))) })
+        Ok(Self { settings, log, client: Mutex::new(Some((crate::runtime::process(), client))) })
     }
 
     #[getter]
@@ -155,9 +155,9 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let args = to_json(args.as_any(), "arguments")?;
         let options = options(py, timeout, extra_headers, max_retries)?;
-        let client = self.core(py)?;
+        let (client, operation) = (self.core(py)?, operation.to_owned());
         let reply =
-            block_on(py, async move { by_name::call_with_response(&client, by_name::operation(operation)?, args, &options).await })?;
+            block_on(py, async move { by_name::call_with_response(&client, by_name::operation(&operation)?, args, &options).await })?;
         reply_to_py(py, reply, with_headers)
     }
 
@@ -191,7 +191,8 @@ impl NativeClient {
     fn call_tool(&self, py: Python<'_>, name: &str, arguments: &Bound<'_, PyAny>, filter: &Bound<'_, PyAny>) -> PyResult<String> {
         let (arguments, filter) = tool_inputs(py, arguments, filter)?;
         let client = self.core(py)?;
-        let output = block_on(py, async move { tools::call(&client, &filter, name, arguments).await })?;
+        let name = name.to_owned();
+        let output = block_on(py, async move { tools::call(&client, &filter, &name, arguments).await })?;
         Ok(output.content.to_string())
     }
 
@@ -226,7 +227,7 @@ impl NativeClient {
         let client = self.core(py)?;
         let stream =
             by_name::operation(operation).and_then(|op| by_name::stream(&client, op, args, &options)).map_err(|e| to_py_err(py, e))?;
-        Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)), pid: std::process::id() })
+        Ok(NativePages { stream: Arc::new(tokio::sync::Mutex::new(stream)), process: crate::runtime::process() })
     }
 }
 
@@ -236,13 +237,13 @@ impl NativeClient {
 pub(crate) struct NativePages {
     stream: Arc<tokio::sync::Mutex<ItemStream>>,
     /// The process it was made in: its connection is the parent's after a fork.
-    pid: u32,
+    process: u32,
 }
 
 impl NativePages {
     /// A walk made before `fork()` would read on the parent's connection and stall: refused.
     fn same_process(&self, py: Python<'_>) -> PyResult<()> {
-        if self.pid == std::process::id() {
+        if self.process == crate::runtime::process() {
             return Ok(());
         }
         let message = "this iterator was made before fork(); its connection belongs to the parent process. Start a new one here";

@@ -8,9 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::FutureExt;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyCFunction;
 
+use crate::completions::{self, Completions, Finish};
 use crate::errors::panic_to_py_err;
 use crate::runtime;
 
@@ -31,19 +33,29 @@ pub(crate) fn shutdown(py: Python<'_>) {
 
 /// Runs `work` with the GIL released, so other Python threads run meanwhile. (A daemon thread
 /// still blocked here when the interpreter finalizes is ended by CPython itself; calls from
-/// non-daemon threads finish before exit begins.) Every
-/// `SIGNAL_CHECK` it lets Python check for signals: on Ctrl-C the future is dropped (its
-/// connection closes, no retry follows) and `KeyboardInterrupt` is raised. A panic becomes an
-/// exception.
-pub(crate) fn block_on<T: Send>(py: Python<'_>, work: impl Future<Output = T> + Send) -> PyResult<T> {
+/// non-daemon threads finish before exit begins.) Every `SIGNAL_CHECK` it lets Python check for
+/// signals: on Ctrl-C the work is aborted (its connection closes, no retry follows) and
+/// `KeyboardInterrupt` is raised. A panic becomes an exception.
+///
+/// The work runs on a runtime worker, not on the calling thread: the connection's own task runs
+/// there too, so a call crosses threads twice (there and back) rather than at every step of the
+/// exchange (request, head, body), each crossing a wake-up system call.
+pub(crate) fn block_on<T: Send + 'static>(py: Python<'_>, work: impl Future<Output = T> + Send + 'static) -> PyResult<T> {
     let runtime = runtime::runtime()?;
-    let mut work = std::pin::pin!(AssertUnwindSafe(work).catch_unwind());
+    let mut task = runtime.spawn(AssertUnwindSafe(work).catch_unwind());
     loop {
-        let waited = py.detach(|| runtime.block_on(async { tokio::time::timeout(SIGNAL_CHECK, work.as_mut()).await }));
+        let waited = py.detach(|| runtime.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut task).await }));
         match waited {
-            Ok(Ok(value)) => return Ok(value),
-            Ok(Err(panic)) => return Err(panic_to_py_err(py, panic)),
-            Err(_still_running) => py.check_signals()?,
+            Ok(Ok(Ok(value))) => return Ok(value),
+            Ok(Ok(Err(panic))) => return Err(panic_to_py_err(py, panic)),
+            // Only a runtime shutting down (interpreter exit) cancels a task it did not abort.
+            Ok(Err(_cancelled)) => return Err(PyRuntimeError::new_err("agentphone_rs: the I/O runtime stopped during the call")),
+            Err(_still_running) => {
+                if let Err(interrupted) = py.check_signals() {
+                    task.abort();
+                    return Err(interrupted);
+                }
+            }
         }
     }
 }
@@ -61,22 +73,19 @@ where
 {
     if SHUTTING_DOWN.load(Ordering::SeqCst) {
         // Its answer could never be handed back: say so rather than leave the caller waiting.
-        return Err(pyo3::exceptions::PyRuntimeError::new_err(
-            "agentphone_rs: the interpreter is exiting; async calls can no longer complete",
-        ));
+        return Err(PyRuntimeError::new_err("agentphone_rs: the interpreter is exiting; async calls can no longer complete"));
     }
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let queue = completions::for_loop(py, &event_loop)?;
     let future = event_loop.call_method0("create_future")?;
-    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let future_ref = future.clone().unbind();
     let task = runtime::runtime()?.spawn(async move {
         let outcome = AssertUnwindSafe(work).catch_unwind().await;
-        attach(|py| {
-            let result = match outcome {
-                Ok(value) => convert(py, value),
-                Err(panic) => Err(panic_to_py_err(py, panic)),
-            };
-            settle(py, &loop_ref, &future_ref, result);
+        let finish: Finish = Box::new(move |py| match outcome {
+            Ok(value) => convert(py, value),
+            Err(panic) => Err(panic_to_py_err(py, panic)),
         });
+        Completions::push(&queue, future_ref, finish);
     });
     let abort = task.abort_handle();
     let on_done = PyCFunction::new_closure(py, None, None, move |args, _kwargs| -> PyResult<()> {
@@ -95,16 +104,4 @@ pub(crate) fn attach(f: impl FnOnce(Python<'_>)) {
         return;
     }
     Python::try_attach(f);
-}
-
-/// Settles an asyncio future on its loop's own thread; `_resolve` skips futures cancelled
-/// meanwhile, and a closed loop has nobody left to tell.
-fn settle(py: Python<'_>, event_loop: &Py<PyAny>, future: &Py<PyAny>, outcome: PyResult<Py<PyAny>>) {
-    let (ok, value) = match outcome {
-        Ok(value) => (true, value),
-        Err(error) => (false, error.into_value(py).into_any()),
-    };
-    if let Ok(helper) = crate::package::resolver(py) {
-        let _ = event_loop.call_method1(py, "call_soon_threadsafe", (helper, future.clone_ref(py), ok, value));
-    }
 }

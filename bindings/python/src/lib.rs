@@ -5,6 +5,7 @@
 
 mod client;
 mod command;
+mod completions;
 mod errors;
 mod execution;
 mod from_python;
@@ -26,9 +27,11 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativePages>()?;
     module.add_class::<webhooks::VoiceLines>()?;
     module.add_class::<sandbox::NativeSandbox>()?;
+    module.add_class::<completions::Completions>()?;
     module.add_function(wrap_pyfunction!(command::cli_main, module)?)?;
     module.add_function(wrap_pyfunction!(package::bind, module)?)?;
     module.add_function(wrap_pyfunction!(execution::shutdown, module)?)?;
+    module.add_function(wrap_pyfunction!(runtime::after_fork, module)?)?;
     generated::exports::register(module)?;
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! What the Python package hands the native layer when it loads (`_native.bind(...)`): its
-//! exception classes and the helper that settles asyncio futures. The native layer never imports
+//! exception classes. The native layer never imports
 //! the package back, so it works whatever the package's layout, and never runs Python imports
 //! from a runtime thread.
 
@@ -10,17 +10,15 @@ use pyo3::sync::PyOnceLock;
 struct Package {
     /// The module that defines the exception classes (`agentphone_rs._generated.errors`).
     errors: Py<PyModule>,
-    /// `_resolve(future, ok, value)`: settles a future unless it was cancelled meanwhile.
-    resolve: Py<PyAny>,
 }
 
 static PACKAGE: PyOnceLock<Package> = PyOnceLock::new();
 
 /// Called once by the package as it loads.
 #[pyfunction]
-pub(crate) fn bind(py: Python<'_>, errors: Bound<'_, PyModule>, resolve: Bound<'_, PyAny>) -> PyResult<()> {
+pub(crate) fn bind(py: Python<'_>, errors: Bound<'_, PyModule>) -> PyResult<()> {
     PACKAGE
-        .set(py, Package { errors: errors.unbind(), resolve: resolve.unbind() })
+        .set(py, Package { errors: errors.unbind() })
         .map_err(|_| PyRuntimeError::new_err("agentphone_rs._native is already bound to its package"))
 }
 
@@ -31,9 +29,4 @@ fn package(py: Python<'_>) -> PyResult<&Package> {
 /// The package's exception class called `name`.
 pub(crate) fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     package(py)?.errors.bind(py).getattr(name)
-}
-
-/// The helper that settles an asyncio future on its loop.
-pub(crate) fn resolver(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    Ok(package(py)?.resolve.clone_ref(py))
 }

@@ -57,8 +57,9 @@ impl NativeSandbox {
     ) -> PyResult<(u16, Py<PyAny>, Option<String>)> {
         let sandbox = self.running()?;
         let body = body.map(|body| to_json(body, "body")).transpose()?;
-        let (status, answer) =
-            block_on(py, async { sandbox.request(method, path, api_key, body.as_ref()).await })?.map_err(PyValueError::new_err)?;
+        let (method, path, api_key) = (method.to_owned(), path.to_owned(), api_key.map(str::to_owned));
+        let (status, answer) = block_on(py, async move { sandbox.request(&method, &path, api_key.as_deref(), body.as_ref()).await })?
+            .map_err(PyValueError::new_err)?;
         let refusal = (status >= 400).then(|| agentphone::ffi::errors::refusal(status, &answer));
         Ok((status, to_py(py, &answer)?, refusal))
     }
